@@ -1,0 +1,51 @@
+import type { System } from '../types.ts';
+import { DynamoAdapterClient } from './client.ts';
+import { DynamoLocalCluster } from './cluster.ts';
+import { DynamoSettings, parseDynamoSettings } from './settings.ts';
+
+/** The built-in Dynamo-style store (dynamo/), run as real node processes. */
+export const dynamo: System = {
+  name: 'dynamo',
+  engine: 'faultline dynamo 0.1 (built-in)',
+  claims: {
+    concurrencyControl: 'MVCC',
+    dataStorage: 'Plug-in',
+    replication: 'Async',
+    transactions: 'N',
+    cap: 'AP',
+  },
+  capabilities: ['kv', 'replica-read'],
+  defaultNodes: 3,
+
+  validate({ nodes, settings }) {
+    const parsed = DynamoSettings.safeParse(settings);
+    if (!parsed.success) return `dynamo: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    const { n, r, w } = parsed.data;
+    if (nodes < n) {
+      return `--nodes=${nodes} is fewer than dynamo's replication factor N=${n}: use --nodes=${n} or more, or lower --n`;
+    }
+    if (r > n || w > n) return `dynamo needs R and W at most N: got N=${n} R=${r} W=${w}`;
+    return undefined;
+  },
+
+  describe(settings) {
+    const { n, r, w, fsync } = parseDynamoSettings(settings);
+    return `N=${n} R=${r} W=${w}, fsync ${fsync}`;
+  },
+
+  async provision(provider, options) {
+    if (provider !== 'local') throw new Error(`dynamo runs on the local provider only (got ${provider})`);
+    const cluster = new DynamoLocalCluster(options, parseDynamoSettings(options.settings));
+    try {
+      await cluster.startAll();
+    } catch (error) {
+      await cluster.teardown();
+      throw error;
+    }
+    return cluster;
+  },
+
+  async connect(_cluster, node, settings) {
+    return new DynamoAdapterClient(node, parseDynamoSettings(settings));
+  },
+};

@@ -1,0 +1,7 @@
+import { dynamo } from './dynamo/index.ts';
+import type { System } from './types.ts';
+
+/** Every system faultline can run, by name. Later issues add the other five. */
+export const SYSTEMS: Record<string, System> = { dynamo };
+
+export const SYSTEM_NAMES = Object.keys(SYSTEMS);

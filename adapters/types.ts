@@ -1,0 +1,90 @@
+/**
+ * The contracts between the harness and a system (after Jepsen's db and
+ * client protocols). Every adapter folder exports one `System`.
+ */
+
+export type ProviderName = 'local' | 'docker';
+
+export type Capability = 'kv' | 'cas' | 'txn' | 'append' | 'counter' | 'scan' | 'replica-read';
+
+/** A row of Cattell's table (see shared/cattell-table.md) plus the CAP claim. */
+export interface Claims {
+  concurrencyControl: string;
+  dataStorage: string;
+  replication: string;
+  transactions: 'Y' | 'L' | 'N';
+  cap: 'CP' | 'AP' | 'CA';
+}
+
+export interface NodeHandle {
+  id: string;
+  /** The node's own loopback address. */
+  host: string;
+  port: number;
+  /** Source address for the workers pinned to this node. */
+  clientAddress: string;
+  pid?: number;
+}
+
+export interface Cluster {
+  readonly system: string;
+  readonly nodes: readonly NodeHandle[];
+  /** SIGKILL of the node's process group. */
+  kill(node: string): Promise<void>;
+  /** (Re)start a killed node and wait until it serves. */
+  start(node: string): Promise<void>;
+  pause(node: string): Promise<void>;
+  resume(node: string): Promise<void>;
+  /** Stops every process it started. Safe to call twice. */
+  teardown(): Promise<void>;
+  /** Node ids that the cluster is certain are running and not paused. */
+  isUp(node: string): boolean;
+}
+
+export interface ProvisionOptions {
+  nodes: number;
+  /** Folder for the nodes' data and logs, inside the run's folder. */
+  dir: string;
+  /** System-specific settings, validated by the system. */
+  settings: Record<string, unknown>;
+  /** Called with every process the cluster starts, for the run's state file. */
+  onProcess?: (info: { node: string; pid: number; marker: string }) => void;
+}
+
+/** What a worker asks a client to do. */
+export interface Invocation {
+  f: string;
+  key?: string;
+  value?: unknown;
+  final?: 'cluster' | 'replica';
+}
+
+/**
+ * How it ended. `fail` only when the operation certainly did not take effect;
+ * when in doubt, `info`: a wrong `fail` makes checkers report false anomalies.
+ */
+export type Completion =
+  | { type: 'ok'; value?: unknown; siblings?: true }
+  | { type: 'fail' | 'info'; error: string };
+
+export interface Client {
+  invoke(op: Invocation): Promise<Completion>;
+  /** The nodes holding replicas of `key`, when the system can tell. */
+  replicasOf?(key: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface System {
+  name: string;
+  /** The engine measured, as the report names it (e.g. "faultline dynamo 0.1"). */
+  engine: string;
+  claims: Claims;
+  capabilities: readonly Capability[];
+  defaultNodes: number;
+  /** Rejects settings that cannot work (e.g. fewer nodes than replicas), in one line. */
+  validate(options: { nodes: number; settings: Record<string, unknown> }): string | undefined;
+  /** One-line description of the configuration measured (e.g. "N=3 R=2 W=2"). */
+  describe(settings: Record<string, unknown>): string;
+  provision(provider: ProviderName, options: ProvisionOptions): Promise<Cluster>;
+  connect(cluster: Cluster, node: NodeHandle, settings: Record<string, unknown>): Promise<Client>;
+}

@@ -1,0 +1,24 @@
+import type { Cluster } from '../adapters/types.ts';
+import type { Rng } from '../workloads/rng.ts';
+
+/** What a nemesis did, as recorded in the history (the op's f and value). */
+export interface FaultRecord {
+  f: string;
+  value: { nodes: string[]; [detail: string]: unknown };
+}
+
+/**
+ * A nemesis (Jepsen's word): injects one kind of fault into a cluster.
+ * `start` begins a fault, `stop` ends it, `heal` undoes whatever is still in
+ * effect: idempotent, never throws, safe after a crash of the run.
+ */
+export interface Nemesis {
+  readonly name: string;
+  /** The f recorded when its fault ends (kill → restart, pause → resume). */
+  readonly endName: string;
+  /** Needs root (iptables, tc); the process faults here do not. */
+  readonly requiresRoot: boolean;
+  start(cluster: Cluster, rng: Rng): Promise<FaultRecord>;
+  stop(cluster: Cluster): Promise<FaultRecord>;
+  heal(cluster: Cluster): Promise<void>;
+}

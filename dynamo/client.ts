@@ -1,0 +1,66 @@
+import { Connection, type ConnectionOptions } from './connection.ts';
+import type {
+  GetResult,
+  LocalGetResult,
+  PutResult,
+  QuorumOptions,
+  StatusResult,
+} from './protocol.ts';
+import type { VClock, Version } from './vclock.ts';
+
+export interface ClientOptions extends ConnectionOptions {
+  /** Per-request timeout: past it the outcome is unknown. */
+  timeoutMs?: number;
+}
+
+/** The Dynamo store's client library: talks to one node, which coordinates. */
+export class DynamoClient {
+  private readonly connection: Connection;
+  private readonly timeoutMs: number;
+
+  constructor(options: ClientOptions) {
+    this.connection = new Connection(options);
+    this.timeoutMs = options.timeoutMs ?? 2000;
+  }
+
+  get(key: string, options: QuorumOptions & { repairSync?: boolean } = {}): Promise<GetResult> {
+    return this.connection.request({ type: 'get', key, ...options }, this.timeoutMs);
+  }
+
+  put(
+    key: string,
+    value: unknown,
+    context?: VClock,
+    options: QuorumOptions = {},
+  ): Promise<PutResult> {
+    return this.connection.request(
+      { type: 'put', key, value, ...(context ? { context } : {}), ...options },
+      this.timeoutMs,
+    );
+  }
+
+  /** The node's own copy of the key, with no coordination: a replica read. */
+  async localGet(key: string): Promise<Version[]> {
+    const result = await this.connection.request<LocalGetResult>(
+      { type: 'local-get', key },
+      this.timeoutMs,
+    );
+    return result.versions;
+  }
+
+  async preferenceList(key: string, n?: number): Promise<string[]> {
+    const result = await this.connection.request<{ nodes: string[] }>(
+      { type: 'preflist', key, ...(n ? { n } : {}) },
+      this.timeoutMs,
+    );
+    return result.nodes;
+  }
+
+  status(): Promise<StatusResult> {
+    return this.connection.request({ type: 'status' }, this.timeoutMs);
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}

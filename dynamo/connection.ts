@@ -1,0 +1,114 @@
+import { connect, type Socket } from 'node:net';
+import { DynamoError, lineReader, type Request, type Response } from './protocol.ts';
+
+export interface ConnectionOptions {
+  host: string;
+  port: number;
+  /**
+   * Source address of the connection. Nodes and workers bind their own
+   * loopback address so a partition by address cuts their traffic too.
+   */
+  localAddress?: string;
+  connectTimeoutMs?: number;
+}
+
+interface Pending {
+  resolve: (result: unknown) => void;
+  reject: (error: DynamoError) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * One multiplexed connection to a node, reconnected lazily on the next
+ * request after a failure. Distinguishes "never sent" (definite failure)
+ * from "sent, no answer" (unknown outcome): a request is only written once
+ * the socket is connected, so a failed connect proves it never left.
+ */
+export class Connection {
+  private socket: Socket | undefined;
+  private connecting: Promise<Socket> | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private closed = false;
+
+  constructor(readonly options: ConnectionOptions) {}
+
+  async request<T>(body: Request, timeoutMs: number): Promise<T> {
+    if (this.closed) throw new DynamoError('unreachable', 'connection closed', true);
+    const socket = await this.ensureConnected();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(
+          new DynamoError('timeout', `no answer from ${this.address} in ${timeoutMs} ms`, false),
+        );
+      }, timeoutMs);
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, timer });
+      socket.write(`${JSON.stringify({ ...body, id })}\n`);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.destroy();
+    this.failAll(new DynamoError('connection-lost', 'connection closed by the client', false));
+  }
+
+  get address(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  private ensureConnected(): Promise<Socket> {
+    if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
+    if (this.connecting) return this.connecting;
+    this.connecting = new Promise<Socket>((resolve, reject) => {
+      const { host, port, localAddress } = this.options;
+      const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+      socket.setNoDelay(true);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new DynamoError('unreachable', `connect to ${this.address} timed out`, true));
+      }, this.options.connectTimeoutMs ?? 1000);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        this.socket = socket;
+        resolve(socket);
+      });
+      socket.on('data', lineReader((message) => this.onResponse(message as Response)));
+      socket.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new DynamoError('unreachable', `${this.address}: ${error.message}`, true));
+      });
+      socket.on('close', () => {
+        if (this.socket === socket) this.socket = undefined;
+        this.failAll(
+          new DynamoError('connection-lost', `connection to ${this.address} lost`, false),
+        );
+      });
+    }).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private onResponse(response: Response): void {
+    const pending = this.pending.get(response.id);
+    if (!pending) return; // answered after its timeout
+    this.pending.delete(response.id);
+    clearTimeout(pending.timer);
+    if (response.ok) pending.resolve(response.result);
+    else {
+      const { code, message, definite } = response.error;
+      pending.reject(new DynamoError(code, message, definite));
+    }
+  }
+
+  private failAll(error: DynamoError): void {
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.pending.delete(id);
+    }
+  }
+}

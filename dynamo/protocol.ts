@@ -1,0 +1,104 @@
+import type { VClock, Version } from './vclock.ts';
+
+/**
+ * The wire protocol of the Dynamo store: one JSON object per line over TCP,
+ * requests carry an `id` echoed by their response, so many requests share a
+ * connection. Clients and peer nodes speak the same protocol on the same port.
+ */
+
+export interface QuorumOptions {
+  /** Replication factor for this request (at most the cluster's node count). */
+  n?: number;
+  r?: number;
+  w?: number;
+}
+
+export type Request =
+  /** Coordinated read: ask the key's N replicas, answer after R replies. */
+  | ({ type: 'get'; key: string; repairSync?: boolean } & QuorumOptions)
+  /** Coordinated write: store on the coordinator, answer after W acks. */
+  | ({ type: 'put'; key: string; value: unknown; context?: VClock } & QuorumOptions)
+  /** This node's own copy of a key: replica reads, and the read quorum's parts. */
+  | { type: 'local-get'; key: string }
+  /** Merge versions into this node's copy, durably (replication, read repair). */
+  | { type: 'replicate'; key: string; versions: Version[] }
+  | { type: 'preflist'; key: string; n?: number }
+  | { type: 'status' };
+
+export interface GetResult {
+  /** Concurrent versions, as siblings; empty when the key is absent. */
+  siblings: { value: unknown; clock: VClock }[];
+  /** Pass this back on the next put to supersede every sibling read. */
+  context: VClock;
+  /** Replicas that answered in time. */
+  replies: number;
+}
+
+export interface PutResult {
+  clock: VClock;
+  acks: number;
+}
+
+export interface LocalGetResult {
+  versions: Version[];
+}
+
+export interface StatusResult {
+  id: string;
+  pid: number;
+  keys: number;
+  nodes: string[];
+  startedAt: number;
+}
+
+/**
+ * Error codes. `definite` says whether the operation certainly did not take
+ * effect: the most important fact for a checker (fail vs info).
+ */
+export type ErrorCode =
+  | 'unreachable' // could not connect: the request never left
+  | 'timeout' // no answer in time: it may have taken effect
+  | 'connection-lost' // the connection dropped after the request left
+  | 'quorum' // fewer than R/W replicas answered
+  | 'bad-request'
+  | 'internal';
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  definite: boolean;
+}
+
+export type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: WireError };
+
+export class DynamoError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly definite: boolean,
+  ) {
+    super(message);
+    this.name = 'DynamoError';
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message, definite: this.definite };
+  }
+}
+
+/** Splits a byte stream into lines and hands each parsed object on. */
+export function lineReader(onMessage: (message: unknown) => void): (chunk: Buffer) => void {
+  let buffered = '';
+  return (chunk) => {
+    buffered += chunk.toString('utf8');
+    let newline = buffered.indexOf('\n');
+    while (newline !== -1) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.length > 0) onMessage(JSON.parse(line));
+      newline = buffered.indexOf('\n');
+    }
+  };
+}

@@ -1,0 +1,13 @@
+import { checkConvergence } from './convergence.ts';
+import { checkLostWrites } from './lost-writes.ts';
+import type { Checker } from './types.ts';
+import { checkUnexpectedValues } from './unexpected-values.ts';
+
+/** Every checker, by the name workloads and `faultline check` use. */
+export const CHECKERS: Record<string, Checker> = {
+  'lost-writes': checkLostWrites,
+  'unexpected-values': checkUnexpectedValues,
+  convergence: checkConvergence,
+};
+
+export const CHECKER_NAMES = Object.keys(CHECKERS);

@@ -1,0 +1,118 @@
+import { Command, CommanderError, Option } from 'commander';
+import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
+import { NEMESIS_NAMES } from '../chaos/index.ts';
+import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
+import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
+import { compare } from './compare.ts';
+import { parseCompareOptions } from './config.ts';
+import { UsageError } from './errors.ts';
+import { HistoryParseError, readHistory } from './history.ts';
+import { healCrashedRuns, findLeftovers } from './state.ts';
+import { VERSION } from './version.ts';
+
+const program = new Command('faultline')
+  .description('Compare NoSQL databases under the same faults.')
+  .version(VERSION)
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`faultline: ${text.replace(/^error: /, '')}`) });
+
+program
+  .command('compare')
+  .description('run one workload against each system under faults, check the histories, write a report')
+  .addOption(new Option('--workload <name>', `workload: ${WORKLOAD_NAMES.join(', ')}`).default('write-heavy'))
+  .addOption(new Option('--systems <list>', `comma-separated systems, or all: ${SYSTEM_NAMES.join(', ')}`).default('all'))
+  .addOption(new Option('--provider <name>', 'where the nodes run: local (processes on this machine)').default('local'))
+  .option('--nodes <n>', 'nodes per cluster (default: the system\'s own, 3 for dynamo)')
+  .addOption(new Option('--concurrency <n>', 'worker processes (clients), spread over the nodes').default('16'))
+  .addOption(new Option('--duration <time>', 'length of the run phase: 30, 30s, 2m').default('30'))
+  .addOption(new Option('--rate <ops/s>', 'target throughput over all workers; 0 = as fast as possible').default('0'))
+  .addOption(new Option('--keys <n>', 'records loaded before the run (YCSB recordcount)').default('1000'))
+  .addOption(new Option('--nemesis <list>', `faults: ${NEMESIS_NAMES.join(', ')}, or none`).default('kill,pause'))
+  .addOption(new Option('--nemesis-interval <time>', 'healthy time before each fault').default('10'))
+  .addOption(new Option('--nemesis-duration <time>', 'how long each fault lasts').default('5'))
+  .option('--seed <n>', 'seed for keys, values and fault choices (default: random, printed)')
+  .addOption(new Option('--out <dir>', 'folder that receives the run folder').default('runs'))
+  .option('--label <text>', 'suffix of the run folder\'s name (default: the workload)')
+  .option('--n <n>', 'dynamo: replication factor N (default 3)')
+  .option('--r <n>', 'dynamo: read quorum R (default 2)')
+  .option('--w <n>', 'dynamo: write quorum W (default 2)')
+  .option('--tokens <n>', 'dynamo: virtual nodes per node (default 32)')
+  .option('--fsync <policy>', 'dynamo: always, interval or never (default always)')
+  .action(async (raw: Record<string, unknown>) => {
+    const config = parseCompareOptions(raw);
+    const { exitCode } = await compare(config);
+    process.exitCode = exitCode;
+  });
+
+program
+  .command('heal')
+  .description('stop the nodes of crashed runs and remove their leftovers')
+  .action(async () => {
+    const running = findLeftovers().running;
+    for (const r of running) console.error(`run ${r.id} is still in progress (pid ${r.pid}); left alone`);
+    const report = await healCrashedRuns();
+    console.error(report.length ? report.join('\n') : 'nothing to heal');
+  });
+
+program
+  .command('check <history>')
+  .description('run a checker on a saved history (JSONL); exit 0 valid, 1 invalid, 3 unknown, 2 bad input')
+  .requiredOption('--checker <name>', `checker: ${CHECKER_NAMES.join(', ')}`)
+  .action((file: string, options: { checker: string }) => {
+    const checker = CHECKERS[options.checker];
+    if (!checker) throw new UsageError(`unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`);
+    let history;
+    try {
+      history = readHistory(file);
+    } catch (error) {
+      if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const result = checker(history);
+    console.log(JSON.stringify(result, null, 2));
+    process.exitCode = result.valid === true ? 0 : result.valid === false ? 1 : 3;
+  });
+
+program
+  .command('list')
+  .description('list the systems, workloads and faults')
+  .action(() => {
+    console.log('systems:');
+    for (const s of Object.values(SYSTEMS)) console.log(`  ${s.name.padEnd(14)} ${s.engine}`);
+    console.log('workloads:');
+    for (const w of Object.values(WORKLOADS)) console.log(`  ${w.name.padEnd(14)} ${w.summary}`);
+    console.log(`faults: ${NEMESIS_NAMES.join(', ')}`);
+  });
+
+program
+  .command('setup [systems...]')
+  .description('install the engines the local provider needs')
+  .action((systems: string[]) => {
+    for (const name of systems.length ? systems : SYSTEM_NAMES) {
+      if (!SYSTEMS[name]) throw new UsageError(`unknown system "${name}"; valid: ${SYSTEM_NAMES.join(', ')}`);
+      console.error(`${name}: built in, nothing to install`);
+    }
+  });
+
+program
+  .command('bench')
+  .description('throughput and latency of the built-in store, with ratios against a reference')
+  .option('--duration <time>', 'seconds per measurement', '10')
+  .action(async (options: { duration: string }) => {
+    const { bench } = await import('../bench/bench.ts');
+    await bench({ duration: options.duration });
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`faultline: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`faultline: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,132 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { SYSTEMS } from '../adapters/index.ts';
+import { renderReport } from '../reports/html.ts';
+import { WORKLOADS } from '../workloads/index.ts';
+import type { CompareConfig } from './config.ts';
+import { UsageError } from './errors.ts';
+import { runClock } from './history.ts';
+import type { RunResults } from './results.ts';
+import { runSystem, type SystemResult } from './run.ts';
+import { findLeftovers, liveProcesses, removeState, type RunState, writeState } from './state.ts';
+import { VERSION } from './version.ts';
+
+export interface CompareOutcome {
+  exitCode: number;
+  runDir: string;
+  results: RunResults;
+}
+
+/**
+ * `faultline compare`: the same workload, seed and faults against each
+ * system in turn; one run folder with config, histories, results and report.
+ * SIGINT/SIGTERM stop the workers, heal, stop every node and still write the
+ * results (marked incomplete); the exit code is then 130.
+ */
+export async function compare(
+  config: CompareConfig,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<CompareOutcome> {
+  refuseLeftovers();
+  const startedAt = new Date();
+  const id = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}-${config.label ?? config.workload}`;
+  const runDir = resolve(config.out, id);
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+
+  const state: RunState = { id, pid: process.pid, runDir, startedAt: startedAt.toISOString(), processes: [] };
+  writeState(state);
+
+  const abort = new AbortController();
+  let interrupted: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      log(`faultline: ${signal} again; still stopping the nodes, please wait`);
+      return;
+    }
+    interrupted = signal;
+    log(`\nfaultline: ${signal}: stopping workers, healing faults, stopping nodes…`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  log(`faultline ${VERSION}: run ${id}, workload ${config.workload}, seed ${config.seed}`);
+  const clock = runClock();
+  const systems: SystemResult[] = [];
+  try {
+    for (const name of config.systems) {
+      if (abort.signal.aborted) break;
+      const workload = WORKLOADS[config.workload]!.create({ keys: config.keys, seed: config.seed });
+      systems.push(
+        await runSystem(SYSTEMS[name]!, {
+          config,
+          runDir,
+          workload,
+          clock,
+          signal: abort.signal,
+          log,
+          onProcess: (system, info) => {
+            state.processes.push({ system, ...info });
+            writeState(state);
+          },
+        }),
+      );
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const results: RunResults = {
+    id,
+    faultline: VERSION,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    status: interrupted || systems.some((s) => s.status !== 'complete') ? 'incomplete' : 'complete',
+    ...(interrupted ? { interrupted } : {}),
+    config,
+    systems,
+  };
+  writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(runDir, 'report.html'), renderReport(results));
+  removeState(id);
+
+  for (const s of systems) log(summaryLine(s));
+  const where = relative(process.cwd(), join(runDir, 'report.html'));
+  log(`report: ${where.startsWith('..') ? join(runDir, 'report.html') : where}`);
+  const exitCode = interrupted ? 130 : systems.some((s) => s.status === 'error') ? 1 : 0;
+  return { exitCode, runDir, results };
+}
+
+function summaryLine(s: SystemResult): string {
+  const m = s.metrics;
+  const lost = s.checkers['lost-writes'];
+  const parts = [
+    `${s.system} (${s.configuration}): ${s.status}`,
+    m ? `${m.throughput.toLocaleString('en-US')} ops/s, ${m.ok} ok / ${m.fail} fail / ${m.info} info` : '',
+    lost ? `lost writes: ${lost.valid === false ? lost.lost : lost.valid === true ? 0 : 'unknown'}` : '',
+    `verdict: ${s.valid === true ? 'valid' : s.valid === false ? 'ANOMALIES' : 'unknown'}`,
+  ];
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** A run must not start beside the nodes of another one (same addresses). */
+function refuseLeftovers(): void {
+  const { running, crashed } = findLeftovers();
+  const other = running[0];
+  if (other) {
+    throw new UsageError(
+      `run ${other.id} (pid ${other.pid}) is still in progress; wait for it or stop it with Ctrl-C, then retry`,
+    );
+  }
+  for (const state of crashed) {
+    const live = liveProcesses(state);
+    if (live.length > 0) {
+      throw new UsageError(
+        `${live.length} node process(es) of crashed run ${state.id} are still running; run \`npx faultline heal\` first`,
+      );
+    }
+    removeState(state.id);
+  }
+}

@@ -1,0 +1,115 @@
+import { statSync } from 'node:fs';
+import { z } from 'zod';
+import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
+import { NEMESIS_NAMES } from '../chaos/index.ts';
+import { WORKLOAD_NAMES } from '../workloads/index.ts';
+import { UsageError } from './errors.ts';
+
+/** Seconds, as a number ("30") or with a unit ("30s", "2m", "500ms"). */
+const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = /^\s*(-?\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(String(value));
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (e.g. 30, 30s, 2m)` });
+    return z.NEVER;
+  }
+  const n = Number(match[1]);
+  return match[2] === 'ms' ? n / 1000 : match[2] === 'm' ? n * 60 : n;
+});
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+
+const list = (valid: readonly string[], what: string, allowed: readonly string[] = []) =>
+  z.string().transform((text, ctx) => {
+    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const item of items) {
+      if (!valid.includes(item) && !allowed.includes(item)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown ${what} "${item}"; valid: ${[...allowed, ...valid].join(', ')}`,
+        });
+      }
+    }
+    return items;
+  });
+
+export const CompareOptions = z
+  .object({
+    workload: z.string().refine((w) => WORKLOAD_NAMES.includes(w), {
+      error: (issue) => `unknown workload "${issue.input}"; valid: ${WORKLOAD_NAMES.join(', ')}`,
+    }),
+    systems: list(SYSTEM_NAMES, 'system', ['all']).transform((items) =>
+      items.includes('all') || items.length === 0 ? SYSTEM_NAMES : items,
+    ),
+    provider: z.enum(['local', 'docker'], { message: 'unknown provider; valid: local, docker' }),
+    nodes: int(1, 99).optional(),
+    concurrency: int(1, 1024),
+    duration: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
+    rate: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be 0 (unlimited) or more' }),
+    keys: int(1, 10_000_000),
+    nemesis: list(NEMESIS_NAMES, 'fault', ['none']).transform((items) =>
+      items.filter((i) => i !== 'none'),
+    ),
+    nemesisInterval: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
+    nemesisDuration: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
+    seed: int(0, 2 ** 32 - 1).optional(),
+    out: z.string().min(1),
+    n: int(1, 99).optional(),
+    r: int(1, 99).optional(),
+    w: int(1, 99).optional(),
+    tokens: int(1, 1024).optional(),
+    fsync: z
+      .enum(['always', 'interval', 'never'], { message: 'valid: always, interval, never' })
+      .optional(),
+    label: z.string().optional(),
+  })
+  .strict();
+
+export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed'> & {
+  seed: number;
+  /** Per-system settings handed to the adapters. */
+  settings: Record<string, Record<string, unknown>>;
+};
+
+const FLAG: Record<string, string> = { nemesisInterval: 'nemesis-interval', nemesisDuration: 'nemesis-duration' };
+
+/** Validates `compare`'s options; throws a UsageError of one line. */
+export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig {
+  const parsed = CompareOptions.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? '');
+    throw new UsageError(`--${FLAG[name] ?? name}: ${issue.message}`);
+  }
+  const options = parsed.data;
+  if (options.provider !== 'local') {
+    throw new UsageError(`--provider=${options.provider} is not available yet; valid now: local`);
+  }
+  const outStat = statSync(options.out, { throwIfNoEntry: false });
+  if (outStat && !outStat.isDirectory()) {
+    throw new UsageError(`--out=${options.out} is a file; give a folder for the runs (default: runs)`);
+  }
+  const dynamoSettings = Object.fromEntries(
+    (['n', 'r', 'w', 'tokens', 'fsync'] as const)
+      .filter((k) => options[k] !== undefined)
+      .map((k) => [k, options[k]]),
+  );
+  const settings: CompareConfig['settings'] = { dynamo: dynamoSettings };
+  for (const name of options.systems) {
+    const system = SYSTEMS[name]!;
+    const problem = system.validate({
+      nodes: options.nodes ?? system.defaultNodes,
+      settings: settings[name] ?? {},
+    });
+    if (problem) throw new UsageError(problem);
+  }
+  return {
+    ...options,
+    seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
+    settings,
+  };
+}

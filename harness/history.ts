@@ -1,0 +1,145 @@
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+
+/**
+ * Histories, after Jepsen: plain data, one operation per JSON line, written
+ * as the run goes. See ARCHITECTURE.md for the value conventions of each `f`.
+ */
+
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+export type Process = number | 'nemesis';
+
+export interface Op {
+  index: number;
+  /** Nanoseconds since the run started (monotonic clock). */
+  time: number;
+  process: Process;
+  type: OpType;
+  f: string;
+  key?: string;
+  value?: unknown;
+  /** The node the process is pinned to (or the nemesis acted on). */
+  node?: string;
+  error?: string;
+  /**
+   * Final-phase reads after heal: `cluster` is a read through the system's
+   * normal path (strongest read it offers), `replica` one replica's own copy.
+   */
+  final?: 'cluster' | 'replica';
+  /** The read returned concurrent versions: `value` is the array of them. */
+  siblings?: true;
+}
+
+export type NewOp = Omit<Op, 'index' | 'time'>;
+
+/** Writes a history as JSONL, one write(2) per op, so a crash loses at most a line. */
+export class HistoryWriter {
+  private readonly fd: number;
+  private index = 0;
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly clock: () => number,
+  ) {
+    this.fd = openSync(path, 'a');
+  }
+
+  append(op: NewOp): Op {
+    const full = { index: this.index++, time: this.clock(), ...op } as Op;
+    if (!this.closed) writeSync(this.fd, `${JSON.stringify(full)}\n`);
+    return full;
+  }
+
+  get count(): number {
+    return this.index;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+  }
+}
+
+/** A monotonic clock in nanoseconds since `start` (default: now). */
+export function runClock(start = process.hrtime.bigint()): () => number {
+  return () => Number(process.hrtime.bigint() - start);
+}
+
+export class HistoryParseError extends Error {
+  constructor(
+    readonly line: number,
+    message: string,
+  ) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
+const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
+
+/** Parses a JSONL history; a malformed line is reported with its line number. */
+export function parseHistory(text: string): Op[] {
+  const ops: Op[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    let op: Op;
+    try {
+      op = JSON.parse(line) as Op;
+    } catch (error) {
+      throw new HistoryParseError(i + 1, `not JSON (${(error as Error).message})`);
+    }
+    if (typeof op !== 'object' || op === null) throw new HistoryParseError(i + 1, 'not an object');
+    if (!TYPES.has(op.type)) throw new HistoryParseError(i + 1, `bad type ${JSON.stringify(op.type)}`);
+    if (typeof op.f !== 'string') throw new HistoryParseError(i + 1, 'missing f');
+    if (typeof op.process !== 'number' && op.process !== 'nemesis') {
+      throw new HistoryParseError(i + 1, 'process must be a number or "nemesis"');
+    }
+    op.index ??= ops.length;
+    op.time ??= 0;
+    ops.push(op);
+  }
+  return ops;
+}
+
+export function readHistory(path: string): Op[] {
+  return parseHistory(readFileSync(path, 'utf8'));
+}
+
+/** An invocation with its completion (undefined when the history ended first). */
+export interface Pair {
+  invoke: Op;
+  complete: Op | undefined;
+}
+
+/**
+ * Pairs every client invocation with the next op of the same process, which
+ * is its completion: a process runs one operation at a time.
+ */
+export function pairs(history: readonly Op[]): Pair[] {
+  const open = new Map<Process, Pair>();
+  const out: Pair[] = [];
+  for (const op of history) {
+    if (op.process === 'nemesis') continue;
+    if (op.type === 'invoke') {
+      const pair = { invoke: op, complete: undefined };
+      open.set(op.process, pair);
+      out.push(pair);
+    } else {
+      const pair = open.get(op.process);
+      if (pair) {
+        pair.complete = op;
+        open.delete(op.process);
+      }
+    }
+  }
+  return out;
+}
+
+/** The values a read saw: siblings spread out, absence as none. */
+export function valuesRead(op: Op): unknown[] {
+  if (op.siblings) return Array.isArray(op.value) ? op.value : [op.value];
+  return op.value === null || op.value === undefined ? [] : [op.value];
+}

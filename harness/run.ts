@@ -1,0 +1,276 @@
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Claims, Client, Cluster, System } from '../adapters/types.ts';
+import { NEMESES } from '../chaos/index.ts';
+import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
+import { deriveSeed, seededRng } from '../workloads/rng.ts';
+import type { Workload } from '../workloads/types.ts';
+import { CHECKERS } from './checkers/index.ts';
+import { type CheckResult, combine, type Validity } from './checkers/types.ts';
+import type { CompareConfig } from './config.ts';
+import { HistoryWriter, readHistory } from './history.ts';
+import { Metrics, type MetricsSummary } from './metrics.ts';
+import { Progress } from './progress.ts';
+import { Worker } from './worker.ts';
+
+export interface SystemResult {
+  system: string;
+  engine: string;
+  configuration: string;
+  nodes: number;
+  claims: Claims;
+  status: 'complete' | 'incomplete' | 'error';
+  error?: string;
+  history: string;
+  timings: { provisionS: number; loadS: number; runS: number; finalS: number };
+  load: { ok: number; fail: number; info: number };
+  metrics: MetricsSummary | null;
+  /** Fault windows in seconds from the start of the run phase. */
+  faults: { fault: string; nodes: string[]; start: number; end: number | null }[];
+  final: { keys: number; clusterReads: number; replicaReads: number; failedReads: number };
+  checkers: Record<string, CheckResult>;
+  valid: Validity;
+}
+
+export interface RunContext {
+  config: CompareConfig;
+  runDir: string;
+  workload: Workload;
+  clock: () => number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  onProcess: (system: string, info: { node: string; pid: number; marker: string }) => void;
+}
+
+const FINAL_READ_ATTEMPTS = 3;
+
+/**
+ * One system through the whole run: provision → load → workers + nemesis →
+ * heal → final reads → teardown → check. Whatever happens, the nemesis is
+ * healed, the cluster torn down and the history closed; an interrupted run
+ * is checked on what it recorded and marked incomplete.
+ */
+export async function runSystem(system: System, ctx: RunContext): Promise<SystemResult> {
+  const { config, runDir, workload, clock, signal, log } = ctx;
+  const settings = config.settings[system.name] ?? {};
+  const nodes = config.nodes ?? system.defaultNodes;
+  mkdirSync(join(runDir, 'history'), { recursive: true });
+  const historyPath = join(runDir, 'history', `${system.name}.jsonl`);
+  const history = new HistoryWriter(historyPath, clock);
+  const timings = { provisionS: 0, loadS: 0, runS: 0, finalS: 0 };
+  const elapsed = (since: number) => Math.round((clock() - since) / 1e6) / 1000;
+  const result: SystemResult = {
+    system: system.name,
+    engine: system.engine,
+    configuration: system.describe(settings),
+    nodes,
+    claims: system.claims,
+    status: 'complete',
+    history: relative(runDir, historyPath),
+    timings,
+    load: { ok: 0, fail: 0, info: 0 },
+    metrics: null,
+    faults: [],
+    final: { keys: 0, clusterReads: 0, replicaReads: 0, failedReads: 0 },
+    checkers: {},
+    valid: 'unknown',
+  };
+
+  let cluster: Cluster | undefined;
+  let schedule: NemesisSchedule | undefined;
+  const clients: Client[] = [];
+  let nextProcess = config.concurrency;
+  const workerContext = { history, clock, newProcess: () => nextProcess++ };
+
+  try {
+    let t = clock();
+    log(`${system.name}: starting ${nodes} nodes (${result.configuration})`);
+    cluster = await system.provision(config.provider, {
+      nodes,
+      dir: join(runDir, 'nodes', system.name),
+      settings,
+      onProcess: (info) => ctx.onProcess(system.name, info),
+    });
+    timings.provisionS = elapsed(t);
+    log(`${system.name}: cluster up in ${timings.provisionS.toFixed(1)} s`);
+
+    const connect = async (process: number, index: number) => {
+      const node = cluster!.nodes[index % cluster!.nodes.length]!;
+      const client = await system.connect(cluster!, node, settings);
+      clients.push(client);
+      return new Worker(process, node, client, workerContext);
+    };
+    const workers = await Promise.all(
+      Array.from({ length: config.concurrency }, (_, i) => connect(i, i)),
+    );
+
+    // Load phase: the records exist before the run (YCSB's load), and are
+    // in the history, so a loaded record lost later is a lost write too.
+    t = clock();
+    const loads = workload.load();
+    log(`${system.name}: loading ${loads.length} records`);
+    await pool(workers, loads, signal, async (worker, op) => {
+      const completion = await worker.execute(op);
+      result.load[completion.type]++;
+      workload.done(op, completion);
+    });
+    timings.loadS = elapsed(t);
+
+    // Run phase.
+    const runStart = clock();
+    const metrics = new Metrics(runStart);
+    const deadline = runStart + config.duration * 1e9;
+    schedule = new NemesisSchedule(
+      config.nemesis.map((name) => NEMESES[name]!()),
+      cluster,
+      {
+        intervalMs: config.nemesisInterval * 1000,
+        durationMs: config.nemesisDuration * 1000,
+        rng: seededRng(deriveSeed(config.seed, `nemesis/${system.name}`)),
+        clock,
+        record: (op) => history.append(op),
+      },
+    );
+    const progress = new Progress(system.name, () => ({
+      elapsedS: (clock() - runStart) / 1e9,
+      totalS: config.duration,
+      ...metrics.counts,
+      fault: schedule?.current ? `${schedule.current.fault} ${schedule.current.nodes.join(',')}` : undefined,
+    }));
+    if (!signal.aborted) {
+      log(
+        `${system.name}: running ${workload.name} for ${config.duration} s, ${config.concurrency} workers` +
+          (config.nemesis.length ? `, faults: ${config.nemesis.join(', ')}` : ', no faults'),
+      );
+      progress.start();
+      schedule.start();
+      const pace = config.rate > 0 ? (config.concurrency / config.rate) * 1e9 : 0;
+      await Promise.all(
+        workers.map(async (worker) => {
+          const rng = seededRng(deriveSeed(config.seed, `worker/${worker.process}`));
+          let next = clock();
+          while (!signal.aborted && clock() < deadline) {
+            if (pace > 0) {
+              next += pace;
+              const wait = (next - clock()) / 1e6;
+              if (wait > 0) await sleep(wait);
+              if (signal.aborted || clock() >= deadline) break;
+            }
+            const op = workload.next(rng);
+            const phase = schedule?.current ? 'fault' : 'healthy';
+            const completion = await worker.execute(op, { metrics, phase });
+            workload.done(op, completion);
+          }
+        }),
+      );
+      progress.stop();
+    }
+    const runEnd = clock();
+    timings.runS = elapsed(runStart);
+    await schedule.stop();
+    result.metrics = metrics.summary(runEnd);
+    result.faults = schedule.windows.map((w) => toSeconds(w, runStart));
+
+    // Final phase: after heal, read every key back through the cluster, then
+    // from each of its replicas on their own.
+    if (!signal.aborted) {
+      t = clock();
+      const keys = workload.writtenKeys();
+      log(`${system.name}: healed; reading back ${keys.length} keys`);
+      const finalWorkers = await Promise.all(
+        cluster.nodes.map((_, i) => connect(nextProcess++, i)),
+      );
+      const readers = [...finalWorkers, ...workers];
+      result.final.keys = keys.length;
+      await pool(readers, keys, signal, async (worker, key) => {
+        if (await readWithRetry(worker, { f: 'read', key, final: 'cluster' }, signal)) {
+          result.final.clusterReads++;
+        } else result.final.failedReads++;
+      });
+      if (system.capabilities.includes('replica-read')) {
+        const locate = finalWorkers[0]!.client;
+        const targets = new Map<string, string[]>(cluster.nodes.map((n) => [n.id, []]));
+        await pool(finalWorkers, keys, signal, async (_, key) => {
+          const replicas = (await locate.replicasOf?.(key)) ?? cluster!.nodes.map((n) => n.id);
+          for (const node of replicas) targets.get(node)?.push(key);
+        });
+        // A replica read must come from a worker pinned to that replica.
+        await Promise.all(
+          [...targets].map(([node, nodeKeys]) =>
+            pool(
+              readers.filter((w) => w.node.id === node),
+              nodeKeys,
+              signal,
+              async (worker, key) => {
+                if (await readWithRetry(worker, { f: 'read', key, final: 'replica' }, signal)) {
+                  result.final.replicaReads++;
+                } else result.final.failedReads++;
+              },
+            ),
+          ),
+        );
+      }
+      timings.finalS = elapsed(t);
+    }
+  } catch (error) {
+    result.status = 'error';
+    result.error = (error as Error).message;
+    log(`${system.name}: ${result.error}`);
+  } finally {
+    await schedule?.stop().catch(() => {});
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+    await cluster?.teardown().catch(() => {});
+    history.close();
+  }
+
+  if (signal.aborted && result.status === 'complete') result.status = 'incomplete';
+  const recorded = readHistory(historyPath);
+  for (const name of workload.checkers) result.checkers[name] = CHECKERS[name]!(recorded);
+  result.valid = combine(Object.values(result.checkers).map((c) => c.valid));
+  return result;
+}
+
+/**
+ * Final reads retry a failed read (a node still catching up) a few times; a
+ * read never changes state, so retrying is safe and keeps "unknown" rare.
+ */
+async function readWithRetry(
+  worker: Worker,
+  op: { f: 'read'; key: string; final: 'cluster' | 'replica' },
+  signal: AbortSignal,
+): Promise<boolean> {
+  for (let attempt = 1; attempt <= FINAL_READ_ATTEMPTS && !signal.aborted; attempt++) {
+    if ((await worker.execute(op)).type === 'ok') return true;
+    await sleep(200 * attempt);
+  }
+  return false;
+}
+
+/** Runs `task` over `items` with each worker taking the next item when free. */
+async function pool<T>(
+  workers: Worker[],
+  items: readonly T[],
+  signal: AbortSignal,
+  task: (worker: Worker, item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    workers.map(async (worker) => {
+      while (!signal.aborted && next < items.length) await task(worker, items[next++]!);
+    }),
+  );
+}
+
+function toSeconds(window: FaultWindow, origin: number) {
+  const s = (ns: number) => Math.round((ns - origin) / 1e6) / 1000;
+  return {
+    fault: window.fault,
+    nodes: window.nodes,
+    start: s(window.start),
+    end: window.end === undefined ? null : s(window.end),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,33 @@
+import type { Capability, Completion, Invocation } from '../adapters/types.ts';
+import type { Rng } from './rng.ts';
+
+export interface WorkloadOptions {
+  /** Records loaded before the run (YCSB's recordcount). */
+  keys: number;
+  seed: number;
+}
+
+/**
+ * A workload (after Jepsen's generators): a load phase, an endless stream of
+ * operations for the run phase, and the keys to read back after heal. It is
+ * shared by all workers; each worker passes its own random stream.
+ */
+export interface Workload {
+  readonly name: string;
+  /** What the system must support to run it. */
+  readonly requires: readonly Capability[];
+  /** Checkers that judge its history, by name (harness/checkers). */
+  readonly checkers: readonly string[];
+  load(): Invocation[];
+  next(rng: Rng): Invocation;
+  /** Tells the generator how an operation ended (e.g. an insert is now readable). */
+  done(op: Invocation, completion: Completion): void;
+  /** Every key written, for the final read phase. */
+  writtenKeys(): string[];
+}
+
+export interface WorkloadSpec {
+  name: string;
+  summary: string;
+  create(options: WorkloadOptions): Workload;
+}
