@@ -6,7 +6,7 @@ import type {
   QuorumOptions,
   StatusResult,
 } from './protocol.ts';
-import type { VClock, Version } from './vclock.ts';
+import type { Context, Version } from './vclock.ts';
 
 export interface ClientOptions extends ConnectionOptions {
   /** Per-request timeout: past it the outcome is unknown. */
@@ -30,7 +30,7 @@ export class DynamoClient {
   put(
     key: string,
     value: unknown,
-    context?: VClock,
+    context?: Context,
     options: QuorumOptions = {},
   ): Promise<PutResult> {
     return this.connection.request(

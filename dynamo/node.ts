@@ -10,8 +10,18 @@ import {
   type StatusResult,
 } from './protocol.ts';
 import { Ring } from './ring.ts';
+import { nextIncarnation } from './incarnation.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
-import { clockOf, contextOf, merge, nextCounter, sameVersions, type Version } from './vclock.ts';
+import {
+  clockOf,
+  contextOf,
+  EMPTY_CONTEXT,
+  joinContexts,
+  merge,
+  nextCounter,
+  sameVersions,
+  type Version,
+} from './vclock.ts';
 
 export interface Member {
   id: string;
@@ -55,6 +65,8 @@ export class DynamoNode {
   private constructor(
     readonly config: NodeConfig,
     private readonly store: LogStore,
+    /** The id this start of the node issues dots under (see incarnation.ts). */
+    private readonly actor: string,
   ) {
     const ids = config.members.map((m) => m.id);
     if (!ids.includes(config.id)) throw new Error(`node ${config.id} is not among the members`);
@@ -75,11 +87,12 @@ export class DynamoNode {
   }
 
   static async start(config: NodeConfig): Promise<DynamoNode> {
+    const incarnation = await nextIncarnation(config.dataDir);
     const store = await LogStore.open(config.dataDir, {
       fsync: config.fsync,
       fsyncIntervalMs: config.fsyncIntervalMs,
     });
-    const node = new DynamoNode(config, store);
+    const node = new DynamoNode(config, store, `${config.id}#${incarnation}`);
     await node.listen();
     return node;
   }
@@ -195,14 +208,15 @@ export class DynamoNode {
     if (!replicas.includes(this.config.id)) return this.forwardPut(replicas, request);
 
     const stored = this.store.get(request.key);
-    const context = request.context ?? {};
+    const context = request.context ?? EMPTY_CONTEXT;
     const version: Version = {
       value: request.value,
-      dot: { node: this.config.id, counter: nextCounter(this.config.id, stored, context) },
+      dot: { node: this.actor, counter: nextCounter(this.actor, stored, context) },
       context,
     };
     // The local write is synchronous in memory, so two puts of one key on
-    // this node can never take the same counter.
+    // this node can never take the same counter; the actor id changes at
+    // every start, so a counter lost in a crash is never issued again.
     const calls = replicas.map((node) =>
       node === this.config.id
         ? this.store.put(request.key, merge(stored, [version]))
@@ -218,7 +232,7 @@ export class DynamoNode {
         false,
       );
     }
-    return { clock: clockOf(version), acks };
+    return { clock: clockOf(version), context: joinContexts([context], [version.dot]), acks };
   }
 
   /** Single-hop routing: hand the write to the first reachable replica. */

@@ -1,4 +1,4 @@
-import type { VClock, Version } from './vclock.ts';
+import type { Context, VClock, Version } from './vclock.ts';
 
 /**
  * The wire protocol of the Dynamo store: one JSON object per line over TCP,
@@ -17,7 +17,7 @@ export type Request =
   /** Coordinated read: ask the key's N replicas, answer after R replies. */
   | ({ type: 'get'; key: string; repairSync?: boolean } & QuorumOptions)
   /** Coordinated write: store on the coordinator, answer after W acks. */
-  | ({ type: 'put'; key: string; value: unknown; context?: VClock } & QuorumOptions)
+  | ({ type: 'put'; key: string; value: unknown; context?: Context } & QuorumOptions)
   /** This node's own copy of a key: replica reads, and the read quorum's parts. */
   | { type: 'local-get'; key: string }
   /** Merge versions into this node's copy, durably (replication, read repair). */
@@ -29,13 +29,16 @@ export interface GetResult {
   /** Concurrent versions, as siblings; empty when the key is absent. */
   siblings: { value: unknown; clock: VClock }[];
   /** Pass this back on the next put to supersede every sibling read. */
-  context: VClock;
+  context: Context;
   /** Replicas that answered in time. */
   replies: number;
 }
 
 export interface PutResult {
+  /** The new version's clock, for display. */
   clock: VClock;
+  /** What the writer has now seen (its context and the new version): pass it on the next put. */
+  context: Context;
   acks: number;
 }
 

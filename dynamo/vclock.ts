@@ -1,18 +1,26 @@
 /**
  * Vector clocks for the Dynamo store, in the "dotted" form (dotted version
  * vectors, Preguiça et al.): every stored version carries the dot of the write
- * that created it (coordinator id + that coordinator's counter) and the causal
- * context the client sent with the write.
+ * that created it (the coordinator's actor id, `node#incarnation`, and that
+ * actor's per-key counter) and the causal context the writing client had.
  *
  * Why dots and not a plain vector clock per value: with plain clocks a blind
  * write coordinated by node A after A's own earlier write would get the clock
  * {A:n+1}, which dominates {A:n} and silently replaces it, although the two
  * writes were concurrent from the clients' point of view. With a dot, the new
- * version supersedes exactly what its context has seen, and everything else
- * stays as a sibling. The clock shown to clients is `context ⊔ dot`.
+ * version supersedes exactly what its context has seen; the rest stay siblings.
+ *
+ * Why a context is a vector *plus explicit dots*: a version (A:6) written by a
+ * client that had seen only A:1..3 must not claim A:4 and A:5. Flattening its
+ * context and dot into the vector {A:6} does claim them, and a later write
+ * with that context silently drops the siblings A:4 and A:5 that nobody read
+ * (and with them the knowledge that A issued those counters). So a context
+ * records exactly what was seen: a contiguous prefix per actor (`vv`) and the
+ * dots beyond it (`dots`, the "dot cloud" of delta-CRDTs), folded into the
+ * prefix whenever they become contiguous.
  */
 
-/** node id → highest counter of that node that is known. */
+/** actor → highest counter of that actor. */
 export type VClock = Record<string, number>;
 
 export interface Dot {
@@ -20,14 +28,22 @@ export interface Dot {
   counter: number;
 }
 
+/** What a client has seen: every counter 1..vv[a] of each actor a, plus `dots`. */
+export interface Context {
+  vv: VClock;
+  dots?: Dot[];
+}
+
 export interface Version<V = unknown> {
   value: V;
   dot: Dot;
   /** What the writing client had seen: the context it passed to put. */
-  context: VClock;
+  context: Context;
 }
 
 export type Order = 'before' | 'after' | 'equal' | 'concurrent';
+
+export const EMPTY_CONTEXT: Context = { vv: {} };
 
 export function compare(a: VClock, b: VClock): Order {
   let aBigger = false;
@@ -44,28 +60,58 @@ export function compare(a: VClock, b: VClock): Order {
   return 'equal';
 }
 
-export function join(...clocks: VClock[]): VClock {
-  const out: VClock = {};
-  for (const clock of clocks) {
-    for (const [node, counter] of Object.entries(clock)) {
-      if (counter > (out[node] ?? 0)) out[node] = counter;
+export function covers(context: Context, dot: Dot): boolean {
+  if ((context.vv[dot.node] ?? 0) >= dot.counter) return true;
+  return context.dots?.some((d) => d.node === dot.node && d.counter === dot.counter) ?? false;
+}
+
+/** The union of what several contexts have seen (and of extra dots), normalized. */
+export function joinContexts(contexts: readonly Context[], extraDots: readonly Dot[] = []): Context {
+  const vv: VClock = {};
+  const dots: Dot[] = [...extraDots];
+  for (const context of contexts) {
+    for (const [node, counter] of Object.entries(context.vv)) {
+      if (counter > (vv[node] ?? 0)) vv[node] = counter;
     }
+    if (context.dots) dots.push(...context.dots);
   }
-  return out;
+  return normalize(vv, dots);
 }
 
-export function covers(clock: VClock, dot: Dot): boolean {
-  return (clock[dot.node] ?? 0) >= dot.counter;
+/** Folds dots that extend the prefix into it; drops dots the prefix covers. */
+function normalize(vv: VClock, dots: Dot[]): Context {
+  const byNode = new Map<string, Set<number>>();
+  for (const d of dots) {
+    if ((vv[d.node] ?? 0) >= d.counter) continue;
+    let set = byNode.get(d.node);
+    if (!set) byNode.set(d.node, (set = new Set()));
+    set.add(d.counter);
+  }
+  const rest: Dot[] = [];
+  for (const [node, counters] of byNode) {
+    let prefix = vv[node] ?? 0;
+    while (counters.delete(prefix + 1)) prefix++;
+    if (prefix > 0) vv[node] = prefix;
+    for (const counter of [...counters].sort((a, b) => a - b)) rest.push({ node, counter });
+  }
+  return rest.length > 0 ? { vv, dots: rest } : { vv };
 }
 
-/** The clock a version presents to clients: its context plus its own dot. */
+/** A version's clock for display: the highest counter seen per actor. */
 export function clockOf(version: Version): VClock {
-  return join(version.context, { [version.dot.node]: version.dot.counter });
+  const clock: VClock = { ...version.context.vv };
+  for (const d of [...(version.context.dots ?? []), version.dot]) {
+    if (d.counter > (clock[d.node] ?? 0)) clock[d.node] = d.counter;
+  }
+  return clock;
 }
 
-/** The context a client gets from a read: it has seen every sibling. */
-export function contextOf(versions: readonly Version[]): VClock {
-  return join(...versions.map(clockOf));
+/** The context a client gets from reading these siblings: each one and all it had seen. */
+export function contextOf(versions: readonly Version[]): Context {
+  return joinContexts(
+    versions.map((v) => v.context),
+    versions.map((v) => v.dot),
+  );
 }
 
 export function dotKey(dot: Dot): string {
@@ -87,17 +133,25 @@ export function merge<V>(a: readonly Version<V>[], b: readonly Version<V>[]): Ve
 }
 
 /**
- * The counter a coordinator gives its next write of a key: above every
- * counter of its own that it has stored or seen in a context, so a dot is
- * never reused (given durable storage of the coordinator's own writes).
+ * The counter an actor gives its next write of a key: above every counter of
+ * its own that it has stored or seen in a context. Exact contexts mean a
+ * version is only dropped by one whose context holds its dot and everything
+ * it had seen, so this knowledge survives; a crash is covered by actor ids
+ * that change at every start (incarnation.ts).
  */
-export function nextCounter(node: string, stored: readonly Version[], context: VClock): number {
-  let max = context[node] ?? 0;
+export function nextCounter(actor: string, stored: readonly Version[], context: Context): number {
+  let max = maxCounter(context, actor);
   for (const v of stored) {
-    if (v.dot.node === node) max = Math.max(max, v.dot.counter);
-    max = Math.max(max, v.context[node] ?? 0);
+    if (v.dot.node === actor) max = Math.max(max, v.dot.counter);
+    max = Math.max(max, maxCounter(v.context, actor));
   }
   return max + 1;
+}
+
+function maxCounter(context: Context, actor: string): number {
+  let max = context.vv[actor] ?? 0;
+  for (const d of context.dots ?? []) if (d.node === actor) max = Math.max(max, d.counter);
+  return max;
 }
 
 /** True when both sets hold the same versions (same dots). */

@@ -43,6 +43,7 @@ export interface RunContext {
 }
 
 const FINAL_READ_ATTEMPTS = 3;
+const ERROR_BACKOFF_MS = 50;
 
 /**
  * One system through the whole run: provision → load → workers + nemesis →
@@ -160,6 +161,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
             const phase = schedule?.current ? 'fault' : 'healthy';
             const completion = await worker.execute(op, { metrics, phase });
             workload.done(op, completion);
+            // A client whose node is down fails at once; like a real client
+            // reconnecting, wait a little instead of flooding the history.
+            if (completion.type !== 'ok') await sleep(ERROR_BACKOFF_MS);
           }
         }),
       );

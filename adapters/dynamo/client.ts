@@ -1,6 +1,6 @@
 import { DynamoClient } from '../../dynamo/client.ts';
 import { DynamoError } from '../../dynamo/protocol.ts';
-import type { VClock } from '../../dynamo/vclock.ts';
+import type { Context } from '../../dynamo/vclock.ts';
 import type { Client, Completion, Invocation, NodeHandle } from '../types.ts';
 import type { DynamoSettings } from './settings.ts';
 
@@ -15,7 +15,7 @@ const WRITES = new Set(['write', 'insert', 'update']);
  */
 export class DynamoAdapterClient implements Client {
   private readonly client: DynamoClient;
-  private readonly contexts = new Map<string, VClock>();
+  private readonly contexts = new Map<string, Context>();
 
   constructor(
     node: NodeHandle,
@@ -48,7 +48,7 @@ export class DynamoAdapterClient implements Client {
       }
       if (WRITES.has(op.f)) {
         const result = await this.client.put(key, op.value, this.contexts.get(key), { n, w });
-        this.contexts.set(key, result.clock);
+        this.contexts.set(key, result.context);
         return { type: 'ok', value: op.value };
       }
       if (op.f === 'rmw') {
@@ -56,7 +56,7 @@ export class DynamoAdapterClient implements Client {
           throw new ReadPartFailed(error);
         });
         const result = await this.client.put(key, op.value, read.context, { n, w });
-        this.contexts.set(key, result.clock);
+        this.contexts.set(key, result.context);
         return { type: 'ok', value: op.value };
       }
       return { type: 'fail', error: `unsupported operation ${op.f}` };

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCompareOptions } from './config.ts';
+import { UsageError } from './errors.ts';
+
+const defaults = {
+  workload: 'write-heavy',
+  systems: 'all',
+  provider: 'local',
+  concurrency: '16',
+  duration: '30',
+  rate: '0',
+  keys: '1000',
+  nemesis: 'kill,pause',
+  nemesisInterval: '10',
+  nemesisDuration: '5',
+  out: 'runs',
+};
+
+function error(overrides: Record<string, unknown>): string {
+  try {
+    parseCompareOptions({ ...defaults, ...overrides });
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    const message = (e as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('compare options', () => {
+  it('accepts the defaults and fills in a seed and the dynamo settings', () => {
+    const config = parseCompareOptions({ ...defaults, n: '3', duration: '2m' });
+    expect(config.systems).toEqual(['dynamo']);
+    expect(config.duration).toBe(120);
+    expect(config.nemesis).toEqual(['kill', 'pause']);
+    expect(Number.isInteger(config.seed)).toBe(true);
+    expect(config.settings.dynamo).toEqual({ n: 3 });
+  });
+
+  it('names the valid workloads for an unknown one', () => {
+    expect(error({ workload: 'nope' })).toMatch(/--workload: unknown workload "nope"; valid: write-heavy, read-heavy/);
+  });
+
+  it('names the valid systems for an unknown one', () => {
+    expect(error({ systems: 'dynamo,oracle' })).toMatch(/--systems: unknown system "oracle"; valid: all, dynamo/);
+  });
+
+  it('rejects a negative or malformed duration', () => {
+    expect(error({ duration: '-5' })).toMatch(/--duration: must be more than 0 seconds/);
+    expect(error({ duration: 'soon' })).toMatch(/--duration: "soon" is not a duration/);
+  });
+
+  it('rejects fewer nodes than replicas', () => {
+    expect(error({ nodes: '1' })).toMatch(/--nodes=1 is fewer than dynamo's replication factor N=3/);
+  });
+
+  it('rejects quorums larger than N', () => {
+    expect(error({ n: '3', w: '4' })).toMatch(/R and W at most N/);
+  });
+
+  it('rejects an --out that is a file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fl-')), 'file');
+    writeFileSync(file, '');
+    expect(error({ out: file })).toMatch(/--out=.* is a file/);
+  });
+
+  it('rejects unknown faults and lists the valid ones', () => {
+    expect(error({ nemesis: 'kill,meteor' })).toMatch(/unknown fault "meteor"; valid: none, kill, pause/);
+  });
+});

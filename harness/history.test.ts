@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { history, op } from '../test/histories.ts';
+import { HistoryParseError, pairs, parseHistory, valuesRead } from './history.ts';
+
+describe('history', () => {
+  it('pairs each invocation with the next op of its process', () => {
+    const h = history(
+      { process: 0, type: 'invoke', f: 'write', key: 'k', value: 1 },
+      { process: 1, type: 'invoke', f: 'read', key: 'k', value: null },
+      { process: 'nemesis', type: 'info', f: 'kill', value: { nodes: ['n1'] } },
+      { process: 1, type: 'ok', f: 'read', key: 'k', value: 1 },
+      { process: 2, type: 'invoke', f: 'write', key: 'k', value: 2 },
+    );
+    const p = pairs(h);
+    expect(p).toHaveLength(3);
+    expect(p[0]!.complete).toBeUndefined();
+    expect(p[1]!.complete!.value).toBe(1);
+    expect(p[2]!.complete).toBeUndefined();
+  });
+
+  it('reports a malformed line with its number', () => {
+    const text = `${JSON.stringify(history(...op(0, 'write', 'k', 1, 'ok'))[0])}\n\n{"oops"\n`;
+    expect(() => parseHistory(text)).toThrow(HistoryParseError);
+    expect(() => parseHistory(text)).toThrow(/^line 3:/);
+    expect(() => parseHistory('{"process":0,"type":"maybe","f":"read"}')).toThrow(/line 1: bad type/);
+  });
+
+  it('spreads siblings and treats null as nothing read', () => {
+    const [, ok] = history(...op(0, 'read', 'k', null, 'ok', [1, 2], { siblings: true }));
+    expect(valuesRead(ok!)).toEqual([1, 2]);
+    const [, none] = history(...op(0, 'read', 'k', null, 'ok', null));
+    expect(valuesRead(none!)).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
+const stateDir = mkdtempSync(join(tmpdir(), 'fl-state-'));
+const env = { ...process.env, FAULTLINE_STATE_DIR: stateDir };
+
+function run(args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The node PIDs of a run, from the ready line each node logs. */
+function nodePids(runDir: string): number[] {
+  const nodes = join(runDir, 'nodes', 'dynamo');
+  return readdirSync(nodes).flatMap((n) =>
+    readFileSync(join(nodes, n, 'node.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"ready":true'))
+      .map((l) => JSON.parse(l).pid as number),
+  );
+}
+
+async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function startRun(out: string): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'compare', '--workload=mixed', '--duration=60', '--nemesis=none', `--out=${out}`, '--keys=100'],
+    { env, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  return { child, stderr: () => stderr };
+}
+
+describe('faultline CLI: bad input', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown workload', ['--workload=nope'], /unknown workload "nope"; valid: write-heavy, read-heavy, mixed, read-only, read-latest, rmw/],
+    ['a negative duration', ['--duration=-3'], /--duration: must be more than 0 seconds/],
+    ['--nodes=1 with N=3', ['--nodes=1'], /--nodes=1 is fewer than dynamo's replication factor N=3/],
+    ['an unknown system', ['--systems=cassandrax'], /unknown system "cassandrax"; valid: all, dynamo/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(`rejects ${what} in one line with exit code 2`, () => {
+      const { code, stderr } = run(['compare', ...args]);
+      expect(code).toBe(2);
+      expect(stderr.split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(message);
+    });
+  }
+
+  it('rejects an --out that is a file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'fl-')), 'results.txt');
+    writeFileSync(file, 'x');
+    const { code, stderr } = run(['compare', `--out=${file}`]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^faultline: --out=.*results\.txt is a file; give a folder/);
+  });
+
+  it('rejects an unknown option the same way', () => {
+    const { code, stderr } = run(['compare', '--colour=blue']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown option '--colour=blue'/);
+  });
+});
+
+describe('faultline CLI: interruption', () => {
+  it('Ctrl-C stops the workers and every node, keeps the history, writes incomplete results, exits non-zero', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const { child, stderr } = startRun(out);
+    await waitFor('the run phase', () => stderr().includes('running mixed'));
+    await new Promise((r) => setTimeout(r, 1500));
+    const runDir = join(out, readdirSync(out)[0]!);
+    const pids = nodePids(runDir);
+    expect(pids).toHaveLength(3);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(130);
+    expect(pids.filter(alive)).toEqual([]);
+    const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+    expect(results.status).toBe('incomplete');
+    expect(results.interrupted).toBe('SIGINT');
+    expect(results.systems[0].metrics.ok).toBeGreaterThan(0);
+    const lines = readFileSync(join(runDir, 'history', 'dynamo.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(results.systems[0].metrics.ok);
+    expect(existsSync(join(runDir, 'report.html'))).toBe(true);
+    expect(readdirSync(stateDir)).toEqual([]);
+  }, 60_000);
+
+  it('a harness killed with SIGKILL leaves no node behind; heal clears its state and the next run starts', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const { child, stderr } = startRun(out);
+    await waitFor('the run phase', () => stderr().includes('running mixed'));
+    const runDir = join(out, readdirSync(out)[0]!);
+    const pids = nodePids(runDir);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    // Nodes watch their parent and stop when it is gone.
+    await waitFor('the nodes to stop', () => pids.every((pid) => !alive(pid)), 5000);
+    expect(readdirSync(stateDir)).toHaveLength(1);
+    const heal = run(['heal']);
+    expect(heal.code).toBe(0);
+    expect(heal.stderr).toMatch(/stopped 0 node process/);
+    expect(readdirSync(stateDir)).toEqual([]);
+    const next = run(['compare', '--workload=read-only', '--duration=2', '--nemesis=none', '--keys=50', `--out=${out}`]);
+    expect(next.code).toBe(0);
+    expect(next.stderr).toMatch(/report: .*report\.html/);
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compare } from '../../harness/compare.ts';
+import { parseCompareOptions } from '../../harness/config.ts';
+import { readHistory } from '../../harness/history.ts';
+
+describe('compare on the built-in store, end to end', () => {
+  it('N=3 W=2 R=2 with a node killed and restarted mid-run: no acknowledged write is lost', async () => {
+    process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
+    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const config = parseCompareOptions({
+      workload: 'write-heavy',
+      systems: 'dynamo',
+      provider: 'local',
+      concurrency: '12',
+      duration: '12',
+      rate: '0',
+      keys: '300',
+      nemesis: 'kill',
+      nemesisInterval: '3',
+      nemesisDuration: '3',
+      seed: '42',
+      out,
+      n: '3',
+      r: '2',
+      w: '2',
+    });
+    const { exitCode, runDir, results } = await compare(config, () => {});
+    expect(exitCode).toBe(0);
+    const [dynamo] = results.systems;
+    expect(dynamo!.status).toBe('complete');
+
+    // The fault really happened: kills and restarts are in the history.
+    const history = readHistory(join(runDir, 'history', 'dynamo.jsonl'));
+    const nemesis = history.filter((op) => op.process === 'nemesis' && op.type === 'info');
+    expect(nemesis.filter((op) => op.f === 'kill').length).toBeGreaterThanOrEqual(2);
+    expect(nemesis.filter((op) => op.f === 'restart').length).toBe(nemesis.filter((op) => op.f === 'kill').length);
+    expect(dynamo!.faults.length).toBeGreaterThanOrEqual(2);
+    // Workers pinned to the killed node saw errors, so the fault bit.
+    expect(dynamo!.metrics!.fail + dynamo!.metrics!.info).toBeGreaterThan(0);
+
+    const lost = dynamo!.checkers['lost-writes']!;
+    expect(lost.acknowledged as number).toBeGreaterThan(1000);
+    expect(lost).toMatchObject({ valid: true, lost: 0 });
+    expect(dynamo!.checkers['unexpected-values']!.valid).toBe(true);
+    expect(dynamo!.checkers.convergence).toMatchObject({ valid: true, diverged: 0 });
+
+    for (const file of ['config.json', 'results.json', 'report.html']) {
+      expect(existsSync(join(runDir, file))).toBe(true);
+    }
+    const report = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(report).toContain('kill');
+    expect(report).not.toMatch(/<script|https?:\/\//);
+  }, 90_000);
+});
