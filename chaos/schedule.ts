@@ -85,7 +85,10 @@ export class NemesisSchedule {
   }
 
   /** Records invoke, runs the action, records its outcome as info. */
-  private async act(f: string, action: () => Promise<FaultRecord>): Promise<FaultRecord | undefined> {
+  private async act(
+    f: string,
+    action: () => Promise<FaultRecord>,
+  ): Promise<FaultRecord | undefined> {
     this.options.record({ process: 'nemesis', type: 'invoke', f });
     try {
       const result = await action();

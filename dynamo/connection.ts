@@ -75,7 +75,10 @@ export class Connection {
         this.socket = socket;
         resolve(socket);
       });
-      socket.on('data', lineReader((message) => this.onResponse(message as Response)));
+      socket.on(
+        'data',
+        lineReader((message) => this.onResponse(message as Response)),
+      );
       socket.on('error', (error) => {
         clearTimeout(timer);
         reject(new DynamoError('unreachable', `${this.address}: ${error.message}`, true));

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Connection } from './connection.ts';
+import { nextIncarnation } from './incarnation.ts';
 import {
   DynamoError,
   type GetResult,
@@ -10,7 +11,6 @@ import {
   type StatusResult,
 } from './protocol.ts';
 import { Ring } from './ring.ts';
-import { nextIncarnation } from './incarnation.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
 import {
   clockOf,
@@ -104,7 +104,9 @@ export class DynamoNode {
   async stop(): Promise<void> {
     for (const peer of this.peers.values()) peer.close();
     for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
     await this.store.close();
   }
 
@@ -154,7 +156,8 @@ export class DynamoNode {
       }
     }
     if (n > max) throw new DynamoError('bad-request', `n=${n} exceeds the ${max} nodes`, true);
-    if (r > n || w > n) throw new DynamoError('bad-request', `r and w must not exceed n=${n}`, true);
+    if (r > n || w > n)
+      throw new DynamoError('bad-request', `r and w must not exceed n=${n}`, true);
     return { n, r, w };
   }
 
@@ -200,9 +203,7 @@ export class DynamoNode {
     );
   }
 
-  private async coordinatePut(
-    request: Extract<Request, { type: 'put' }>,
-  ): Promise<PutResult> {
+  private async coordinatePut(request: Extract<Request, { type: 'put' }>): Promise<PutResult> {
     const { n, w } = this.quorum(request);
     const replicas = this.replicasFor(request.key, n);
     if (!replicas.includes(this.config.id)) return this.forwardPut(replicas, request);
@@ -249,7 +250,11 @@ export class DynamoNode {
         throw error;
       }
     }
-    throw new DynamoError('quorum', `no replica of the key reachable (${replicas.join(',')})`, true);
+    throw new DynamoError(
+      'quorum',
+      `no replica of the key reachable (${replicas.join(',')})`,
+      true,
+    );
   }
 
   private async readReplica(node: string, key: string): Promise<Version[]> {
@@ -263,7 +268,10 @@ export class DynamoNode {
 
   private async writeReplica(node: string, key: string, versions: Version[]): Promise<void> {
     if (node === this.config.id) return this.applyVersions(key, versions);
-    await this.peer(node).request({ type: 'replicate', key, versions }, this.config.replicaTimeoutMs);
+    await this.peer(node).request(
+      { type: 'replicate', key, versions },
+      this.config.replicaTimeoutMs,
+    );
   }
 
   private async applyVersions(key: string, versions: Version[]): Promise<void> {

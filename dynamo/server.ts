@@ -69,7 +69,9 @@ const node = await DynamoNode.start({
 }).catch((error: Error) => fail(`cannot start ${values.id}: ${error.message}`));
 
 const { host, port } = node.self;
-process.stdout.write(`${JSON.stringify({ ready: true, id: values.id, host, port, pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ready: true, id: values.id, host, port, pid: process.pid })}\n`,
+);
 
 let stopping = false;
 async function shutdown(code: number): Promise<void> {

@@ -16,7 +16,9 @@ describe('append-only log store', () => {
     it(`replays what it acknowledged (fsync ${fsync})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fl-store-'));
       const store = await LogStore.open(dir, { fsync, fsyncIntervalMs: 10 });
-      await Promise.all(Array.from({ length: 100 }, (_, i) => store.put(`k${i % 10}`, [version(i, i + 1)])));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) => store.put(`k${i % 10}`, [version(i, i + 1)])),
+      );
       await store.close();
       const again = await LogStore.open(dir, { fsync });
       expect(again.size).toBe(10);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Context,
   clockOf,
   compare,
-  type Context,
   contextOf,
   covers,
   EMPTY_CONTEXT,
@@ -16,7 +16,12 @@ import {
 const ctx = (vv: Record<string, number> = {}, dots: [string, number][] = []): Context =>
   dots.length ? { vv, dots: dots.map(([node, counter]) => ({ node, counter })) } : { vv };
 
-const v = (value: unknown, node: string, counter: number, context: Context = EMPTY_CONTEXT): Version => ({
+const v = (
+  value: unknown,
+  node: string,
+  counter: number,
+  context: Context = EMPTY_CONTEXT,
+): Version => ({
   value,
   dot: { node, counter },
   context,
@@ -57,7 +62,11 @@ describe('vector clocks', () => {
     const a = v('x', 'n1', 1);
     const b = v('y', 'n2', 1);
     const c = v('z', 'n3', 1, contextOf([a]));
-    expect(merge([a, b], [c]).map((s) => s.value).sort()).toEqual(['y', 'z']);
+    expect(
+      merge([a, b], [c])
+        .map((s) => s.value)
+        .sort(),
+    ).toEqual(['y', 'z']);
   });
 
   it('a writer whose session skipped counters does not claim the siblings in the gap', () => {
@@ -78,7 +87,9 @@ describe('vector clocks', () => {
   });
 
   it('folds dots that become contiguous into the vector', () => {
-    expect(joinContexts([ctx({ a: 1 }, [['a', 3]])], [{ node: 'a', counter: 2 }])).toEqual(ctx({ a: 3 }));
+    expect(joinContexts([ctx({ a: 1 }, [['a', 3]])], [{ node: 'a', counter: 2 }])).toEqual(
+      ctx({ a: 3 }),
+    );
     expect(joinContexts([ctx({ a: 5 }, [['a', 3]])])).toEqual(ctx({ a: 5 }));
   });
 

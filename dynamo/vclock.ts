@@ -66,7 +66,10 @@ export function covers(context: Context, dot: Dot): boolean {
 }
 
 /** The union of what several contexts have seen (and of extra dots), normalized. */
-export function joinContexts(contexts: readonly Context[], extraDots: readonly Dot[] = []): Context {
+export function joinContexts(
+  contexts: readonly Context[],
+  extraDots: readonly Dot[] = [],
+): Context {
   const vv: VClock = {};
   const dots: Dot[] = [...extraDots];
   for (const context of contexts) {
@@ -83,8 +86,8 @@ function normalize(vv: VClock, dots: Dot[]): Context {
   const byNode = new Map<string, Set<number>>();
   for (const d of dots) {
     if ((vv[d.node] ?? 0) >= d.counter) continue;
-    let set = byNode.get(d.node);
-    if (!set) byNode.set(d.node, (set = new Set()));
+    const set = byNode.get(d.node) ?? new Set<number>();
+    byNode.set(d.node, set);
     set.add(d.counter);
   }
   const rest: Dot[] = [];

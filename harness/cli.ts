@@ -6,33 +6,68 @@ import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
 import { compare } from './compare.ts';
 import { parseCompareOptions } from './config.ts';
 import { UsageError } from './errors.ts';
-import { HistoryParseError, readHistory } from './history.ts';
-import { healCrashedRuns, findLeftovers } from './state.ts';
+import { HistoryParseError, type Op, readHistory } from './history.ts';
+import { findLeftovers, healCrashedRuns } from './state.ts';
 import { VERSION } from './version.ts';
 
 const program = new Command('faultline')
   .description('Compare NoSQL databases under the same faults.')
   .version(VERSION)
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(`faultline: ${text.replace(/^error: /, '')}`) });
+  .configureOutput({
+    outputError: (text, write) => write(`faultline: ${text.replace(/^error: /, '')}`),
+  });
 
 program
   .command('compare')
-  .description('run one workload against each system under faults, check the histories, write a report')
-  .addOption(new Option('--workload <name>', `workload: ${WORKLOAD_NAMES.join(', ')}`).default('write-heavy'))
-  .addOption(new Option('--systems <list>', `comma-separated systems, or all: ${SYSTEM_NAMES.join(', ')}`).default('all'))
-  .addOption(new Option('--provider <name>', 'where the nodes run: local (processes on this machine)').default('local'))
-  .option('--nodes <n>', 'nodes per cluster (default: the system\'s own, 3 for dynamo)')
-  .addOption(new Option('--concurrency <n>', 'worker processes (clients), spread over the nodes').default('16'))
+  .description(
+    'run one workload against each system under faults, check the histories, write a report',
+  )
+  .addOption(
+    new Option('--workload <name>', `workload: ${WORKLOAD_NAMES.join(', ')}`).default(
+      'write-heavy',
+    ),
+  )
+  .addOption(
+    new Option(
+      '--systems <list>',
+      `comma-separated systems, or all: ${SYSTEM_NAMES.join(', ')}`,
+    ).default('all'),
+  )
+  .addOption(
+    new Option(
+      '--provider <name>',
+      'where the nodes run: local (processes on this machine)',
+    ).default('local'),
+  )
+  .option('--nodes <n>', "nodes per cluster (default: the system's own, 3 for dynamo)")
+  .addOption(
+    new Option('--concurrency <n>', 'worker processes (clients), spread over the nodes').default(
+      '16',
+    ),
+  )
   .addOption(new Option('--duration <time>', 'length of the run phase: 30, 30s, 2m').default('30'))
-  .addOption(new Option('--rate <ops/s>', 'target throughput over all workers; 0 = as fast as possible').default('0'))
-  .addOption(new Option('--keys <n>', 'records loaded before the run (YCSB recordcount)').default('1000'))
-  .addOption(new Option('--nemesis <list>', `faults: ${NEMESIS_NAMES.join(', ')}, or none`).default('kill,pause'))
-  .addOption(new Option('--nemesis-interval <time>', 'healthy time before each fault').default('10'))
+  .addOption(
+    new Option(
+      '--rate <ops/s>',
+      'target throughput over all workers; 0 = as fast as possible',
+    ).default('0'),
+  )
+  .addOption(
+    new Option('--keys <n>', 'records loaded before the run (YCSB recordcount)').default('1000'),
+  )
+  .addOption(
+    new Option('--nemesis <list>', `faults: ${NEMESIS_NAMES.join(', ')}, or none`).default(
+      'kill,pause',
+    ),
+  )
+  .addOption(
+    new Option('--nemesis-interval <time>', 'healthy time before each fault').default('10'),
+  )
   .addOption(new Option('--nemesis-duration <time>', 'how long each fault lasts').default('5'))
   .option('--seed <n>', 'seed for keys, values and fault choices (default: random, printed)')
   .addOption(new Option('--out <dir>', 'folder that receives the run folder').default('runs'))
-  .option('--label <text>', 'suffix of the run folder\'s name (default: the workload)')
+  .option('--label <text>', "suffix of the run folder's name (default: the workload)")
   .option('--n <n>', 'dynamo: replication factor N (default 3)')
   .option('--r <n>', 'dynamo: read quorum R (default 2)')
   .option('--w <n>', 'dynamo: write quorum W (default 2)')
@@ -49,19 +84,25 @@ program
   .description('stop the nodes of crashed runs and remove their leftovers')
   .action(async () => {
     const running = findLeftovers().running;
-    for (const r of running) console.error(`run ${r.id} is still in progress (pid ${r.pid}); left alone`);
+    for (const r of running)
+      console.error(`run ${r.id} is still in progress (pid ${r.pid}); left alone`);
     const report = await healCrashedRuns();
     console.error(report.length ? report.join('\n') : 'nothing to heal');
   });
 
 program
   .command('check <history>')
-  .description('run a checker on a saved history (JSONL); exit 0 valid, 1 invalid, 3 unknown, 2 bad input')
+  .description(
+    'run a checker on a saved history (JSONL); exit 0 valid, 1 invalid, 3 unknown, 2 bad input',
+  )
   .requiredOption('--checker <name>', `checker: ${CHECKER_NAMES.join(', ')}`)
   .action((file: string, options: { checker: string }) => {
     const checker = CHECKERS[options.checker];
-    if (!checker) throw new UsageError(`unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`);
-    let history;
+    if (!checker)
+      throw new UsageError(
+        `unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`,
+      );
+    let history: Op[];
     try {
       history = readHistory(file);
     } catch (error) {
@@ -89,7 +130,8 @@ program
   .description('install the engines the local provider needs')
   .action((systems: string[]) => {
     for (const name of systems.length ? systems : SYSTEM_NAMES) {
-      if (!SYSTEMS[name]) throw new UsageError(`unknown system "${name}"; valid: ${SYSTEM_NAMES.join(', ')}`);
+      if (!SYSTEMS[name])
+        throw new UsageError(`unknown system "${name}"; valid: ${SYSTEM_NAMES.join(', ')}`);
       console.error(`${name}: built in, nothing to install`);
     }
   });

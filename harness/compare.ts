@@ -8,7 +8,7 @@ import { UsageError } from './errors.ts';
 import { runClock } from './history.ts';
 import type { RunResults } from './results.ts';
 import { runSystem, type SystemResult } from './run.ts';
-import { findLeftovers, liveProcesses, removeState, type RunState, writeState } from './state.ts';
+import { findLeftovers, liveProcesses, type RunState, removeState, writeState } from './state.ts';
 import { VERSION } from './version.ts';
 
 export interface CompareOutcome {
@@ -34,7 +34,13 @@ export async function compare(
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
 
-  const state: RunState = { id, pid: process.pid, runDir, startedAt: startedAt.toISOString(), processes: [] };
+  const state: RunState = {
+    id,
+    pid: process.pid,
+    runDir,
+    startedAt: startedAt.toISOString(),
+    processes: [],
+  };
   writeState(state);
 
   const abort = new AbortController();
@@ -104,8 +110,12 @@ function summaryLine(s: SystemResult): string {
   const lost = s.checkers['lost-writes'];
   const parts = [
     `${s.system} (${s.configuration}): ${s.status}`,
-    m ? `${m.throughput.toLocaleString('en-US')} ops/s, ${m.ok} ok / ${m.fail} fail / ${m.info} info` : '',
-    lost ? `lost writes: ${lost.valid === false ? lost.lost : lost.valid === true ? 0 : 'unknown'}` : '',
+    m
+      ? `${m.throughput.toLocaleString('en-US')} ops/s, ${m.ok} ok / ${m.fail} fail / ${m.info} info`
+      : '',
+    lost
+      ? `lost writes: ${lost.valid === false ? lost.lost : lost.valid === true ? 0 : 'unknown'}`
+      : '',
     `verdict: ${s.valid === true ? 'valid' : s.valid === false ? 'ANOMALIES' : 'unknown'}`,
   ];
   return parts.filter(Boolean).join(' · ');

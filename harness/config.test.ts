@@ -42,11 +42,15 @@ describe('compare options', () => {
   });
 
   it('names the valid workloads for an unknown one', () => {
-    expect(error({ workload: 'nope' })).toMatch(/--workload: unknown workload "nope"; valid: write-heavy, read-heavy/);
+    expect(error({ workload: 'nope' })).toMatch(
+      /--workload: unknown workload "nope"; valid: write-heavy, read-heavy/,
+    );
   });
 
   it('names the valid systems for an unknown one', () => {
-    expect(error({ systems: 'dynamo,oracle' })).toMatch(/--systems: unknown system "oracle"; valid: all, dynamo/);
+    expect(error({ systems: 'dynamo,oracle' })).toMatch(
+      /--systems: unknown system "oracle"; valid: all, dynamo/,
+    );
   });
 
   it('rejects a negative or malformed duration', () => {
@@ -55,7 +59,9 @@ describe('compare options', () => {
   });
 
   it('rejects fewer nodes than replicas', () => {
-    expect(error({ nodes: '1' })).toMatch(/--nodes=1 is fewer than dynamo's replication factor N=3/);
+    expect(error({ nodes: '1' })).toMatch(
+      /--nodes=1 is fewer than dynamo's replication factor N=3/,
+    );
   });
 
   it('rejects quorums larger than N', () => {
@@ -69,6 +75,8 @@ describe('compare options', () => {
   });
 
   it('rejects unknown faults and lists the valid ones', () => {
-    expect(error({ nemesis: 'kill,meteor' })).toMatch(/unknown fault "meteor"; valid: none, kill, pause/);
+    expect(error({ nemesis: 'kill,meteor' })).toMatch(
+      /unknown fault "meteor"; valid: none, kill, pause/,
+    );
   });
 });

@@ -25,7 +25,10 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 
 const list = (valid: readonly string[], what: string, allowed: readonly string[] = []) =>
   z.string().transform((text, ctx) => {
-    const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const item of items) {
       if (!valid.includes(item) && !allowed.includes(item)) {
         ctx.addIssue({
@@ -49,7 +52,9 @@ export const CompareOptions = z
     nodes: int(1, 99).optional(),
     concurrency: int(1, 1024),
     duration: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
-    rate: z.coerce.number({ message: 'must be a number' }).min(0, { message: 'must be 0 (unlimited) or more' }),
+    rate: z.coerce
+      .number({ message: 'must be a number' })
+      .min(0, { message: 'must be 0 (unlimited) or more' }),
     keys: int(1, 10_000_000),
     nemesis: list(NEMESIS_NAMES, 'fault', ['none']).transform((items) =>
       items.filter((i) => i !== 'none'),
@@ -75,7 +80,10 @@ export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed'> & {
   settings: Record<string, Record<string, unknown>>;
 };
 
-const FLAG: Record<string, string> = { nemesisInterval: 'nemesis-interval', nemesisDuration: 'nemesis-duration' };
+const FLAG: Record<string, string> = {
+  nemesisInterval: 'nemesis-interval',
+  nemesisDuration: 'nemesis-duration',
+};
 
 /** Validates `compare`'s options; throws a UsageError of one line. */
 export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig {
@@ -91,7 +99,9 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
   }
   const outStat = statSync(options.out, { throwIfNoEntry: false });
   if (outStat && !outStat.isDirectory()) {
-    throw new UsageError(`--out=${options.out} is a file; give a folder for the runs (default: runs)`);
+    throw new UsageError(
+      `--out=${options.out} is a file; give a folder for the runs (default: runs)`,
+    );
   }
   const dynamoSettings = Object.fromEntries(
     (['n', 'r', 'w', 'tokens', 'fsync'] as const)

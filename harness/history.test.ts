@@ -22,7 +22,9 @@ describe('history', () => {
     const text = `${JSON.stringify(history(...op(0, 'write', 'k', 1, 'ok'))[0])}\n\n{"oops"\n`;
     expect(() => parseHistory(text)).toThrow(HistoryParseError);
     expect(() => parseHistory(text)).toThrow(/^line 3:/);
-    expect(() => parseHistory('{"process":0,"type":"maybe","f":"read"}')).toThrow(/line 1: bad type/);
+    expect(() => parseHistory('{"process":0,"type":"maybe","f":"read"}')).toThrow(
+      /line 1: bad type/,
+    );
   });
 
   it('spreads siblings and treats null as nothing read', () => {

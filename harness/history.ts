@@ -92,7 +92,8 @@ export function parseHistory(text: string): Op[] {
       throw new HistoryParseError(i + 1, `not JSON (${(error as Error).message})`);
     }
     if (typeof op !== 'object' || op === null) throw new HistoryParseError(i + 1, 'not an object');
-    if (!TYPES.has(op.type)) throw new HistoryParseError(i + 1, `bad type ${JSON.stringify(op.type)}`);
+    if (!TYPES.has(op.type))
+      throw new HistoryParseError(i + 1, `bad type ${JSON.stringify(op.type)}`);
     if (typeof op.f !== 'string') throw new HistoryParseError(i + 1, 'missing f');
     if (typeof op.process !== 'number' && op.process !== 'nemesis') {
       throw new HistoryParseError(i + 1, 'process must be a number or "nemesis"');

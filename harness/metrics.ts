@@ -89,7 +89,13 @@ export class Metrics {
   /** `startNs` is when the run phase began, on the run clock. */
   constructor(private readonly startNs: number) {}
 
-  record(f: string, phase: Phase, type: Exclude<OpType, 'invoke'>, latencyNs: number, atNs: number): void {
+  record(
+    f: string,
+    phase: Phase,
+    type: Exclude<OpType, 'invoke'>,
+    latencyNs: number,
+    atNs: number,
+  ): void {
     const latencyUs = latencyNs / 1000;
     this.bucket(f, phase).add(type, latencyUs);
     this.bucket(f, 'all').add(type, latencyUs);
@@ -124,8 +130,8 @@ export class Metrics {
 
   private bucket(f: string, phase: Phase | 'all'): Outcomes {
     const name = `${f}/${phase}`;
-    let outcomes = this.outcomes.get(name);
-    if (!outcomes) this.outcomes.set(name, (outcomes = new Outcomes()));
+    const outcomes = this.outcomes.get(name) ?? new Outcomes();
+    this.outcomes.set(name, outcomes);
     return outcomes;
   }
 }

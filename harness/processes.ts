@@ -22,7 +22,9 @@ export class LocalProcess {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
   }
 
   /** Starts the process; resolves once it has been spawned. */
@@ -39,7 +41,9 @@ export class LocalProcess {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     return new Promise((resolve, reject) => {
       child.once('spawn', () => resolve(child.pid!));
-      child.once('error', (error) => reject(new Error(`cannot start ${this.command}: ${error.message}`)));
+      child.once('error', (error) =>
+        reject(new Error(`cannot start ${this.command}: ${error.message}`)),
+      );
     });
   }
 

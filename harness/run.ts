@@ -136,7 +136,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       elapsedS: (clock() - runStart) / 1e9,
       totalS: config.duration,
       ...metrics.counts,
-      fault: schedule?.current ? `${schedule.current.fault} ${schedule.current.nodes.join(',')}` : undefined,
+      fault: schedule?.current
+        ? `${schedule.current.fault} ${schedule.current.nodes.join(',')}`
+        : undefined,
     }));
     if (!signal.aborted) {
       log(

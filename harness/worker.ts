@@ -26,10 +26,7 @@ export class Worker {
     private readonly context: WorkerContext,
   ) {}
 
-  async execute(
-    op: Invocation,
-    observe?: { metrics: Metrics; phase: Phase },
-  ): Promise<Completion> {
+  async execute(op: Invocation, observe?: { metrics: Metrics; phase: Phase }): Promise<Completion> {
     const { history, clock } = this.context;
     const isRead = op.f === 'read';
     history.append({
@@ -48,7 +45,10 @@ export class Worker {
       type: completion.type,
       f: op.f,
       ...(op.key !== undefined ? { key: op.key } : {}),
-      value: completion.type === 'ok' && (isRead || completion.value !== undefined) ? completion.value : op.value,
+      value:
+        completion.type === 'ok' && (isRead || completion.value !== undefined)
+          ? completion.value
+          : op.value,
       node: this.node.id,
       ...(op.final ? { final: op.final } : {}),
       ...(completion.type === 'ok' && completion.siblings ? { siblings: true as const } : {}),
@@ -64,13 +64,19 @@ async function withSafetyTimeout(call: Promise<Completion>): Promise<Completion>
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<Completion>((resolve) => {
     timer = setTimeout(
-      () => resolve({ type: 'info', error: `no completion from the client in ${SAFETY_TIMEOUT_MS} ms` }),
+      () =>
+        resolve({
+          type: 'info',
+          error: `no completion from the client in ${SAFETY_TIMEOUT_MS} ms`,
+        }),
       SAFETY_TIMEOUT_MS,
     );
   });
   try {
     return await Promise.race([
-      call.catch((error: unknown): Completion => ({ type: 'info', error: `client threw: ${String(error)}` })),
+      call.catch(
+        (error: unknown): Completion => ({ type: 'info', error: `client threw: ${String(error)}` }),
+      ),
       timeout,
     ]);
   } finally {

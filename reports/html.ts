@@ -79,7 +79,9 @@ ${faultList(s)}
 <h3>Latency (ok operations, ms)</h3>
 ${latencyTable(s)}
 <h3>Checks</h3>
-${Object.entries(s.checkers).map(([name, r]) => checkerBlock(name, r)).join('\n')}
+${Object.entries(s.checkers)
+  .map(([name, r]) => checkerBlock(name, r))
+  .join('\n')}
 </section>`;
 }
 
@@ -89,7 +91,10 @@ function timelineChart(s: SystemResult): string {
   const W = 900;
   const H = 220;
   const pad = { l: 60, r: 10, t: 10, b: 30 };
-  const seconds = Math.max(timeline.length, Math.ceil(Math.max(0, ...s.faults.map((f) => f.end ?? 0))));
+  const seconds = Math.max(
+    timeline.length,
+    Math.ceil(Math.max(0, ...s.faults.map((f) => f.end ?? 0))),
+  );
   const maxY = Math.max(1, ...timeline.map((p) => p.ok + p.fail + p.info));
   const x = (t: number) => pad.l + (t / seconds) * (W - pad.l - pad.r);
   const y = (v: number) => H - pad.b - (v / maxY) * (H - pad.t - pad.b);
@@ -110,11 +115,17 @@ function timelineChart(s: SystemResult): string {
     })
     .join('');
   const ticks = Array.from({ length: 5 }, (_, i) => (maxY * i) / 4)
-    .map((v) => `<text class="axis" x="${pad.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${fmt(Math.round(v))}</text>`)
+    .map(
+      (v) =>
+        `<text class="axis" x="${pad.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${fmt(Math.round(v))}</text>`,
+    )
     .join('');
   const step = Math.max(1, Math.ceil(seconds / 10));
   const xticks = Array.from({ length: Math.floor(seconds / step) + 1 }, (_, i) => i * step)
-    .map((t) => `<text class="axis" x="${x(t).toFixed(1)}" y="${H - 10}" text-anchor="middle">${t}s</text>`)
+    .map(
+      (t) =>
+        `<text class="axis" x="${x(t).toFixed(1)}" y="${H - 10}" text-anchor="middle">${t}s</text>`,
+    )
     .join('');
   return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="operations per second over time">
 ${faults}${errBars}<polyline class="ok" points="${okLine}"/>
@@ -126,7 +137,10 @@ ${faults}${errBars}<polyline class="ok" points="${okLine}"/>
 function faultList(s: SystemResult): string {
   if (s.faults.length === 0) return '<p class="meta">No faults injected.</p>';
   return `<table><thead><tr><th>Fault</th><th>Nodes</th><th>From (s)</th><th>To (s)</th></tr></thead><tbody>${s.faults
-    .map((f) => `<tr><td>${esc(f.fault)}</td><td>${esc(f.nodes.join(', '))}</td><td class="num">${f.start}</td><td class="num">${f.end ?? '–'}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.fault)}</td><td>${esc(f.nodes.join(', '))}</td><td class="num">${f.start}</td><td class="num">${f.end ?? '–'}</td></tr>`,
+    )
     .join('')}</tbody></table>`;
 }
 
@@ -138,7 +152,9 @@ function latencyTable(s: SystemResult): string {
       .map((p) => {
         const o = phases[p]!;
         const l = o.latencyMs;
-        const cells = l ? [l.p50, l.p95, l.p99, l.p999, l.max].map((v) => `<td class="num">${v}</td>`).join('') : '<td colspan="5">–</td>';
+        const cells = l
+          ? [l.p50, l.p95, l.p99, l.p999, l.max].map((v) => `<td class="num">${v}</td>`).join('')
+          : '<td colspan="5">–</td>';
         return `<tr><td>${esc(f)}</td><td>${p}</td><td class="num">${fmt(o.ok)}</td><td class="num">${fmt(o.fail)}</td><td class="num">${fmt(o.info)}</td>${cells}</tr>`;
       }),
   );
@@ -148,7 +164,9 @@ function latencyTable(s: SystemResult): string {
 function checkerBlock(name: string, r: CheckResult): string {
   const { valid, examples, ...counts } = r;
   const facts = Object.entries(counts)
-    .map(([k, v]) => `${esc(k)}: <b>${esc(typeof v === 'object' ? JSON.stringify(v) : String(v))}</b>`)
+    .map(
+      ([k, v]) => `${esc(k)}: <b>${esc(typeof v === 'object' ? JSON.stringify(v) : String(v))}</b>`,
+    )
     .join(' · ');
   const evidence =
     Array.isArray(examples) && examples.length > 0

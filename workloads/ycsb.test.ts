@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WORKLOADS } from './index.ts';
 import { seededRng } from './rng.ts';
-import { kvMix, type KvWorkload } from './ycsb.ts';
+import { type KvWorkload, kvMix } from './ycsb.ts';
 import { ScrambledZipfian, Zipfian } from './zipfian.ts';
 
 const SAMPLES = 20_000;

@@ -108,7 +108,8 @@ export class KvWorkload implements Workload {
     const { read, update, insert } = this.spec.mix;
     const roll = rng();
     if (roll < read) return { f: 'read', key: this.existingKey(rng) };
-    if (roll < read + update) return { f: 'update', key: this.existingKey(rng), value: this.nextValue++ };
+    if (roll < read + update)
+      return { f: 'update', key: this.existingKey(rng), value: this.nextValue++ };
     if (roll < read + update + insert) {
       return { f: 'insert', key: keyName(this.assigned++), value: this.nextValue++ };
     }

@@ -92,7 +92,10 @@ function readCompletion(values: unknown[]): Completion {
  */
 function completionOf(op: Invocation, error: unknown): Completion {
   const cause = error instanceof ReadPartFailed ? error.cause : error;
-  const message = cause instanceof Error ? `${(cause as DynamoError).code ?? 'error'}: ${cause.message}` : String(cause);
+  const message =
+    cause instanceof Error
+      ? `${(cause as DynamoError).code ?? 'error'}: ${cause.message}`
+      : String(cause);
   if (op.f === 'read' || error instanceof ReadPartFailed) return { type: 'fail', error: message };
   if (cause instanceof DynamoError && cause.definite) return { type: 'fail', error: message };
   return { type: 'info', error: message };

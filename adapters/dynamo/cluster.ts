@@ -20,7 +20,7 @@ export class DynamoLocalCluster implements Cluster {
 
   constructor(
     private readonly options: ProvisionOptions,
-    private readonly settings: DynamoSettings,
+    settings: DynamoSettings,
   ) {
     this.nodes = Array.from({ length: options.nodes }, (_, i) => ({
       id: `n${i + 1}`,
@@ -69,7 +69,9 @@ export class DynamoLocalCluster implements Cluster {
       );
     } catch (error) {
       const tail = proc.tail();
-      throw new Error(`dynamo node ${id} did not start (${(error as Error).message})${tail ? `:\n${tail}` : ''}`);
+      throw new Error(
+        `dynamo node ${id} did not start (${(error as Error).message})${tail ? `:\n${tail}` : ''}`,
+      );
     } finally {
       client.close();
     }

@@ -19,7 +19,8 @@ export const dynamo: System = {
 
   validate({ nodes, settings }) {
     const parsed = DynamoSettings.safeParse(settings);
-    if (!parsed.success) return `dynamo: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    if (!parsed.success)
+      return `dynamo: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
     const { n, r, w } = parsed.data;
     if (nodes < n) {
       return `--nodes=${nodes} is fewer than dynamo's replication factor N=${n}: use --nodes=${n} or more, or lower --n`;
@@ -34,7 +35,8 @@ export const dynamo: System = {
   },
 
   async provision(provider, options) {
-    if (provider !== 'local') throw new Error(`dynamo runs on the local provider only (got ${provider})`);
+    if (provider !== 'local')
+      throw new Error(`dynamo runs on the local provider only (got ${provider})`);
     const cluster = new DynamoLocalCluster(options, parseDynamoSettings(options.settings));
     try {
       await cluster.startAll();

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { history, op } from '../../test/histories.ts';
 import { checkConvergence } from './convergence.ts';
 
-const replica = (node: string, key: string, value: unknown, type: 'ok' | 'fail' = 'ok', extra = {}) =>
-  op(5, 'read', key, null, type, value, { final: 'replica', node, ...extra });
+const replica = (
+  node: string,
+  key: string,
+  value: unknown,
+  type: 'ok' | 'fail' = 'ok',
+  extra = {},
+) => op(5, 'read', key, null, type, value, { final: 'replica', node, ...extra });
 
 describe('convergence checker', () => {
   it('passes when every replica holds the same values', () => {
@@ -17,14 +22,25 @@ describe('convergence checker', () => {
   });
 
   it('flags replicas that disagree, naming each replica', () => {
-    const h = history(...replica('n1', 'k', 1), ...replica('n2', 'k', 2), ...replica('n3', 'k', null));
+    const h = history(
+      ...replica('n1', 'k', 1),
+      ...replica('n2', 'k', 2),
+      ...replica('n3', 'k', null),
+    );
     const result = checkConvergence(h);
     expect(result).toMatchObject({ valid: false, diverged: 1 });
-    expect((result.examples as { replicas: unknown }[])[0]!.replicas).toEqual({ n1: [1], n2: [2], n3: [] });
+    expect((result.examples as { replicas: unknown }[])[0]!.replicas).toEqual({
+      n1: [1],
+      n2: [2],
+      n3: [],
+    });
   });
 
   it('is unknown when a replica could not be read, or with no replica reads', () => {
-    expect(checkConvergence(history(...replica('n1', 'k', 1), ...replica('n2', 'k', null, 'fail'))).valid).toBe('unknown');
+    expect(
+      checkConvergence(history(...replica('n1', 'k', 1), ...replica('n2', 'k', null, 'fail')))
+        .valid,
+    ).toBe('unknown');
     expect(checkConvergence(history(...op(0, 'read', 'k', null, 'ok', 1))).valid).toBe('unknown');
   });
 });

@@ -14,13 +14,10 @@ export function checkConvergence(history: readonly Op[]): CheckResult {
   const byKey = new Map<string, Map<string, string[] | null>>();
   for (const { invoke, complete } of readsOf(history, 'replica')) {
     const key = invoke.key!;
-    let replicas = byKey.get(key);
-    if (!replicas) byKey.set(key, (replicas = new Map()));
+    const replicas = byKey.get(key) ?? new Map<string, string[] | null>();
+    byKey.set(key, replicas);
     const node = invoke.node ?? `process ${invoke.process}`;
-    replicas.set(
-      node,
-      complete?.type === 'ok' ? valuesRead(complete).map(valueKey).sort() : null,
-    );
+    replicas.set(node, complete?.type === 'ok' ? valuesRead(complete).map(valueKey).sort() : null);
   }
   if (byKey.size === 0) {
     return { valid: 'unknown', reason: 'no replica reads in the history', keys: 0 };

@@ -39,8 +39,8 @@ export function valueKey(value: unknown): string {
 export function writeIndex(writes: readonly Write[]): Map<string, Map<string, Write>> {
   const index = new Map<string, Map<string, Write>>();
   for (const w of writes) {
-    let byValue = index.get(w.key);
-    if (!byValue) index.set(w.key, (byValue = new Map()));
+    const byValue = index.get(w.key) ?? new Map<string, Write>();
+    index.set(w.key, byValue);
     byValue.set(valueKey(w.value), w);
   }
   return index;

@@ -7,12 +7,20 @@ const finalRead = (key: string, value: unknown, extra = {}) =>
 
 describe('lost-writes checker', () => {
   it('passes when the final read shows the last acknowledged write', () => {
-    const h = history(...op(0, 'write', 'k', 1, 'ok'), ...op(0, 'write', 'k', 2, 'ok'), ...finalRead('k', 2));
+    const h = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(0, 'write', 'k', 2, 'ok'),
+      ...finalRead('k', 2),
+    );
     expect(checkLostWrites(h)).toMatchObject({ valid: true, acknowledged: 2, lost: 0 });
   });
 
   it('flags an acknowledged write replaced by an older value', () => {
-    const h = history(...op(0, 'write', 'k', 1, 'ok'), ...op(0, 'write', 'k', 2, 'ok'), ...finalRead('k', 1));
+    const h = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(0, 'write', 'k', 2, 'ok'),
+      ...finalRead('k', 1),
+    );
     const result = checkLostWrites(h);
     expect(result.valid).toBe(false);
     expect(result.lost).toBe(1);
@@ -36,7 +44,11 @@ describe('lost-writes checker', () => {
   });
 
   it('accepts a value of an unknown (info) write as a successor', () => {
-    const h = history(...op(0, 'write', 'k', 1, 'ok'), ...op(1, 'write', 'k', 2, 'info'), ...finalRead('k', 2));
+    const h = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(1, 'write', 'k', 2, 'info'),
+      ...finalRead('k', 2),
+    );
     expect(checkLostWrites(h).valid).toBe(true);
   });
 
@@ -50,13 +62,20 @@ describe('lost-writes checker', () => {
   });
 
   it('is unknown for a key whose final read failed, and without final reads', () => {
-    const failed = history(...op(0, 'write', 'k', 1, 'ok'), ...op(9, 'read', 'k', null, 'fail', null, { final: 'cluster' }));
+    const failed = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(9, 'read', 'k', null, 'fail', null, { final: 'cluster' }),
+    );
     expect(checkLostWrites(failed)).toMatchObject({ valid: 'unknown', unknownKeys: 1 });
     expect(checkLostWrites(history(...op(0, 'write', 'k', 1, 'ok'))).valid).toBe('unknown');
   });
 
   it('does not count failed writes as acknowledged', () => {
-    const h = history(...op(0, 'write', 'k', 1, 'ok'), ...op(0, 'write', 'k', 2, 'fail'), ...finalRead('k', 1));
+    const h = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(0, 'write', 'k', 2, 'fail'),
+      ...finalRead('k', 1),
+    );
     expect(checkLostWrites(h)).toMatchObject({ valid: true, acknowledged: 1 });
   });
 });

@@ -4,7 +4,11 @@ import { checkUnexpectedValues } from './unexpected-values.ts';
 
 describe('unexpected-values checker', () => {
   it('passes reads of written values and of absent keys', () => {
-    const h = history(...op(0, 'write', 'k', 1, 'ok'), ...op(1, 'read', 'k', null, 'ok', 1), ...op(1, 'read', 'j', null, 'ok', null));
+    const h = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(1, 'read', 'k', null, 'ok', 1),
+      ...op(1, 'read', 'j', null, 'ok', null),
+    );
     expect(checkUnexpectedValues(h)).toMatchObject({ valid: true, reads: 2 });
   });
 
@@ -29,7 +33,10 @@ describe('unexpected-values checker', () => {
   });
 
   it('checks every sibling', () => {
-    const h = history(...op(0, 'write', 'k', 1, 'ok'), ...op(1, 'read', 'k', null, 'ok', [1, 3], { siblings: true }));
+    const h = history(
+      ...op(0, 'write', 'k', 1, 'ok'),
+      ...op(1, 'read', 'k', null, 'ok', [1, 3], { siblings: true }),
+    );
     expect(checkUnexpectedValues(h)).toMatchObject({ valid: false, neverWritten: 1 });
   });
 });

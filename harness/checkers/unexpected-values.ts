@@ -22,7 +22,11 @@ export function checkUnexpectedValues(history: readonly Op[]): CheckResult {
     reads++;
     for (const value of valuesRead(complete)) {
       const writer = byKeyValue.get(invoke.key!)?.get(valueKey(value));
-      const evidence = { read: brief(complete), value, write: brief(writer?.complete ?? writer?.invoke) };
+      const evidence = {
+        read: brief(complete),
+        value,
+        write: brief(writer?.complete ?? writer?.invoke),
+      };
       if (!writer) neverWritten.push(evidence);
       else if (writer.invoke.time > complete.time) fromFuture.push(evidence);
       else if (writer.outcome === 'fail') failedVisible.push(evidence);

@@ -10,7 +10,11 @@ const stateDir = mkdtempSync(join(tmpdir(), 'fl-state-'));
 const env = { ...process.env, FAULTLINE_STATE_DIR: stateDir };
 
 function run(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
 }
 
@@ -45,7 +49,15 @@ async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise
 function startRun(out: string): { child: ChildProcess; stderr: () => string } {
   const child = spawn(
     process.execPath,
-    [BIN, 'compare', '--workload=mixed', '--duration=60', '--nemesis=none', `--out=${out}`, '--keys=100'],
+    [
+      BIN,
+      'compare',
+      '--workload=mixed',
+      '--duration=60',
+      '--nemesis=none',
+      `--out=${out}`,
+      '--keys=100',
+    ],
     { env, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -55,10 +67,22 @@ function startRun(out: string): { child: ChildProcess; stderr: () => string } {
 
 describe('faultline CLI: bad input', () => {
   const cases: [string, string[], RegExp][] = [
-    ['an unknown workload', ['--workload=nope'], /unknown workload "nope"; valid: write-heavy, read-heavy, mixed, read-only, read-latest, rmw/],
+    [
+      'an unknown workload',
+      ['--workload=nope'],
+      /unknown workload "nope"; valid: write-heavy, read-heavy, mixed, read-only, read-latest, rmw/,
+    ],
     ['a negative duration', ['--duration=-3'], /--duration: must be more than 0 seconds/],
-    ['--nodes=1 with N=3', ['--nodes=1'], /--nodes=1 is fewer than dynamo's replication factor N=3/],
-    ['an unknown system', ['--systems=cassandrax'], /unknown system "cassandrax"; valid: all, dynamo/],
+    [
+      '--nodes=1 with N=3',
+      ['--nodes=1'],
+      /--nodes=1 is fewer than dynamo's replication factor N=3/,
+    ],
+    [
+      'an unknown system',
+      ['--systems=cassandrax'],
+      /unknown system "cassandrax"; valid: all, dynamo/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(`rejects ${what} in one line with exit code 2`, () => {
@@ -101,7 +125,9 @@ describe('faultline CLI: interruption', () => {
     expect(results.status).toBe('incomplete');
     expect(results.interrupted).toBe('SIGINT');
     expect(results.systems[0].metrics.ok).toBeGreaterThan(0);
-    const lines = readFileSync(join(runDir, 'history', 'dynamo.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(runDir, 'history', 'dynamo.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines.length).toBeGreaterThan(results.systems[0].metrics.ok);
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
     expect(readdirSync(stateDir)).toEqual([]);
@@ -122,7 +148,14 @@ describe('faultline CLI: interruption', () => {
     expect(heal.code).toBe(0);
     expect(heal.stderr).toMatch(/stopped 0 node process/);
     expect(readdirSync(stateDir)).toEqual([]);
-    const next = run(['compare', '--workload=read-only', '--duration=2', '--nemesis=none', '--keys=50', `--out=${out}`]);
+    const next = run([
+      'compare',
+      '--workload=read-only',
+      '--duration=2',
+      '--nemesis=none',
+      '--keys=50',
+      `--out=${out}`,
+    ]);
     expect(next.code).toBe(0);
     expect(next.stderr).toMatch(/report: .*report\.html/);
   }, 60_000);

@@ -36,7 +36,9 @@ describe('compare on the built-in store, end to end', () => {
     const history = readHistory(join(runDir, 'history', 'dynamo.jsonl'));
     const nemesis = history.filter((op) => op.process === 'nemesis' && op.type === 'info');
     expect(nemesis.filter((op) => op.f === 'kill').length).toBeGreaterThanOrEqual(2);
-    expect(nemesis.filter((op) => op.f === 'restart').length).toBe(nemesis.filter((op) => op.f === 'kill').length);
+    expect(nemesis.filter((op) => op.f === 'restart').length).toBe(
+      nemesis.filter((op) => op.f === 'kill').length,
+    );
     expect(dynamo!.faults.length).toBeGreaterThanOrEqual(2);
     // Workers pinned to the killed node saw errors, so the fault bit.
     expect(dynamo!.metrics!.fail + dynamo!.metrics!.info).toBeGreaterThan(0);

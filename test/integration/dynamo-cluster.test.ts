@@ -21,7 +21,11 @@ async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
 
 function client(id: string): DynamoClient {
   const node = cluster!.nodes.find((n) => n.id === id)!;
-  const c = new DynamoClient({ host: node.host, port: node.port, localAddress: node.clientAddress });
+  const c = new DynamoClient({
+    host: node.host,
+    port: node.port,
+    localAddress: node.clientAddress,
+  });
   clients.push(c);
   return c;
 }
