@@ -108,6 +108,52 @@ describe('faultline CLI: bad input', () => {
   });
 });
 
+describe('faultline check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-check-'));
+  const line = (o: object) => JSON.stringify(o);
+  const write = { process: 0, f: 'write', key: 'k', value: 2 };
+  const lostHistory = [
+    line({ ...write, type: 'invoke', time: 1 }),
+    line({ ...write, type: 'ok', time: 2 }),
+    line({
+      process: 1,
+      type: 'invoke',
+      f: 'read',
+      key: 'k',
+      value: null,
+      final: 'cluster',
+      time: 3,
+    }),
+    line({ process: 1, type: 'ok', f: 'read', key: 'k', value: null, final: 'cluster', time: 4 }),
+  ];
+
+  it('exits 1 with the evidence when a saved history shows a lost write', () => {
+    const file = join(dir, 'lost.jsonl');
+    writeFileSync(file, `${lostHistory.join('\n')}\n`);
+    const { code, stdout } = run(['check', file, '--checker=lost-writes']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ valid: false, lost: 1 });
+  });
+
+  it('exits 0 on a valid history and 3 when it cannot tell', () => {
+    const file = join(dir, 'ok.jsonl');
+    writeFileSync(file, `${lostHistory.slice(0, 2).join('\n')}\n`);
+    expect(run(['check', file, '--checker=unexpected-values']).code).toBe(0);
+    expect(run(['check', file, '--checker=lost-writes']).code).toBe(3);
+  });
+
+  it('names the line of a malformed history, exit 2', () => {
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, `${lostHistory[0]}\n{"process":0,\n`);
+    const { code, stderr } = run(['check', file, '--checker=lost-writes']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/bad\.jsonl: line 2: not JSON/);
+    expect(run(['check', file, '--checker=nope']).stderr).toMatch(
+      /unknown checker "nope"; valid: lost-writes/,
+    );
+  });
+});
+
 describe('faultline CLI: interruption', () => {
   it('Ctrl-C stops the workers and every node, keeps the history, writes incomplete results, exits non-zero', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
