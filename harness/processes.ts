@@ -96,13 +96,18 @@ export async function waitUntil(
   }
 }
 
-/** True when `pid` is alive and its command line contains `marker` (no PID-reuse mix-ups). */
-export function processMatches(pid: number, marker: string): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch {
     return false;
   }
+}
+
+/** True when `pid` is alive and its command line contains `marker` (no PID-reuse mix-ups). */
+export function processMatches(pid: number, marker: string): boolean {
+  if (!isAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(marker);
   } catch {

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { processMatches } from './processes.ts';
+import { isAlive, processMatches } from './processes.ts';
 
 /**
  * The state file of a run in progress: which harness owns it and every node
@@ -48,15 +48,6 @@ export function readStates(): RunState[] {
       return [];
     }
   });
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The recorded processes still running (checked by PID and command line). */
