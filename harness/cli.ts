@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
+import { Firewall, leftoverRules } from '../chaos/firewall.ts';
 import { NEMESIS_NAMES } from '../chaos/index.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
 import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
@@ -87,6 +88,11 @@ program
     for (const r of running)
       console.error(`run ${r.id} is still in progress (pid ${r.pid}); left alone`);
     const report = await healCrashedRuns();
+    const rules = leftoverRules();
+    if (rules.length > 0 && running.length === 0) {
+      await new Firewall().teardown();
+      report.push(`removed faultline's iptables chain (${rules.length} line(s) of iptables -S)`);
+    }
     console.error(report.length ? report.join('\n') : 'nothing to heal');
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { SYSTEMS } from '../adapters/index.ts';
+import { leftoverRules } from '../chaos/firewall.ts';
 import { renderReport } from '../reports/html.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import type { CompareConfig } from './config.ts';
@@ -58,6 +59,9 @@ export async function compare(
   process.on('SIGTERM', onSignal);
 
   log(`faultline ${VERSION}: run ${id}, workload ${config.workload}, seed ${config.seed}`);
+  for (const { fault, reason } of config.skippedFaults) {
+    log(`faultline: ${fault} skipped: it ${reason}; running with ${config.nemesis.join(', ')}`);
+  }
   const clock = runClock();
   const systems: SystemResult[] = [];
   try {
@@ -128,6 +132,12 @@ function refuseLeftovers(): void {
   if (other) {
     throw new UsageError(
       `run ${other.id} (pid ${other.pid}) is still in progress; wait for it or stop it with Ctrl-C, then retry`,
+    );
+  }
+  const rules = leftoverRules();
+  if (rules.length > 0) {
+    throw new UsageError(
+      `iptables still holds ${rules.length} faultline rule(s) of a crashed run; run \`npx faultline heal\` first`,
     );
   }
   for (const state of crashed) {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
-import { NEMESIS_NAMES } from '../chaos/index.ts';
+import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
 import { WORKLOAD_NAMES } from '../workloads/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -76,6 +76,8 @@ export const CompareOptions = z
 
 export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed'> & {
   seed: number;
+  /** Faults asked for that this machine cannot inject, with the reason. */
+  skippedFaults: { fault: string; reason: string }[];
   /** Per-system settings handed to the adapters. */
   settings: Record<string, Record<string, unknown>>;
 };
@@ -103,6 +105,16 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       `--out=${options.out} is a file; give a folder for the runs (default: runs)`,
     );
   }
+  const skippedFaults = options.nemesis.flatMap((fault) => {
+    const reason = faultBlocker(fault);
+    return reason ? [{ fault, reason }] : [];
+  });
+  if (skippedFaults.length > 0 && skippedFaults.length === options.nemesis.length) {
+    const possible = NEMESIS_NAMES.filter((name) => !faultBlocker(name));
+    throw new UsageError(
+      `--nemesis: ${skippedFaults.map((s) => `${s.fault} ${s.reason}`).join('; ')}; faults that work here: ${possible.join(', ')}`,
+    );
+  }
   const dynamoSettings = Object.fromEntries(
     (['n', 'r', 'w', 'tokens', 'fsync'] as const)
       .filter((k) => options[k] !== undefined)
@@ -119,6 +131,8 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
   }
   return {
     ...options,
+    nemesis: options.nemesis.filter((fault) => !faultBlocker(fault)),
+    skippedFaults,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
     settings,
   };

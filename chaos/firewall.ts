@@ -1,0 +1,108 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Cut } from './shapes.ts';
+
+const run = promisify(execFile);
+
+/**
+ * faultline's iptables rules: DROP by source and destination address, all in
+ * one chain of its own jumped to from INPUT and OUTPUT, so healing is one
+ * flush and nothing else on the host is touched. Commands are argument
+ * arrays (never a shell string); a partition's rules go in at once through
+ * `iptables-restore --noflush`, so no write slips through half a partition.
+ */
+export const CHAIN = 'FAULTLINE';
+const HOOKS = ['INPUT', 'OUTPUT'] as const;
+
+export class Firewall {
+  private ready = false;
+
+  /** Creates the chain and its jumps if missing. */
+  async setup(): Promise<void> {
+    if (this.ready) return;
+    if (!(await succeeds(['-n', '-L', CHAIN]))) await iptables(['-N', CHAIN]);
+    for (const hook of HOOKS) {
+      if (!(await succeeds(['-C', hook, '-j', CHAIN])))
+        await iptables(['-I', hook, '1', '-j', CHAIN]);
+    }
+    this.ready = true;
+  }
+
+  /** Drops all traffic between the addresses of each cut pair, both ways. */
+  async cut(
+    cuts: readonly Cut[],
+    addresses: (node: string) => readonly string[],
+  ): Promise<string[]> {
+    await this.setup();
+    const rules: string[] = [];
+    for (const [a, b] of cuts) {
+      for (const x of addresses(a)) {
+        for (const y of addresses(b)) {
+          rules.push(
+            `-A ${CHAIN} -s ${x}/32 -d ${y}/32 -j DROP`,
+            `-A ${CHAIN} -s ${y}/32 -d ${x}/32 -j DROP`,
+          );
+        }
+      }
+    }
+    await restore(`*filter\n${rules.join('\n')}\nCOMMIT\n`);
+    return rules;
+  }
+
+  /** Removes every rule of the chain: traffic flows again. */
+  async heal(): Promise<void> {
+    if (await succeeds(['-n', '-L', CHAIN])) await iptables(['-F', CHAIN]);
+  }
+
+  /** Removes the rules, the jumps and the chain. */
+  async teardown(): Promise<void> {
+    await this.heal();
+    for (const hook of HOOKS) {
+      while (await succeeds(['-C', hook, '-j', CHAIN])) await iptables(['-D', hook, '-j', CHAIN]);
+    }
+    if (await succeeds(['-n', '-L', CHAIN])) await iptables(['-X', CHAIN]);
+    this.ready = false;
+  }
+}
+
+/** Rules faultline left in iptables (a crashed run), as `iptables -S` prints them. */
+export function leftoverRules(): string[] {
+  try {
+    return execFileSync('iptables', ['-S'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter((line) => line.includes(CHAIN));
+  } catch {
+    return [];
+  }
+}
+
+async function iptables(args: string[]): Promise<void> {
+  try {
+    await run('iptables', ['-w', ...args]);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`iptables ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
+  }
+}
+
+async function succeeds(args: string[]): Promise<boolean> {
+  try {
+    await run('iptables', ['-w', ...args]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function restore(input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('iptables-restore', ['-w', '--noflush'], (error, _stdout, stderr) => {
+      if (error) reject(new Error(`iptables-restore failed: ${stderr.trim() || error.message}`));
+      else resolve();
+    });
+    child.stdin!.end(input);
+  });
+}

@@ -1,0 +1,52 @@
+import type { Cluster } from '../adapters/types.ts';
+import type { Rng } from '../workloads/rng.ts';
+import { Firewall } from './firewall.ts';
+import { cutsFor, describeCuts, type Shape } from './shapes.ts';
+import type { FaultRecord, Nemesis } from './types.ts';
+
+/**
+ * A network partition of one shape, made of real dropped packets. A node's
+ * client address is cut together with the node, so the workers pinned to a
+ * minority node still reach it and nobody else (Jepsen's model).
+ */
+export class PartitionNemesis implements Nemesis {
+  readonly requiresRoot = true;
+  readonly name: string;
+  readonly endName = 'stop-partition';
+  private readonly firewall = new Firewall();
+
+  constructor(readonly shape: Shape) {
+    this.name = `partition-${shape}`;
+  }
+
+  async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {
+    const ids = cluster.nodes.map((n) => n.id);
+    const cuts = cutsFor(this.shape, ids, rng);
+    const addresses = (id: string) => {
+      const node = cluster.nodes.find((n) => n.id === id)!;
+      return [node.host, node.clientAddress];
+    };
+    const rules = await this.firewall.cut(cuts, addresses);
+    const sees = describeCuts(ids, cuts);
+    // `nodes` names the minority side (nodes that cannot reach a majority,
+    // themselves included); shapes with none (a ring) name every cut node.
+    const majority = Math.floor(ids.length / 2) + 1;
+    const minority = ids.filter((id) => sees[id]!.length + 1 < majority);
+    const cutNodes = ids.filter((id) => sees[id]!.length < ids.length - 1);
+    const affected = minority.length > 0 ? minority : cutNodes;
+    return {
+      f: this.name,
+      value: { nodes: affected, shape: this.shape, sees, rules: rules.length },
+    };
+  }
+
+  async stop(): Promise<FaultRecord> {
+    await this.firewall.heal();
+    return { f: this.endName, value: { nodes: [] } };
+  }
+
+  /** Flushes the rules and removes the chain: the host is as before. */
+  async heal(): Promise<void> {
+    await this.firewall.teardown().catch(() => {});
+  }
+}

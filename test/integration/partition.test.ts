@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dynamo } from '../../adapters/dynamo/index.ts';
+import type { Cluster, NodeHandle } from '../../adapters/types.ts';
+import { PartitionNemesis } from '../../chaos/partition.ts';
+import { rootFaultBlocker } from '../../chaos/support.ts';
+import { DynamoClient } from '../../dynamo/client.ts';
+import { seededRng } from '../../workloads/rng.ts';
+import { skipUnless } from '../engines.ts';
+
+const skip = skipUnless('partition tests', rootFaultBlocker('iptables'));
+
+let cluster: Cluster | undefined;
+let nemesis: PartitionNemesis | undefined;
+const clients: DynamoClient[] = [];
+
+afterEach(async () => {
+  await nemesis?.heal();
+  for (const c of clients.splice(0)) c.close();
+  await cluster?.teardown();
+  cluster = undefined;
+});
+
+function client(node: NodeHandle): DynamoClient {
+  const c = new DynamoClient({
+    host: node.host,
+    port: node.port,
+    localAddress: node.clientAddress,
+    timeoutMs: 2500,
+  });
+  clients.push(c);
+  return c;
+}
+
+/** A real TCP connection attempt from `from` to `to`'s port. */
+function reachable(from: string, to: NodeHandle, timeoutMs = 700): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: to.host, port: to.port, localAddress: from });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    setTimeout(() => done(false), timeoutMs);
+  });
+}
+
+describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', () => {
+  it('isolate: the minority is cut off, the majority serves W=2, minority writes at W=3 fail; heal converges', async () => {
+    cluster = await dynamo.provision('local', {
+      nodes: 5,
+      dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
+      settings: { replicaTimeoutMs: 500 },
+    });
+    nemesis = new PartitionNemesis('isolate');
+    const fault = await nemesis.start(cluster, seededRng(1));
+    const sees = fault.value.sees as Record<string, string[]>;
+    const [isolatedId] = fault.value.nodes;
+    expect(fault.value.nodes).toHaveLength(1);
+    expect(sees[isolatedId!]).toEqual([]);
+    const isolated = cluster.nodes.find((n) => n.id === isolatedId)!;
+    const majority = cluster.nodes.filter((n) => n.id !== isolatedId);
+
+    // The isolated node's worker reaches its own node and nobody else.
+    expect(await reachable(isolated.clientAddress, isolated)).toBe(true);
+    for (const other of majority)
+      expect(await reachable(isolated.clientAddress, other)).toBe(false);
+    expect(await reachable(majority[0]!.clientAddress, majority[1]!)).toBe(true);
+
+    const keys = Array.from({ length: 40 }, (_, i) => `p${i}`);
+    const majorityClient = client(majority[0]!);
+    const written = await Promise.allSettled(
+      keys.map((k) => majorityClient.put(k, `maj-${k}`, undefined, { w: 2 })),
+    );
+    expect(written.filter((r) => r.status === 'fulfilled')).toHaveLength(keys.length);
+
+    const minorityClient = client(isolated);
+    const minority = await Promise.allSettled(
+      keys.slice(0, 10).map((k) => minorityClient.put(k, `min-${k}`, undefined, { w: 3 })),
+    );
+    expect(minority.filter((r) => r.status === 'fulfilled')).toHaveLength(0);
+
+    await nemesis.stop();
+    expect(await reachable(isolated.clientAddress, majority[0]!)).toBe(true);
+    // After heal, a full read repairs every replica; all then hold the same versions.
+    await Promise.all(keys.map((k) => majorityClient.get(k, { r: 3, repairSync: true })));
+    const byNode = new Map(cluster.nodes.map((n) => [n.id, client(n)]));
+    for (const key of keys) {
+      const replicas = await majorityClient.preferenceList(key);
+      const states = await Promise.all(
+        replicas.map(async (id) =>
+          (await byNode.get(id)!.localGet(key)).map((v) => v.value).sort(),
+        ),
+      );
+      for (const state of states) expect(state).toEqual(states[0]);
+      expect(states[0]).toContain(`maj-${key}`);
+    }
+  }, 60_000);
+
+  it('heal removes every rule, the jumps and the chain', async () => {
+    cluster = await dynamo.provision('local', {
+      nodes: 3,
+      dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
+      settings: {},
+    });
+    nemesis = new PartitionNemesis('halves');
+    await nemesis.start(cluster, seededRng(2));
+    expect(execFileSync('iptables', ['-S'], { encoding: 'utf8' })).toContain(
+      '-A FAULTLINE -s 127.0.11.',
+    );
+    await nemesis.heal();
+    expect(execFileSync('iptables', ['-S'], { encoding: 'utf8' })).not.toContain('FAULTLINE');
+  }, 30_000);
+});
