@@ -1,19 +1,26 @@
 import { PartitionNemesis } from './partition.ts';
-import { KillNemesis, PauseNemesis } from './process-faults.ts';
+import { PROCESS_FAULTS } from './process-faults.ts';
 import { SHAPES } from './shapes.ts';
 import { rootFaultBlocker } from './support.ts';
 import type { Nemesis } from './types.ts';
 
 /** Every fault `--nemesis` accepts, by name. Latency and clock faults come next. */
 export const NEMESES: Record<string, () => Nemesis> = {
-  kill: () => new KillNemesis(),
-  pause: () => new PauseNemesis(),
+  ...PROCESS_FAULTS,
   ...Object.fromEntries(
     SHAPES.map((shape) => [`partition-${shape}`, () => new PartitionNemesis(shape)]),
   ),
 };
 
 export const NEMESIS_NAMES = Object.keys(NEMESES);
+
+/** Named sets of faults for `--nemesis`. */
+export const PRESETS: Record<string, string[]> = {
+  standard: ['partition-halves', 'partition-isolate', 'kill', 'pause'],
+  partitions: SHAPES.map((shape) => `partition-${shape}`),
+  crashes: ['kill', 'kill-minority', 'kill-majority', 'kill-all'],
+  pauses: ['pause', 'pause-minority', 'pause-majority', 'pause-all'],
+};
 
 /** Why a fault cannot be injected on this machine, or undefined when it can. */
 export function faultBlocker(name: string): string | undefined {

@@ -1,4 +1,4 @@
-import type { Rng } from '../workloads/rng.ts';
+import { type Rng, shuffle } from '../workloads/rng.ts';
 
 /**
  * Partition shapes, as the pairs of nodes that must not talk (both ways).
@@ -54,13 +54,4 @@ export function describeCuts(
 
 function between(a: readonly string[], b: readonly string[]): Cut[] {
   return a.flatMap((x) => b.map((y): Cut => [x, y]));
-}
-
-function shuffle<T>(items: readonly T[], rng: Rng): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
-import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
+import { faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
 import { WORKLOAD_NAMES } from '../workloads/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -56,9 +56,9 @@ export const CompareOptions = z
       .number({ message: 'must be a number' })
       .min(0, { message: 'must be 0 (unlimited) or more' }),
     keys: int(1, 10_000_000),
-    nemesis: list(NEMESIS_NAMES, 'fault', ['none']).transform((items) =>
-      items.filter((i) => i !== 'none'),
-    ),
+    nemesis: list(NEMESIS_NAMES, 'fault', ['none', ...Object.keys(PRESETS)]).transform((items) => [
+      ...new Set(items.flatMap((i) => PRESETS[i] ?? (i === 'none' ? [] : [i]))),
+    ]),
     nemesisInterval: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
     nemesisDuration: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
     seed: int(0, 2 ** 32 - 1).optional(),

@@ -56,4 +56,35 @@ describe('compare on the built-in store, end to end', () => {
     expect(report).toContain('kill');
     expect(report).not.toMatch(/<script|https?:\/\//);
   }, 90_000);
+
+  it('kill-all: the whole cluster crashes and restarts; with fsync always nothing acknowledged is lost', async () => {
+    process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
+    const config = parseCompareOptions({
+      workload: 'write-heavy',
+      systems: 'dynamo',
+      provider: 'local',
+      concurrency: '8',
+      duration: '8',
+      rate: '0',
+      keys: '200',
+      nemesis: 'kill-all',
+      nemesisInterval: '3',
+      nemesisDuration: '2',
+      seed: '7',
+      out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
+      fsync: 'always',
+    });
+    const { results, runDir } = await compare(config, () => {});
+    const [dynamo] = results.systems;
+    const history = readHistory(join(runDir, 'history', 'dynamo.jsonl'));
+    const crash = history.find(
+      (op) => op.process === 'nemesis' && op.type === 'info' && op.f === 'kill-all',
+    );
+    expect((crash!.value as { nodes: string[] }).nodes.sort()).toEqual(['n1', 'n2', 'n3']);
+    // While every node was down the workers' requests were refused.
+    expect(dynamo!.metrics!.byF.update!.fault.fail).toBeGreaterThan(0);
+    expect(dynamo!.checkers['lost-writes']).toMatchObject({ valid: true, lost: 0 });
+    expect((dynamo!.checkers['lost-writes']!.acknowledged as number) > 500).toBe(true);
+    expect(dynamo!.checkers.convergence!.valid).toBe(true);
+  }, 60_000);
 });
