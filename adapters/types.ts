@@ -31,8 +31,11 @@ export interface Cluster {
   readonly nodes: readonly NodeHandle[];
   /** SIGKILL of the node's process group. */
   kill(node: string): Promise<void>;
-  /** (Re)start a killed node and wait until it serves. */
-  start(node: string): Promise<void>;
+  /**
+   * (Re)start a killed node and wait until it serves. `env` is added to the
+   * node's environment for this start (the clock nemesis preloads libfaketime).
+   */
+  start(node: string, options?: { env?: Record<string, string> }): Promise<void>;
   pause(node: string): Promise<void>;
   resume(node: string): Promise<void>;
   /** Stops every process it started. Safe to call twice. */

@@ -1,12 +1,14 @@
+import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from './clock.ts';
 import { PartitionNemesis } from './partition.ts';
 import { PROCESS_FAULTS } from './process-faults.ts';
 import { SHAPES } from './shapes.ts';
 import { rootFaultBlocker } from './support.ts';
 import type { Nemesis } from './types.ts';
 
-/** Every fault `--nemesis` accepts, by name. Latency and clock faults come next. */
+/** Every fault `--nemesis` accepts, by name. */
 export const NEMESES: Record<string, () => Nemesis> = {
   ...PROCESS_FAULTS,
+  clock: () => new ClockNemesis(),
   ...Object.fromEntries(
     SHAPES.map((shape) => [`partition-${shape}`, () => new PartitionNemesis(shape)]),
   ),
@@ -24,5 +26,7 @@ export const PRESETS: Record<string, string[]> = {
 
 /** Why a fault cannot be injected on this machine, or undefined when it can. */
 export function faultBlocker(name: string): string | undefined {
-  return name.startsWith('partition-') ? rootFaultBlocker('iptables') : undefined;
+  if (name.startsWith('partition-')) return rootFaultBlocker('iptables');
+  if (name === 'clock' && !libfaketime()) return CLOCK_BLOCKER;
+  return undefined;
 }

@@ -130,6 +130,7 @@ export class DynamoNode {
           keys: this.store.size,
           nodes: this.config.members.map((m) => m.id),
           startedAt: this.startedAt,
+          now: Date.now(),
         } satisfies StatusResult;
       default:
         throw new DynamoError('bad-request', `unknown request type`, true);
@@ -187,7 +188,7 @@ export class DynamoNode {
     if (repairSync) await repair;
     else repair.catch(() => {});
     return {
-      siblings: versions.map((v) => ({ value: v.value, clock: clockOf(v) })),
+      siblings: versions.map((v) => ({ value: v.value, clock: clockOf(v), ts: v.ts })),
       context: contextOf(versions),
       replies: answered,
     };
@@ -214,6 +215,7 @@ export class DynamoNode {
       value: request.value,
       dot: { node: this.actor, counter: nextCounter(this.actor, stored, context) },
       context,
+      ts: Date.now(),
     };
     // The local write is synchronous in memory, so two puts of one key on
     // this node can never take the same counter; the actor id changes at

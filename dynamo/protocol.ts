@@ -27,7 +27,7 @@ export type Request =
 
 export interface GetResult {
   /** Concurrent versions, as siblings; empty when the key is absent. */
-  siblings: { value: unknown; clock: VClock }[];
+  siblings: { value: unknown; clock: VClock; ts?: number }[];
   /** Pass this back on the next put to supersede every sibling read. */
   context: Context;
   /** Replicas that answered in time. */
@@ -52,6 +52,8 @@ export interface StatusResult {
   keys: number;
   nodes: string[];
   startedAt: number;
+  /** The node's wall clock (ms), as skewed as the node is. */
+  now: number;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface Version<V = unknown> {
   dot: Dot;
   /** What the writing client had seen: the context it passed to put. */
   context: Context;
+  /** The coordinator's wall clock at the write (ms): shows clock skew; never orders versions. */
+  ts?: number;
 }
 
 export type Order = 'before' | 'after' | 'equal' | 'concurrent';

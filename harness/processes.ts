@@ -27,12 +27,12 @@ export class LocalProcess {
     );
   }
 
-  /** Starts the process; resolves once it has been spawned. */
-  start(): Promise<number> {
+  /** Starts the process (with extra environment, e.g. libfaketime); resolves once spawned. */
+  start(extraEnv: Record<string, string> = {}): Promise<number> {
     const log = openSync(this.logFile, 'a');
     const child = spawn(this.command, this.args, {
       cwd: this.options.cwd,
-      env: this.options.env ?? process.env,
+      env: { ...(this.options.env ?? process.env), ...extraEnv },
       detached: true,
       stdio: ['ignore', log, log],
     });

@@ -48,10 +48,10 @@ export class DynamoLocalCluster implements Cluster {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
   }
 
-  async start(id: string): Promise<void> {
+  async start(id: string, options: { env?: Record<string, string> } = {}): Promise<void> {
     const proc = this.process(id);
     if (proc.running) return;
-    const pid = await proc.start();
+    const pid = await proc.start(options.env);
     const node = this.node(id);
     node.pid = pid;
     this.paused.delete(id);

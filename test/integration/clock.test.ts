@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dynamo } from '../../adapters/dynamo/index.ts';
+import type { Cluster, NodeHandle } from '../../adapters/types.ts';
+import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from '../../chaos/clock.ts';
+import { DynamoClient } from '../../dynamo/client.ts';
+import { seededRng } from '../../workloads/rng.ts';
+import { skipUnless } from '../engines.ts';
+
+const skip = skipUnless('clock tests', libfaketime() ? undefined : CLOCK_BLOCKER);
+let cluster: Cluster | undefined;
+const clients: DynamoClient[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await cluster?.teardown();
+  cluster = undefined;
+});
+
+function client(node: NodeHandle): DynamoClient {
+  const c = new DynamoClient({
+    host: node.host,
+    port: node.port,
+    localAddress: node.clientAddress,
+  });
+  clients.push(c);
+  return c;
+}
+
+describe.skipIf(skip)('clock skew with libfaketime', () => {
+  it('a node restarted 60 s ahead shows it in its own clock and in the versions it stamps', async () => {
+    cluster = await dynamo.provision('local', {
+      nodes: 3,
+      dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
+      settings: {},
+    });
+    const nemesis = new ClockNemesis(60);
+    const fault = await nemesis.start(cluster, seededRng(3));
+    expect(fault.value.offsetS).toBe(60);
+    const skewed = cluster.nodes.find((n) => n.id === fault.value.nodes[0])!;
+    const honest = cluster.nodes.find((n) => n.id !== skewed.id)!;
+
+    const skewMs = async (node: NodeHandle) => (await client(node).status()).now - Date.now();
+    expect(await skewMs(skewed)).toBeGreaterThan(58_000);
+    expect(await skewMs(skewed)).toBeLessThan(62_000);
+    expect(Math.abs(await skewMs(honest))).toBeLessThan(2_000);
+
+    // Every node is a replica (N=3 of 3), so the node that receives a put coordinates it.
+    await client(skewed).put('t-skewed', 1);
+    await client(honest).put('t-honest', 2);
+    const stamp = async (key: string) =>
+      (await client(honest).get(key)).siblings[0]!.ts! - Date.now();
+    expect(await stamp('t-skewed')).toBeGreaterThan(55_000);
+    expect(Math.abs(await stamp('t-honest'))).toBeLessThan(2_000);
+
+    await nemesis.stop(cluster);
+    expect(Math.abs(await skewMs(skewed))).toBeLessThan(2_000);
+  }, 30_000);
+});
