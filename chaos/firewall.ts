@@ -15,17 +15,16 @@ export const CHAIN = 'FAULTLINE';
 const HOOKS = ['INPUT', 'OUTPUT'] as const;
 
 export class Firewall {
-  private ready = false;
-
-  /** Creates the chain and its jumps if missing. */
+  /**
+   * Creates the chain and its jumps if missing. Checked every time (a few
+   * ms): another nemesis may have removed the chain since.
+   */
   async setup(): Promise<void> {
-    if (this.ready) return;
     if (!(await succeeds(['-n', '-L', CHAIN]))) await iptables(['-N', CHAIN]);
     for (const hook of HOOKS) {
       if (!(await succeeds(['-C', hook, '-j', CHAIN])))
         await iptables(['-I', hook, '1', '-j', CHAIN]);
     }
-    this.ready = true;
   }
 
   /** Drops all traffic between the addresses of each cut pair, both ways. */
@@ -33,7 +32,6 @@ export class Firewall {
     cuts: readonly Cut[],
     addresses: (node: string) => readonly string[],
   ): Promise<string[]> {
-    await this.setup();
     const rules: string[] = [];
     for (const [a, b] of cuts) {
       for (const x of addresses(a)) {
@@ -45,6 +43,17 @@ export class Firewall {
         }
       }
     }
+    return this.apply(rules);
+  }
+
+  /** Drops each packet from or to a node (or its workers) with the given probability. */
+  async lose(node: string, client: string, probability: number): Promise<string[]> {
+    return this.apply(lossRules(node, client, probability));
+  }
+
+  /** Adds rules to the chain in one step. */
+  private async apply(rules: string[]): Promise<string[]> {
+    await this.setup();
     await restore(`*filter\n${rules.join('\n')}\nCOMMIT\n`);
     return rules;
   }
@@ -61,8 +70,24 @@ export class Firewall {
       while (await succeeds(['-C', hook, '-j', CHAIN])) await iptables(['-D', hook, '-j', CHAIN]);
     }
     if (await succeeds(['-n', '-L', CHAIN])) await iptables(['-X', CHAIN]);
-    this.ready = false;
   }
+}
+
+/**
+ * Loss rules that make exactly one random decision per packet. A loopback
+ * packet crosses the chain twice (OUTPUT, then INPUT), so the rules match
+ * only on the way out (`-o lo`); and a packet between the node and its own
+ * workers has both addresses in the set, so the destination rules leave out
+ * the other address. Otherwise 20% asked would be ~59% dropped.
+ */
+export function lossRules(node: string, client: string, probability: number): string[] {
+  const p = `-m statistic --mode random --probability ${probability.toFixed(4)} -j DROP`;
+  return [
+    `-A ${CHAIN} -o lo -s ${node}/32 ${p}`,
+    `-A ${CHAIN} -o lo -s ${client}/32 ${p}`,
+    `-A ${CHAIN} -o lo -d ${node}/32 ! -s ${client}/32 ${p}`,
+    `-A ${CHAIN} -o lo -d ${client}/32 ! -s ${node}/32 ${p}`,
+  ];
 }
 
 /** Rules faultline left in iptables (a crashed run), as `iptables -S` prints them. */

@@ -1,4 +1,5 @@
 import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from './clock.ts';
+import { LossNemesis } from './loss.ts';
 import { PartitionNemesis } from './partition.ts';
 import { PROCESS_FAULTS } from './process-faults.ts';
 import { SHAPES } from './shapes.ts';
@@ -9,6 +10,7 @@ import type { Nemesis } from './types.ts';
 export const NEMESES: Record<string, () => Nemesis> = {
   ...PROCESS_FAULTS,
   clock: () => new ClockNemesis(),
+  loss: () => new LossNemesis(),
   ...Object.fromEntries(
     SHAPES.map((shape) => [`partition-${shape}`, () => new PartitionNemesis(shape)]),
   ),
@@ -26,7 +28,7 @@ export const PRESETS: Record<string, string[]> = {
 
 /** Why a fault cannot be injected on this machine, or undefined when it can. */
 export function faultBlocker(name: string): string | undefined {
-  if (name.startsWith('partition-')) return rootFaultBlocker('iptables');
+  if (name.startsWith('partition-') || name === 'loss') return rootFaultBlocker('iptables');
   if (name === 'clock' && !libfaketime()) return CLOCK_BLOCKER;
   return undefined;
 }

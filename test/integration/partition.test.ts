@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
+import { LossNemesis } from '../../chaos/loss.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
@@ -15,7 +16,7 @@ import { skipUnless } from '../engines.ts';
 const skip = skipUnless('partition tests', rootFaultBlocker('iptables'));
 
 let cluster: Cluster | undefined;
-let nemesis: PartitionNemesis | undefined;
+let nemesis: PartitionNemesis | LossNemesis | undefined;
 const clients: DynamoClient[] = [];
 
 afterEach(async () => {
@@ -116,4 +117,37 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
     await nemesis.heal();
     expect(execFileSync('iptables', ['-S'], { encoding: 'utf8' })).not.toContain('FAULTLINE');
   }, 30_000);
+
+  it('loss: each packet of the lossy node is dropped once with the probability asked', async () => {
+    cluster = await dynamo.provision('local', {
+      nodes: 3,
+      dir: mkdtempSync(join(tmpdir(), 'fl-loss-')),
+      settings: {},
+    });
+    nemesis = new LossNemesis(0.3);
+    const fault = await nemesis.start(cluster, seededRng(5));
+    const lossy = cluster.nodes.find((n) => n.id === fault.value.nodes[0])!;
+    const healthy = cluster.nodes.find((n) => n.id !== lossy.id)!;
+    // A connect succeeds within 250 ms only if SYN and SYN-ACK both survive:
+    // (1 - 0.3)^2 = 0.49. Counting each packet twice would give 0.7^4 = 0.24.
+    const attempts = 120;
+    let ok = 0;
+    for (let batch = 0; batch < attempts / 20; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => reachable(lossy.clientAddress, lossy, 250)),
+      );
+      ok += results.filter(Boolean).length;
+    }
+    expect(ok / attempts).toBeGreaterThan(0.33);
+    expect(ok / attempts).toBeLessThan(0.66);
+    const others = await Promise.all(
+      Array.from({ length: 20 }, () => reachable(healthy.clientAddress, healthy, 250)),
+    );
+    expect(others.every(Boolean)).toBe(true);
+    await nemesis.stop();
+    const healed = await Promise.all(
+      Array.from({ length: 20 }, () => reachable(lossy.clientAddress, lossy, 250)),
+    );
+    expect(healed.every(Boolean)).toBe(true);
+  }, 60_000);
 });
