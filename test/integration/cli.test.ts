@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { nodePids, onlyRun, waitFor } from '../runs.ts';
 
 const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
 const stateDir = mkdtempSync(join(tmpdir(), 'fl-state-'));
@@ -24,25 +25,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The node PIDs of a run, from the ready line each node logs. */
-function nodePids(runDir: string): number[] {
-  const nodes = join(runDir, 'nodes', 'dynamo');
-  return readdirSync(nodes).flatMap((n) =>
-    readFileSync(join(nodes, n, 'node.log'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('"ready":true'))
-      .map((l) => JSON.parse(l).pid as number),
-  );
-}
-
-async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -160,7 +142,7 @@ describe('faultline CLI: interruption', () => {
     const { child, stderr } = startRun(out);
     await waitFor('the run phase', () => stderr().includes('running mixed'));
     await new Promise((r) => setTimeout(r, 1500));
-    const runDir = join(out, readdirSync(out)[0]!);
+    const runDir = onlyRun(out);
     const pids = nodePids(runDir);
     expect(pids).toHaveLength(3);
     child.kill('SIGINT');
@@ -183,7 +165,7 @@ describe('faultline CLI: interruption', () => {
     const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
     const { child, stderr } = startRun(out);
     await waitFor('the run phase', () => stderr().includes('running mixed'));
-    const runDir = join(out, readdirSync(out)[0]!);
+    const runDir = onlyRun(out);
     const pids = nodePids(runDir);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -5,29 +5,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from '../../chaos/clock.ts';
-import { DynamoClient } from '../../dynamo/client.ts';
 import { seededRng } from '../../workloads/rng.ts';
 import { skipUnless } from '../engines.ts';
+import { TestClients } from '../runs.ts';
 
 const skip = skipUnless('clock tests', libfaketime() ? undefined : CLOCK_BLOCKER);
 let cluster: Cluster | undefined;
-const clients: DynamoClient[] = [];
+const clients = new TestClients();
+
+const client = (node: NodeHandle) => clients.of(node);
 
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
+  clients.closeAll();
   await cluster?.teardown();
   cluster = undefined;
 });
-
-function client(node: NodeHandle): DynamoClient {
-  const c = new DynamoClient({
-    host: node.host,
-    port: node.port,
-    localAddress: node.clientAddress,
-  });
-  clients.push(c);
-  return c;
-}
 
 describe.skipIf(skip)('clock skew with libfaketime', () => {
   it('a node restarted 60 s ahead shows it in its own clock and in the versions it stamps', async () => {

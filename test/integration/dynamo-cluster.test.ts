@@ -4,11 +4,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
-import { DynamoClient } from '../../dynamo/client.ts';
+import { TestClients } from '../runs.ts';
 
 // Real node processes of dynamo/server.ts on 127.0.11.x, talking over TCP.
 let cluster: Cluster | undefined;
-const clients: DynamoClient[] = [];
+const clients = new TestClients();
+
+/** A client pinned to node `id`, connecting from its client address. */
+function client(id: string) {
+  return clients.of(cluster!.nodes.find((n) => n.id === id)!);
+}
 
 async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
   cluster = await dynamo.provision('local', {
@@ -19,19 +24,8 @@ async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
   return cluster;
 }
 
-function client(id: string): DynamoClient {
-  const node = cluster!.nodes.find((n) => n.id === id)!;
-  const c = new DynamoClient({
-    host: node.host,
-    port: node.port,
-    localAddress: node.clientAddress,
-  });
-  clients.push(c);
-  return c;
-}
-
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
+  clients.closeAll();
   await cluster?.teardown();
   cluster = undefined;
 });
@@ -100,8 +94,7 @@ describe('dynamo store on a real 3-node cluster', () => {
     const error = await writer.put('q', 1, undefined, { w: 2 }).catch((e) => e);
     expect(error.code).toBe('quorum');
     expect(error.definite).toBe(false);
-    const down = new DynamoClient({ host: cluster!.nodes[1]!.host, port: cluster!.nodes[1]!.port });
-    clients.push(down);
+    const down = clients.outside(cluster!.nodes[1]!);
     const refused = await down.put('q', 2).catch((e) => e);
     expect(refused.code).toBe('unreachable');
     expect(refused.definite).toBe(true);

@@ -1,11 +1,12 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { skipUnless } from '../engines.ts';
+import { nodePids, onlyRun, waitFor } from '../runs.ts';
 
 const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
 const env = { ...process.env, FAULTLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'fl-state-')) };
@@ -22,24 +23,6 @@ function procState(pid: number): string | undefined {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.charAt(0);
   } catch {
     return undefined;
-  }
-}
-
-function nodePids(out: string): number[] {
-  const nodes = join(out, readdirSync(out)[0]!, 'nodes', 'dynamo');
-  return readdirSync(nodes).flatMap((n) =>
-    readFileSync(join(nodes, n, 'node.log'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('"ready":true'))
-      .map((l) => JSON.parse(l).pid as number),
-  );
-}
-
-async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -71,7 +54,7 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
     await waitFor('the partition', () => faultlineRules().some((l) => l.includes('DROP')));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    const pids = nodePids(out);
+    const pids = nodePids(onlyRun(out));
     await waitFor('the nodes to stop', () => pids.every((p) => procState(p) === undefined), 5000);
     expect(faultlineRules().length).toBeGreaterThan(0);
 
@@ -93,7 +76,7 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
     let pids: number[] = [];
     await waitFor('a paused node', () => {
       try {
-        pids = nodePids(out);
+        pids = nodePids(onlyRun(out));
       } catch {
         return false;
       }

@@ -9,33 +9,24 @@ import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { LossNemesis } from '../../chaos/loss.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
-import { DynamoClient } from '../../dynamo/client.ts';
 import { seededRng } from '../../workloads/rng.ts';
 import { skipUnless } from '../engines.ts';
+import { TestClients } from '../runs.ts';
 
 const skip = skipUnless('partition tests', rootFaultBlocker('iptables'));
 
 let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | LossNemesis | undefined;
-const clients: DynamoClient[] = [];
+const clients = new TestClients();
+
+const client = (node: NodeHandle) => clients.of(node, 2500);
 
 afterEach(async () => {
   await nemesis?.heal();
-  for (const c of clients.splice(0)) c.close();
+  clients.closeAll();
   await cluster?.teardown();
   cluster = undefined;
 });
-
-function client(node: NodeHandle): DynamoClient {
-  const c = new DynamoClient({
-    host: node.host,
-    port: node.port,
-    localAddress: node.clientAddress,
-    timeoutMs: 2500,
-  });
-  clients.push(c);
-  return c;
-}
 
 /** A real TCP connection attempt from `from` to `to`'s port. */
 function reachable(from: string, to: NodeHandle, timeoutMs = 700): Promise<boolean> {

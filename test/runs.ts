@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeHandle } from '../adapters/types.ts';
+import { DynamoClient } from '../dynamo/client.ts';
+
+/** Helpers of the integration tests: runs on disk, waiting, test clients. */
+
+/** The node PIDs of a run, from the ready line each node logs. */
+export function nodePids(runDir: string): number[] {
+  const nodes = join(runDir, 'nodes', 'dynamo');
+  return readdirSync(nodes).flatMap((n) =>
+    readFileSync(join(nodes, n, 'node.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"ready":true'))
+      .map((l) => JSON.parse(l).pid as number),
+  );
+}
+
+/** The folder of the only run in `out`. */
+export function onlyRun(out: string): string {
+  return join(out, readdirSync(out)[0]!);
+}
+
+export async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Clients of a test's cluster, each from its node's client address, all closed at once. */
+export class TestClients {
+  private readonly open: DynamoClient[] = [];
+
+  of(node: NodeHandle, timeoutMs?: number): DynamoClient {
+    const client = new DynamoClient({
+      host: node.host,
+      port: node.port,
+      localAddress: node.clientAddress,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    this.open.push(client);
+    return client;
+  }
+
+  /** A client that connects from 127.0.0.1 (not a worker of any node). */
+  outside(node: NodeHandle): DynamoClient {
+    const client = new DynamoClient({ host: node.host, port: node.port });
+    this.open.push(client);
+    return client;
+  }
+
+  closeAll(): void {
+    for (const client of this.open.splice(0)) client.close();
+  }
+}
