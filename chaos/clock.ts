@@ -11,13 +11,16 @@ import type { FaultRecord, Nemesis } from './types.ts';
  * rule) feels the skew. Ending the fault restarts the node on the real clock.
  */
 export class ClockNemesis implements Nemesis {
-  readonly requiresRoot = false;
   readonly name = 'clock';
   readonly endName = 'clock-reset';
   private readonly skewed = new Set<string>();
 
   /** `offsetS`: fixed offset in seconds; by default a random ±30–120 s. */
   constructor(private readonly offsetS?: number) {}
+
+  blocker(): string | undefined {
+    return libfaketime() ? undefined : CLOCK_BLOCKER;
+  }
 
   async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {
     const library = libfaketime();

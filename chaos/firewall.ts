@@ -113,13 +113,12 @@ async function iptables(args: string[]): Promise<void> {
   }
 }
 
-async function succeeds(args: string[]): Promise<boolean> {
-  try {
-    await run('iptables', ['-w', ...args]);
-    return true;
-  } catch {
-    return false;
-  }
+/** For checks (does the chain or a jump exist?): failure is an answer, not an error. */
+function succeeds(args: string[]): Promise<boolean> {
+  return iptables(args).then(
+    () => true,
+    () => false,
+  );
 }
 
 function restore(input: string): Promise<void> {

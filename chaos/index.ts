@@ -1,9 +1,8 @@
-import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from './clock.ts';
+import { ClockNemesis } from './clock.ts';
 import { LossNemesis } from './loss.ts';
 import { PartitionNemesis } from './partition.ts';
 import { PROCESS_FAULTS } from './process-faults.ts';
 import { SHAPES } from './shapes.ts';
-import { rootFaultBlocker } from './support.ts';
 import type { Nemesis } from './types.ts';
 
 /** Every fault `--nemesis` accepts, by name. */
@@ -28,7 +27,5 @@ export const PRESETS: Record<string, string[]> = {
 
 /** Why a fault cannot be injected on this machine, or undefined when it can. */
 export function faultBlocker(name: string): string | undefined {
-  if (name.startsWith('partition-') || name === 'loss') return rootFaultBlocker('iptables');
-  if (name === 'clock' && !libfaketime()) return CLOCK_BLOCKER;
-  return undefined;
+  return NEMESES[name]?.().blocker();
 }

@@ -1,6 +1,7 @@
 import type { Cluster } from '../adapters/types.ts';
 import { pick, type Rng } from '../workloads/rng.ts';
 import { Firewall } from './firewall.ts';
+import { rootFaultBlocker } from './support.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 
 /**
@@ -10,12 +11,15 @@ import type { FaultRecord, Nemesis } from './types.ts';
  * timeouts, as on a bad link.
  */
 export class LossNemesis implements Nemesis {
-  readonly requiresRoot = true;
   readonly name = 'loss';
   readonly endName = 'stop-loss';
   private readonly firewall = new Firewall();
 
   constructor(private readonly probability = 0.2) {}
+
+  blocker(): string | undefined {
+    return rootFaultBlocker('iptables');
+  }
 
   async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {
     const running = cluster.nodes.filter((n) => cluster.isUp(n.id));

@@ -2,6 +2,7 @@ import type { Cluster } from '../adapters/types.ts';
 import type { Rng } from '../workloads/rng.ts';
 import { Firewall } from './firewall.ts';
 import { cutsFor, describeCuts, type Shape } from './shapes.ts';
+import { rootFaultBlocker } from './support.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 
 /**
@@ -10,13 +11,16 @@ import type { FaultRecord, Nemesis } from './types.ts';
  * minority node still reach it and nobody else (Jepsen's model).
  */
 export class PartitionNemesis implements Nemesis {
-  readonly requiresRoot = true;
   readonly name: string;
   readonly endName = 'stop-partition';
   private readonly firewall = new Firewall();
 
   constructor(readonly shape: Shape) {
     this.name = `partition-${shape}`;
+  }
+
+  blocker(): string | undefined {
+    return rootFaultBlocker('iptables');
   }
 
   async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {

@@ -50,7 +50,6 @@ const PAUSE: Action = {
  * at once: `kill-all` crashes the whole cluster together (a durability test).
  */
 export class ProcessFault implements Nemesis {
-  readonly requiresRoot = false;
   readonly name: string;
   readonly endName: string;
   private readonly affected = new Set<string>();
@@ -61,6 +60,11 @@ export class ProcessFault implements Nemesis {
   ) {
     this.name = scope === 'one' ? action.name : `${action.name}-${scope}`;
     this.endName = action.endName;
+  }
+
+  /** Signals need no privilege beyond owning the processes. */
+  blocker(): undefined {
+    return undefined;
   }
 
   async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {

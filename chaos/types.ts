@@ -16,8 +16,8 @@ export interface Nemesis {
   readonly name: string;
   /** The f recorded when its fault ends (kill → restart, pause → resume). */
   readonly endName: string;
-  /** Needs root (iptables, tc); the process faults here do not. */
-  readonly requiresRoot: boolean;
+  /** Why this fault cannot be injected on this machine (no root, a tool missing), or undefined. */
+  blocker(): string | undefined;
   start(cluster: Cluster, rng: Rng): Promise<FaultRecord>;
   stop(cluster: Cluster): Promise<FaultRecord>;
   heal(cluster: Cluster): Promise<void>;
