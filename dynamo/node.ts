@@ -16,7 +16,6 @@ import {
   clockOf,
   contextOf,
   EMPTY_CONTEXT,
-  joinContexts,
   merge,
   nextCounter,
   sameVersions,
@@ -235,7 +234,8 @@ export class DynamoNode {
         false,
       );
     }
-    return { clock: clockOf(version), context: joinContexts([context], [version.dot]), acks };
+    // The writer has now seen exactly this version and what it had seen.
+    return { clock: clockOf(version), context: contextOf([version]), acks };
   }
 
   /** Single-hop routing: hand the write to the first reachable replica. */
