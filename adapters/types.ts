@@ -42,6 +42,12 @@ export interface Cluster {
   teardown(): Promise<void>;
   /** Node ids that the cluster is certain are running and not paused. */
   isUp(node: string): boolean;
+  /**
+   * The nodes acting as leaders or primaries right now (Redis masters, the
+   * MongoDB primary), asked of the system itself. Leaderless systems leave
+   * it out, and the `partition-primaries` fault does not apply to them.
+   */
+  primaries?(): Promise<string[]>;
 }
 
 export interface ProvisionOptions {

@@ -4,19 +4,35 @@ import type { Cluster } from '../adapters/types.ts';
 import { pick, type Rng } from '../workloads/rng.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 
+/** A fixed skew: an offset in seconds, a rate (2 = twice as fast), or both. */
+export interface Skew {
+  offsetS?: number;
+  rate?: number;
+}
+
 /**
  * Clock skew: restart a node under libfaketime (Debian's `faketime`), its
- * wall clock shifted by an offset. The monotonic clock is left alone, so
- * timeouts still work; what the node stamps on data (and any last-write-wins
- * rule) feels the skew. Ending the fault restarts the node on the real clock.
+ * wall clock shifted by an offset (`clock`) or running at another rate
+ * (`clock-drift`, so the skew grows while the fault lasts). The monotonic
+ * clock is left alone, so timeouts still work; what the node stamps on data
+ * (and any last-write-wins rule) feels the skew. Ending the fault restarts
+ * the node on the real clock.
  */
 export class ClockNemesis implements Nemesis {
-  readonly name = 'clock';
+  readonly name: string;
   readonly endName = 'clock-reset';
   private readonly skewed = new Set<string>();
 
-  /** `offsetS`: fixed offset in seconds; by default a random ±30–120 s. */
-  constructor(private readonly offsetS?: number) {}
+  /**
+   * `drift` false: a random offset of ±30–120 s; true: a random rate of
+   * 0.5–0.8× or 1.25–2×, starting from the true time. `fixed` overrides.
+   */
+  constructor(
+    private readonly drift = false,
+    private readonly fixed?: Skew,
+  ) {
+    this.name = drift ? 'clock-drift' : 'clock';
+  }
 
   blocker(): string | undefined {
     return libfaketime() ? undefined : CLOCK_BLOCKER;
@@ -28,17 +44,25 @@ export class ClockNemesis implements Nemesis {
     const running = cluster.nodes.map((n) => n.id).filter((id) => cluster.isUp(id));
     if (running.length === 0) throw new Error('clock: no running node to act on');
     const node = pick(rng, running);
-    const offset = this.offsetS ?? Math.round((30 + rng() * 90) * (rng() < 0.5 ? -1 : 1));
+    const skew = this.fixed ?? this.randomSkew(rng);
+    const offset = skew.offsetS ?? 0;
     this.skewed.add(node);
     await cluster.kill(node);
     await cluster.start(node, {
       env: {
         LD_PRELOAD: library,
-        FAKETIME: `${offset >= 0 ? '+' : ''}${offset}s`,
+        // libfaketime's spec: "+60s" shifts, "+0s x2" also runs twice as fast.
+        FAKETIME: `${offset >= 0 ? '+' : ''}${offset}s${skew.rate ? ` x${skew.rate}` : ''}`,
         FAKETIME_DONT_FAKE_MONOTONIC: '1',
       },
     });
-    return { f: this.name, value: { nodes: [node], offsetS: offset } };
+    return { f: this.name, value: { nodes: [node], offsetS: offset, rate: skew.rate ?? 1 } };
+  }
+
+  private randomSkew(rng: Rng): Skew {
+    if (!this.drift) return { offsetS: Math.round((30 + rng() * 90) * (rng() < 0.5 ? -1 : 1)) };
+    const rate = rng() < 0.5 ? 0.5 + rng() * 0.3 : 1.25 + rng() * 0.75;
+    return { rate: Math.round(rate * 100) / 100 };
   }
 
   async stop(cluster: Cluster): Promise<FaultRecord> {

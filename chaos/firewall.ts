@@ -10,6 +10,10 @@ const run = promisify(execFile);
  * flush and nothing else on the host is touched. Commands are argument
  * arrays (never a shell string); a partition's rules go in at once through
  * `iptables-restore --noflush`, so no write slips through half a partition.
+ *
+ * DROP rules are inserted at the top of the chain and NFQUEUE (delay) rules
+ * appended at the bottom: a packet a delay helper accepts skips the rest of
+ * the chain, so a DROP below an NFQUEUE rule would miss delayed packets.
  */
 export const CHAIN = 'FAULTLINE';
 const HOOKS = ['INPUT', 'OUTPUT'] as const;
@@ -37,8 +41,8 @@ export class Firewall {
       for (const x of addresses(a)) {
         for (const y of addresses(b)) {
           rules.push(
-            `-A ${CHAIN} -s ${x}/32 -d ${y}/32 -j DROP`,
-            `-A ${CHAIN} -s ${y}/32 -d ${x}/32 -j DROP`,
+            `-I ${CHAIN} -s ${x}/32 -d ${y}/32 -j DROP`,
+            `-I ${CHAIN} -s ${y}/32 -d ${x}/32 -j DROP`,
           );
         }
       }
@@ -49,6 +53,18 @@ export class Firewall {
   /** Drops each packet from or to a node (or its workers) with the given probability. */
   async lose(node: string, client: string, probability: number): Promise<string[]> {
     return this.apply(lossRules(node, client, probability));
+  }
+
+  /**
+   * Sends every packet leaving `node`'s address to NFQUEUE `queue`, where a
+   * delay helper holds it. Only the way out (`-o lo`), so a loopback packet
+   * is delayed once, not twice; `--queue-bypass` lets packets through while
+   * no helper listens (it crashed, or has not started yet).
+   */
+  async delay(node: string, queue: number): Promise<string[]> {
+    return this.apply([
+      `-A ${CHAIN} -o lo -s ${node}/32 -j NFQUEUE --queue-num ${queue} --queue-bypass`,
+    ]);
   }
 
   /** Adds rules to the chain in one step. */
@@ -83,10 +99,10 @@ export class Firewall {
 export function lossRules(node: string, client: string, probability: number): string[] {
   const p = `-m statistic --mode random --probability ${probability.toFixed(4)} -j DROP`;
   return [
-    `-A ${CHAIN} -o lo -s ${node}/32 ${p}`,
-    `-A ${CHAIN} -o lo -s ${client}/32 ${p}`,
-    `-A ${CHAIN} -o lo -d ${node}/32 ! -s ${client}/32 ${p}`,
-    `-A ${CHAIN} -o lo -d ${client}/32 ! -s ${node}/32 ${p}`,
+    `-I ${CHAIN} -o lo -s ${node}/32 ${p}`,
+    `-I ${CHAIN} -o lo -s ${client}/32 ${p}`,
+    `-I ${CHAIN} -o lo -d ${node}/32 ! -s ${client}/32 ${p}`,
+    `-I ${CHAIN} -o lo -d ${client}/32 ! -s ${node}/32 ${p}`,
   ];
 }
 

@@ -1,14 +1,17 @@
 import { ClockNemesis } from './clock.ts';
+import { LatencyNemesis } from './latency.ts';
 import { LossNemesis } from './loss.ts';
 import { PartitionNemesis } from './partition.ts';
 import { PROCESS_FAULTS } from './process-faults.ts';
 import { SHAPES } from './shapes.ts';
-import type { Nemesis } from './types.ts';
+import type { Nemesis, NemesisOptions } from './types.ts';
 
 /** Every fault `--nemesis` accepts, by name. */
-export const NEMESES: Record<string, () => Nemesis> = {
+export const NEMESES: Record<string, (options: NemesisOptions) => Nemesis> = {
   ...PROCESS_FAULTS,
   clock: () => new ClockNemesis(),
+  'clock-drift': () => new ClockNemesis(true),
+  latency: (options) => new LatencyNemesis(options),
   loss: () => new LossNemesis(),
   ...Object.fromEntries(
     SHAPES.map((shape) => [`partition-${shape}`, () => new PartitionNemesis(shape)]),
@@ -21,11 +24,13 @@ export const NEMESIS_NAMES = Object.keys(NEMESES);
 export const PRESETS: Record<string, string[]> = {
   standard: ['partition-halves', 'partition-isolate', 'kill', 'pause'],
   partitions: SHAPES.map((shape) => `partition-${shape}`),
+  network: ['partition-halves', 'partition-isolate', 'latency', 'loss'],
   crashes: ['kill', 'kill-minority', 'kill-majority', 'kill-all'],
   pauses: ['pause', 'pause-minority', 'pause-majority', 'pause-all'],
+  clocks: ['clock', 'clock-drift'],
 };
 
 /** Why a fault cannot be injected on this machine, or undefined when it can. */
 export function faultBlocker(name: string): string | undefined {
-  return NEMESES[name]?.().blocker();
+  return NEMESES[name]?.({}).blocker();
 }

@@ -23,9 +23,21 @@ export class PartitionNemesis implements Nemesis {
     return rootFaultBlocker('iptables');
   }
 
+  notApplicable(cluster: Cluster): string | undefined {
+    if (this.shape === 'primaries' && !cluster.primaries)
+      return `${cluster.system} has no primaries (it is leaderless)`;
+    return undefined;
+  }
+
   async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {
     const ids = cluster.nodes.map((n) => n.id);
-    const cuts = cutsFor(this.shape, ids, rng);
+    let primaries: string[] | undefined;
+    if (this.shape === 'primaries') {
+      if (!cluster.primaries) throw new Error(this.notApplicable(cluster));
+      primaries = await cluster.primaries();
+      if (primaries.length === 0) throw new Error(`${cluster.system} reports no primary right now`);
+    }
+    const cuts = cutsFor(this.shape, ids, rng, primaries);
     const addresses = (id: string) => {
       const node = cluster.nodes.find((n) => n.id === id)!;
       return [node.host, node.clientAddress];
@@ -40,7 +52,13 @@ export class PartitionNemesis implements Nemesis {
     const affected = minority.length > 0 ? minority : cutNodes;
     return {
       f: this.name,
-      value: { nodes: affected, shape: this.shape, sees, rules: rules.length },
+      value: {
+        nodes: affected,
+        shape: this.shape,
+        ...(primaries ? { primaries } : {}),
+        sees,
+        rules: rules.length,
+      },
     };
   }
 

@@ -40,6 +40,18 @@ describe('partition shapes', () => {
     }
   });
 
+  it('primaries: each primary alone, the other nodes together', () => {
+    const view = describeCuts(nodes, cutsFor('primaries', nodes, seededRng(1), ['n2', 'n4']));
+    expect(view).toEqual({
+      n1: ['n3', 'n5'],
+      n2: [],
+      n3: ['n1', 'n5'],
+      n4: [],
+      n5: ['n1', 'n3'],
+    });
+    expect(cutsFor('primaries', nodes, seededRng(1), [])).toEqual([]);
+  });
+
   it('repeats for the same seed', () => {
     expect(cutsFor('halves', nodes, seededRng(9))).toEqual(cutsFor('halves', nodes, seededRng(9)));
   });

@@ -6,13 +6,33 @@ import { type Rng, shuffle } from '../workloads/rng.ts';
  */
 export type Cut = [string, string];
 
-export const SHAPES = ['isolate', 'halves', 'majority-ring', 'bridge'] as const;
+export const SHAPES = ['isolate', 'halves', 'majority-ring', 'bridge', 'primaries'] as const;
 export type Shape = (typeof SHAPES)[number];
 
-export function cutsFor(shape: Shape, nodes: readonly string[], rng: Rng): Cut[] {
+/**
+ * `primaries`: the nodes the system reports as its current leaders, for the
+ * `primaries` shape (each one alone, the rest together).
+ */
+export function cutsFor(
+  shape: Shape,
+  nodes: readonly string[],
+  rng: Rng,
+  primaries: readonly string[] = [],
+): Cut[] {
   if (nodes.length < 2) return [];
   const order = shuffle(nodes, rng);
   switch (shape) {
+    case 'primaries': {
+      const leaders = nodes.filter((n) => primaries.includes(n));
+      const cuts = leaders.flatMap((p, i) => leaders.slice(i + 1).map((q): Cut => [p, q]));
+      return [
+        ...cuts,
+        ...between(
+          leaders,
+          nodes.filter((n) => !leaders.includes(n)),
+        ),
+      ];
+    }
     case 'isolate':
       return between([order[0]!], order.slice(1));
     case 'halves': {

@@ -4,18 +4,22 @@ import { delimiter, join } from 'node:path';
 /** Why a fault that needs root and a tool cannot be injected here, or undefined. */
 export function rootFaultBlocker(tool: string): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (run as root, or in CI)';
-  if (!onPath(tool)) return `needs ${tool} (apt-get install ${tool === 'tc' ? 'iproute2' : tool})`;
+  if (!findOnPath(tool, ['/usr/sbin', '/sbin']))
+    return `needs ${tool} (apt-get install ${tool === 'tc' ? 'iproute2' : tool})`;
   return undefined;
 }
 
-function onPath(tool: string): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin'];
-  return dirs.some((dir) => {
+/** The executable `tool` on PATH or in one of `extraDirs`, or undefined. */
+export function findOnPath(tool: string, extraDirs: readonly string[] = []): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...extraDirs];
+  for (const dir of dirs) {
+    const path = join(dir, tool);
     try {
-      accessSync(join(dir, tool), constants.X_OK);
-      return true;
+      accessSync(path, constants.X_OK);
+      return path;
     } catch {
-      return false;
+      // not here
     }
-  });
+  }
+  return undefined;
 }

@@ -18,7 +18,21 @@ export interface Nemesis {
   readonly endName: string;
   /** Why this fault cannot be injected on this machine (no root, a tool missing), or undefined. */
   blocker(): string | undefined;
+  /** Why this fault makes no sense for a cluster (no primaries to isolate), or undefined. */
+  notApplicable?(cluster: Cluster): string | undefined;
+  /** Slow one-time work (building a helper) done before the run, not inside a fault window. */
+  prepare?(log: (line: string) => void): Promise<void>;
   start(cluster: Cluster, rng: Rng): Promise<FaultRecord>;
   stop(cluster: Cluster): Promise<FaultRecord>;
   heal(cluster: Cluster): Promise<void>;
+}
+
+/** The knobs of the faults and what a nemesis needs from the run. */
+export interface NemesisOptions {
+  /** Latency fault: mean delay and jitter per packet, in ms. */
+  latency?: { delayMs: number; jitterMs: number };
+  /** Folder for the logs of helper processes (the run's `faults/`). */
+  dir?: string;
+  /** Records a helper process in the run's state file, so `faultline heal` finds it. */
+  onProcess?: (info: { node: string; pid: number; marker: string }) => void;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
 import { NEMESIS_NAMES } from '../chaos/index.ts';
+import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
 import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
 import { compare } from './compare.ts';
@@ -66,6 +67,16 @@ program
     new Option('--nemesis-interval <time>', 'healthy time before each fault').default('10'),
   )
   .addOption(new Option('--nemesis-duration <time>', 'how long each fault lasts').default('5'))
+  .addOption(
+    new Option('--latency <ms>', 'latency fault: delay added to each packet a node sends').default(
+      '50',
+    ),
+  )
+  .addOption(
+    new Option('--latency-jitter <ms>', 'latency fault: each delay varies by up to ± this').default(
+      '10',
+    ),
+  )
   .option('--seed <n>', 'seed for keys, values and fault choices (default: random, printed)')
   .addOption(new Option('--out <dir>', 'folder that receives the run folder').default('runs'))
   .option('--label <text>', "suffix of the run folder's name (default: the workload)")
@@ -133,13 +144,16 @@ program
 
 program
   .command('setup [systems...]')
-  .description('install the engines the local provider needs')
-  .action((systems: string[]) => {
+  .description('install the engines the local provider needs and build the fault helpers')
+  .action(async (systems: string[]) => {
     for (const name of systems.length ? systems : SYSTEM_NAMES) {
       if (!SYSTEMS[name])
         throw new UsageError(`unknown system "${name}"; valid: ${SYSTEM_NAMES.join(', ')}`);
       console.error(`${name}: built in, nothing to install`);
     }
+    const blocker = helperBlocker();
+    if (blocker) console.error(`latency fault: skipped, it ${blocker}`);
+    else console.error(`latency fault: delay helper at ${await ensureHelper(console.error)}`);
   });
 
 program

@@ -32,6 +32,16 @@ function error(overrides: Record<string, unknown>): string {
 }
 
 describe('compare options', () => {
+  it('reads latency and jitter in ms, and refuses jitter above the latency', () => {
+    const config = parseCompareOptions({ ...defaults, latency: '0.2s', latencyJitter: '20ms' });
+    expect([config.latency, config.latencyJitter]).toEqual([200, 20]);
+    expect(parseCompareOptions(defaults).latency).toBe(50);
+    expect(error({ latency: '10', latencyJitter: '20' })).toMatch(
+      /^--latency-jitter: must not exceed --latency/,
+    );
+    expect(error({ latency: 'slow' })).toMatch(/^--latency: "slow" is not a delay/);
+  });
+
   it('accepts the defaults and fills in a seed and the dynamo settings', () => {
     const config = parseCompareOptions({ ...defaults, n: '3', duration: '2m' });
     expect(config.systems).toEqual(['dynamo']);
@@ -76,7 +86,7 @@ describe('compare options', () => {
 
   it('rejects unknown faults and lists the valid ones', () => {
     expect(error({ nemesis: 'kill,meteor' })).toMatch(
-      /unknown fault "meteor"; valid: none, standard, partitions, crashes, pauses, kill, kill-minority/,
+      /unknown fault "meteor"; valid: none, standard, partitions, network, crashes, pauses, clocks, kill, kill-minority/,
     );
   });
 

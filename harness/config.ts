@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
+import { DEFAULT_LATENCY } from '../chaos/latency.ts';
 import { WORKLOAD_NAMES } from '../workloads/index.ts';
 import { UsageError } from './errors.ts';
 
@@ -14,6 +15,17 @@ const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
   }
   const n = Number(match[1]);
   return match[2] === 'ms' ? n / 1000 : match[2] === 'm' ? n * 60 : n;
+});
+
+/** Milliseconds, as a number ("50") or with a unit ("50ms", "0.2s"). */
+const millis = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(String(value));
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a delay (e.g. 50, 50ms, 0.2s)` });
+    return z.NEVER;
+  }
+  const n = Number(match[1]);
+  return match[2] === 's' ? n * 1000 : n;
 });
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -61,6 +73,16 @@ export const CompareOptions = z
     ]),
     nemesisInterval: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
     nemesisDuration: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
+    latency: millis
+      .pipe(
+        z.number().min(1, { message: 'must be at least 1 ms' }).max(10_000, {
+          message: 'must be at most 10 s',
+        }),
+      )
+      .default(DEFAULT_LATENCY.delayMs),
+    latencyJitter: millis
+      .pipe(z.number().max(10_000, { message: 'must be at most 10 s' }))
+      .default(DEFAULT_LATENCY.jitterMs),
     seed: int(0, 2 ** 32 - 1).optional(),
     out: z.string().min(1),
     n: int(1, 99).optional(),
@@ -72,7 +94,11 @@ export const CompareOptions = z
       .optional(),
     label: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.latencyJitter <= o.latency, {
+    path: ['latencyJitter'],
+    message: 'must not exceed --latency (a packet cannot leave before it was sent)',
+  });
 
 export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed'> & {
   seed: number;
@@ -85,6 +111,7 @@ export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed'> & {
 const FLAG: Record<string, string> = {
   nemesisInterval: 'nemesis-interval',
   nemesisDuration: 'nemesis-duration',
+  latencyJitter: 'latency-jitter',
 };
 
 /** Validates `compare`'s options; throws a UsageError of one line. */

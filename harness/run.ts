@@ -83,7 +83,16 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   let nextProcess = config.concurrency;
   const workerContext = { history, clock, newProcess: () => nextProcess++ };
 
+  const nemeses = config.nemesis.map((name) =>
+    NEMESES[name]!({
+      latency: { delayMs: config.latency, jitterMs: config.latencyJitter },
+      dir: join(runDir, 'faults'),
+      onProcess: (info) => ctx.onProcess(system.name, info),
+    }),
+  );
+
   try {
+    for (const nemesis of nemeses) await nemesis.prepare?.(log);
     let t = clock();
     log(`${system.name}: starting ${nodes} nodes (${result.configuration})`);
     cluster = await system.provision(config.provider, {
@@ -121,17 +130,18 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     const runStart = clock();
     const metrics = new Metrics(runStart);
     const deadline = runStart + config.duration * 1e9;
-    schedule = new NemesisSchedule(
-      config.nemesis.map((name) => NEMESES[name]!()),
-      cluster,
-      {
-        intervalMs: config.nemesisInterval * 1000,
-        durationMs: config.nemesisDuration * 1000,
-        rng: seededRng(deriveSeed(config.seed, `nemesis/${system.name}`)),
-        clock,
-        record: (op) => history.append(op),
-      },
-    );
+    const applicable = nemeses.filter((nemesis) => {
+      const reason = nemesis.notApplicable?.(cluster!);
+      if (reason) log(`${system.name}: ${nemesis.name} skipped: ${reason}`);
+      return !reason;
+    });
+    schedule = new NemesisSchedule(applicable, cluster, {
+      intervalMs: config.nemesisInterval * 1000,
+      durationMs: config.nemesisDuration * 1000,
+      rng: seededRng(deriveSeed(config.seed, `nemesis/${system.name}`)),
+      clock,
+      record: (op) => history.append(op),
+    });
     const progress = new Progress(system.name, () => ({
       elapsedS: (clock() - runStart) / 1e9,
       totalS: config.duration,
@@ -143,7 +153,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     if (!signal.aborted) {
       log(
         `${system.name}: running ${workload.name} for ${config.duration} s, ${config.concurrency} workers` +
-          (config.nemesis.length ? `, faults: ${config.nemesis.join(', ')}` : ', no faults'),
+          (applicable.length
+            ? `, faults: ${applicable.map((n) => n.name).join(', ')}`
+            : ', no faults'),
       );
       progress.start();
       schedule.start();

@@ -28,7 +28,7 @@ describe.skipIf(skip)('clock skew with libfaketime', () => {
       dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
       settings: {},
     });
-    const nemesis = new ClockNemesis(60);
+    const nemesis = new ClockNemesis(false, { offsetS: 60 });
     const fault = await nemesis.start(cluster, seededRng(3));
     expect(fault.value.offsetS).toBe(60);
     const skewed = cluster.nodes.find((n) => n.id === fault.value.nodes[0])!;
@@ -50,4 +50,31 @@ describe.skipIf(skip)('clock skew with libfaketime', () => {
     await nemesis.stop(cluster);
     expect(Math.abs(await skewMs(skewed))).toBeLessThan(2_000);
   }, 30_000);
+
+  it('a node restarted with its clock at 2x drifts: its clock runs twice as fast as ours', async () => {
+    cluster = await dynamo.provision('local', {
+      nodes: 3,
+      dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
+      settings: {},
+    });
+    const nemesis = new ClockNemesis(true, { rate: 2 });
+    expect(nemesis.name).toBe('clock-drift');
+    const fault = await nemesis.start(cluster, seededRng(5));
+    expect(fault.value.rate).toBe(2);
+    const drifting = cluster.nodes.find((n) => n.id === fault.value.nodes[0])!;
+    const honest = cluster.nodes.find((n) => n.id !== drifting.id)!;
+
+    const advance = async (node: NodeHandle) => {
+      const [t0, n0] = [Date.now(), (await client(node).status()).now];
+      await new Promise((r) => setTimeout(r, 2000));
+      const [t1, n1] = [Date.now(), (await client(node).status()).now];
+      return (n1 - n0) / (t1 - t0);
+    };
+    expect(await advance(drifting)).toBeGreaterThan(1.8);
+    expect(await advance(drifting)).toBeLessThan(2.2);
+    expect(Math.abs((await advance(honest)) - 1)).toBeLessThan(0.1);
+
+    await nemesis.stop(cluster);
+    expect(Math.abs((await advance(drifting)) - 1)).toBeLessThan(0.1);
+  }, 40_000);
 });

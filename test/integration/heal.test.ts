@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,19 @@ function startRun(out: string, nemesis: string): ChildProcess {
   );
 }
 
+/** Queueing disciplines on lo other than the default: netem or anything else a fault left. */
+const loQdiscs = () =>
+  execFileSync('tc', ['qdisc', 'show', 'dev', 'lo'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('qdisc noqueue'));
+
+/** The PIDs a run recorded in its state file (nodes and helpers). */
+function recordedPids(stateDir: string): { node: string; pid: number }[] {
+  return readdirSync(stateDir).flatMap(
+    (f) => JSON.parse(readFileSync(join(stateDir, f), 'utf8')).processes,
+  );
+}
+
 const cli = (args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
 
@@ -68,6 +81,31 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
     expect(heal.status).toBe(0);
     expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
     expect(faultlineRules()).toEqual([]);
+    expect(loQdiscs()).toEqual([]);
+  }, 60_000);
+
+  it('mid-latency: the delay helper exits with its harness, heal removes the queue rule', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const child = startRun(out, 'latency');
+    await waitFor('the latency fault', () => faultlineRules().some((l) => l.includes('NFQUEUE')));
+    const helper = recordedPids(env.FAULTLINE_STATE_DIR).find((p) => p.node === 'netdelay');
+    expect(helper).toBeDefined();
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const pids = nodePids(onlyRun(out));
+    // The helper watches its parent, like the nodes: none outlives the harness.
+    await waitFor(
+      'the nodes and the helper to stop',
+      () => [...pids, helper!.pid].every((p) => procState(p) === undefined),
+      5000,
+    );
+    expect(faultlineRules().some((l) => l.includes('NFQUEUE'))).toBe(true);
+
+    const heal = cli(['heal']);
+    expect(heal.status).toBe(0);
+    expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
+    expect(faultlineRules()).toEqual([]);
+    expect(loQdiscs()).toEqual([]);
   }, 60_000);
 
   it('mid-pause: the stopped node outlives the harness until heal stops it', async () => {

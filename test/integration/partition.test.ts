@@ -141,4 +141,30 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
     );
     expect(healed.every(Boolean)).toBe(true);
   }, 60_000);
+
+  it('primaries: the nodes the adapter names as primaries are each cut off alone', async () => {
+    cluster = await dynamo.provision('local', {
+      nodes: 5,
+      dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
+      settings: {},
+    });
+    nemesis = new PartitionNemesis('primaries');
+    // The built-in store is leaderless: the fault does not apply to it...
+    expect(nemesis.notApplicable(cluster)).toMatch(/dynamo has no primaries/);
+    // ...so here the test plays the adapter's hook, naming two primaries.
+    const led: Cluster = Object.assign(Object.create(cluster) as Cluster, {
+      primaries: async () => ['n2', 'n4'],
+    });
+    expect(nemesis.notApplicable(led)).toBeUndefined();
+    const fault = await nemesis.start(led, seededRng(1));
+    expect(fault.value.primaries).toEqual(['n2', 'n4']);
+    expect([...fault.value.nodes].sort()).toEqual(['n2', 'n4']);
+    const node = (id: string) => cluster!.nodes.find((n) => n.id === id)!;
+    expect(await reachable(node('n2').clientAddress, node('n2'))).toBe(true);
+    for (const other of ['n1', 'n3', 'n4', 'n5'])
+      expect(await reachable(node('n2').clientAddress, node(other))).toBe(false);
+    expect(await reachable(node('n1').clientAddress, node('n5'))).toBe(true);
+    await nemesis.stop();
+    expect(await reachable(node('n2').clientAddress, node('n4'))).toBe(true);
+  }, 30_000);
 });

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { LocalProcess, waitUntil } from '../harness/processes.ts';
+import { findOnPath } from './support.ts';
+
+const run = promisify(execFile);
+
+/**
+ * The packet-delay helper (`chaos/netdelay/`, Go): holds the packets iptables
+ * sends to an NFQUEUE for a delay with jitter. It stands in for tc netem,
+ * which kernels built without sch_netem lack (this project's machines among
+ * them). Built from source on first use and cached by the hash of its source.
+ */
+const SOURCE = fileURLToPath(new URL('./netdelay/', import.meta.url));
+const CACHE = fileURLToPath(new URL('../.faultline/bin/', import.meta.url));
+
+/** Go's binary: on PATH, or where the official tarball installs it. */
+export function goBinary(): string | undefined {
+  return findOnPath('go', ['/usr/local/go/bin']);
+}
+
+/** Where the helper for the current source lives once built. */
+export function helperPath(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(SOURCE).sort()) {
+    if (/\.(go|mod|sum)$/.test(file)) hash.update(file).update(readFileSync(join(SOURCE, file)));
+  }
+  return join(CACHE, `netdelay-${hash.digest('hex').slice(0, 12)}`);
+}
+
+/** Why the helper cannot be had here, or undefined. */
+export function helperBlocker(): string | undefined {
+  if (existsSync(helperPath()) || goBinary()) return undefined;
+  return 'needs Go to build its packet-delay helper (chaos/netdelay; tc netem is not used)';
+}
+
+/** Builds the helper unless the current source is built already; returns its path. */
+export async function ensureHelper(log: (line: string) => void = () => {}): Promise<string> {
+  const path = helperPath();
+  if (existsSync(path)) return path;
+  const go = goBinary();
+  if (!go) throw new Error(`latency ${helperBlocker()}`);
+  log('latency: building the packet-delay helper (Go, first use only)…');
+  mkdirSync(CACHE, { recursive: true });
+  // Built beside its final name and renamed: a concurrent build or a crash
+  // never leaves a half-written binary under the cached name.
+  const partial = `${path}.${process.pid}.tmp`;
+  try {
+    await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', partial, '.'], {
+      cwd: SOURCE,
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
+    renameSync(partial, path);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join('; ');
+    throw new Error(`cannot build the packet-delay helper: ${stderr || (error as Error).message}`);
+  }
+  return path;
+}
+
+export interface DelaySpec {
+  queue: number;
+  delayMs: number;
+  jitterMs: number;
+  seed: number;
+}
+
+/** One running helper, bound to its queue. */
+export class DelayHelper {
+  private constructor(readonly process: LocalProcess) {}
+
+  /** Starts the helper and waits until its queue is bound ("ready"). */
+  static async start(binary: string, spec: DelaySpec, logFile: string): Promise<DelayHelper> {
+    const helper = new LocalProcess(
+      binary,
+      [
+        `--queue=${spec.queue}`,
+        `--delay=${spec.delayMs}ms`,
+        `--jitter=${spec.jitterMs}ms`,
+        `--seed=${spec.seed}`,
+        `--parent-pid=${process.pid}`,
+      ],
+      logFile,
+    );
+    await helper.start();
+    const from = logSize(logFile);
+    try {
+      await waitUntil(
+        'packet-delay helper',
+        async () => {
+          if (!helper.running) throw new Error(`exited: ${helper.tail(2)}`);
+          return readFileSync(logFile, 'utf8').slice(from).includes('ready\n');
+        },
+        5000,
+        20,
+      );
+    } catch (error) {
+      await helper.kill();
+      throw new Error(
+        `packet-delay helper did not start: ${helper.tail(2) || (error as Error).message}`,
+      );
+    }
+    return new DelayHelper(helper);
+  }
+
+  /** SIGTERM: the helper lets every held packet through, then exits. */
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+}
+
+function logSize(file: string): number {
+  try {
+    return readFileSync(file, 'utf8').length;
+  } catch {
+    return 0;
+  }
+}
