@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
 import type { SystemResult } from '../harness/run.ts';
+import { benchCheckers } from './checkers.ts';
 
 /**
  * `npm run bench`: throughput and latency of the built-in store, printed as
@@ -21,7 +22,12 @@ interface Case {
 
 const WORKLOADS = ['write-heavy', 'read-heavy'];
 
-export async function bench(options: { duration: string }): Promise<void> {
+export async function bench(options: { duration: string; only?: string }): Promise<void> {
+  if (options.only !== 'checkers') await benchStore(options);
+  if (options.only !== 'store') benchCheckers();
+}
+
+async function benchStore(options: { duration: string }): Promise<void> {
   const cases: Case[] = WORKLOADS.flatMap((workload) => [
     { workload, concurrency: 32, nodes: 1, quorum: { n: 1, r: 1, w: 1 }, reference: true },
     ...[32, 64].map((concurrency) => ({

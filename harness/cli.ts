@@ -5,8 +5,11 @@ import { NEMESIS_NAMES } from '../chaos/index.ts';
 import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
 import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
+import { UnknownOpError } from './checkers/linearizable/index.ts';
+import { MODELS } from './checkers/linearizable/models.ts';
+import type { CheckResult } from './checkers/types.ts';
 import { compare } from './compare.ts';
-import { parseCompareOptions } from './config.ts';
+import { parseCompareOptions, parseSeconds } from './config.ts';
 import { UsageError } from './errors.ts';
 import { HistoryParseError, type Op, readHistory } from './history.ts';
 import { findLeftovers, healCrashedRuns } from './state.ts';
@@ -113,7 +116,16 @@ program
     'run a checker on a saved history (JSONL); exit 0 valid, 1 invalid, 3 unknown, 2 bad input',
   )
   .requiredOption('--checker <name>', `checker: ${CHECKER_NAMES.join(', ')}`)
-  .action((file: string, options: { checker: string }) => {
+  .option(
+    '--model <name>',
+    `linearizable: ${Object.keys(MODELS).join(' or ')} (default: cas-register if the history has cas ops)`,
+  )
+  .option(
+    '--time-limit <time>',
+    'linearizable: search budget; beyond it the verdict is unknown',
+    '60s',
+  )
+  .action((file: string, options: { checker: string; model?: string; timeLimit: string }) => {
     const checker = CHECKERS[options.checker];
     if (!checker)
       throw new UsageError(
@@ -126,7 +138,22 @@ program
       if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
       throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
     }
-    const result = checker(history);
+    if (options.model && options.checker !== 'linearizable')
+      throw new UsageError('--model applies to --checker=linearizable only');
+    if (options.model && !MODELS[options.model])
+      throw new UsageError(
+        `unknown model "${options.model}"; valid: ${Object.keys(MODELS).join(', ')}`,
+      );
+    let result: CheckResult;
+    try {
+      result = checker(history, {
+        ...(options.model ? { model: options.model } : {}),
+        timeLimitMs: parseSeconds(options.timeLimit, '--time-limit') * 1000,
+      });
+    } catch (error) {
+      if (error instanceof UnknownOpError) throw new UsageError(`${file}: ${error.message}`);
+      throw error;
+    }
     console.log(JSON.stringify(result, null, 2));
     process.exitCode = result.valid === true ? 0 : result.valid === false ? 1 : 3;
   });
@@ -158,11 +185,14 @@ program
 
 program
   .command('bench')
-  .description('throughput and latency of the built-in store, with ratios against a reference')
-  .option('--duration <time>', 'seconds per measurement', '10')
-  .action(async (options: { duration: string }) => {
+  .description('store throughput and latency, and checker speed, with ratios against references')
+  .option('--duration <time>', 'seconds per store measurement', '10')
+  .addOption(
+    new Option('--only <part>', 'run one part: store or checkers').choices(['store', 'checkers']),
+  )
+  .action(async (options: { duration: string; only?: string }) => {
     const { bench } = await import('../bench/bench.ts');
-    await bench({ duration: options.duration });
+    await bench(options);
   });
 
 try {

@@ -67,7 +67,11 @@ export async function compare(
   try {
     for (const name of config.systems) {
       if (abort.signal.aborted) break;
-      const workload = WORKLOADS[config.workload]!.create({ keys: config.keys, seed: config.seed });
+      const workload = WORKLOADS[config.workload]!.create({
+        keys: config.keys,
+        seed: config.seed,
+        capabilities: SYSTEMS[name]!.capabilities,
+      });
       systems.push(
         await runSystem(SYSTEMS[name]!, {
           config,

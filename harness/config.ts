@@ -28,6 +28,14 @@ const millis = z.union([z.number(), z.string()]).transform((value, ctx) => {
   return match[2] === 's' ? n * 1000 : n;
 });
 
+/** A duration flag outside `compare` (e.g. check's --time-limit), in seconds. */
+export function parseSeconds(text: string, flag: string): number {
+  const parsed = seconds.pipe(z.number().positive()).safeParse(text);
+  if (!parsed.success)
+    throw new UsageError(`${flag}: "${text}" is not a duration (e.g. 30, 30s, 2m)`);
+  return parsed.data;
+}
+
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce
     .number({ message: 'must be a number' })

@@ -5,6 +5,8 @@ export interface WorkloadOptions {
   /** Records loaded before the run (YCSB's recordcount). */
   keys: number;
   seed: number;
+  /** What the system under test supports (a register workload adds cas ops if it has cas). */
+  capabilities?: readonly Capability[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { checkConvergence } from './convergence.ts';
+import { checkLinearizable } from './linearizable/index.ts';
 import { checkLostWrites } from './lost-writes.ts';
 import type { Checker } from './types.ts';
 import { checkUnexpectedValues } from './unexpected-values.ts';
@@ -8,6 +9,7 @@ export const CHECKERS: Record<string, Checker> = {
   'lost-writes': checkLostWrites,
   'unexpected-values': checkUnexpectedValues,
   convergence: checkConvergence,
+  linearizable: checkLinearizable,
 };
 
 export const CHECKER_NAMES = Object.keys(CHECKERS);

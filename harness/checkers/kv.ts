@@ -1,7 +1,7 @@
 import { type Op, type Pair, pairs, valuesRead } from '../history.ts';
 
-/** Operations that write their `value` to their `key`. */
-export const WRITE_FS = new Set(['write', 'insert', 'update', 'rmw']);
+/** Operations that write their `value` to their `key` (a cas: the second of [expected, new]). */
+export const WRITE_FS = new Set(['write', 'insert', 'update', 'rmw', 'cas']);
 
 export interface Write {
   key: string;
@@ -21,7 +21,7 @@ export function writesOf(history: readonly Op[]): Write[] {
       const outcome = complete?.type === 'ok' || complete?.type === 'fail' ? complete.type : 'info';
       return {
         key: invoke.key!,
-        value: invoke.value,
+        value: invoke.f === 'cas' ? (invoke.value as unknown[])[1] : invoke.value,
         invoke,
         complete,
         outcome,

@@ -136,6 +136,40 @@ describe('faultline check', () => {
   });
 });
 
+describe('faultline check --checker=linearizable', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-lin-'));
+  const ops = (...steps: [number, string, string, unknown][]) =>
+    `${steps.map(([process, type, f, value], time) => JSON.stringify({ process, type, f, key: 'x', value, time })).join('\n')}\n`;
+  const stale = ops(
+    [0, 'invoke', 'write', 1],
+    [0, 'ok', 'write', 1],
+    [1, 'invoke', 'read', null],
+    [1, 'ok', 'read', null],
+  );
+
+  it('exits 1 on a stale read, with the ops that cannot be ordered', () => {
+    const file = join(dir, 'stale.jsonl');
+    writeFileSync(file, stale);
+    const { code, stdout } = run(['check', file, '--checker=linearizable', '--model=register']);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ valid: false, model: 'register', nonLinearizableKeys: 1 });
+    expect(result.failures[0].counterexample.stuck).toMatchObject({ f: 'read', returned: null });
+  });
+
+  it('exits 0 when linearizable; 2 for an unknown model or an op the model does not know', () => {
+    const file = join(dir, 'ok.jsonl');
+    writeFileSync(file, ops([0, 'invoke', 'cas', [null, 1]], [0, 'ok', 'cas', [null, 1]]));
+    expect(run(['check', file, '--checker=linearizable']).code).toBe(0);
+    const wrongModel = run(['check', file, '--checker=linearizable', '--model=register']);
+    expect(wrongModel.code).toBe(2);
+    expect(wrongModel.stderr).toMatch(/f "cas", which model register does not know/);
+    const unknown = run(['check', file, '--checker=linearizable', '--model=queue']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown model "queue"; valid: register, cas-register/);
+  });
+});
+
 describe('faultline CLI: interruption', () => {
   it('Ctrl-C stops the workers and every node, keeps the history, writes incomplete results, exits non-zero', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));

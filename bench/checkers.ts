@@ -1,0 +1,68 @@
+import { checkLinearizable } from '../harness/checkers/linearizable/index.ts';
+import { pairs, parseHistory } from '../harness/history.ts';
+import { linearizableRegisterHistory } from './histories.ts';
+
+/**
+ * Checker speed on generated linearizable register histories. The reference
+ * is a linear pass over the same history (parse the JSONL and pair the ops),
+ * measured in the same run, so the ratio says how much the search costs over
+ * merely reading the history.
+ */
+export function benchCheckers(): void {
+  console.log('\nlinearizability checker (register model), generated valid histories\n');
+  const main = linearizableRegisterHistory({
+    ops: 10_000,
+    processes: 10,
+    keys: 100,
+    infoRate: 0.01,
+    seed: 1,
+  });
+  const text = main.map((op) => JSON.stringify(op)).join('\n');
+  const reference = best(() => pairs(parseHistory(text)));
+  const check = best(() => assertValid(checkLinearizable(parseHistory(text))));
+  console.log(
+    `10,000 ops, 10 processes, 100 keys, 1% info: ${ms(check)} (goal < 1,000 ms); reference (parse + pair): ${ms(reference)}; ratio ${(check / reference).toFixed(1)}`,
+  );
+
+  // The worst case is one hot key: every op in one search. Double its size
+  // until the 10 s budget no longer settles it.
+  let settled: { ops: number; ms: number } | undefined;
+  for (let ops = 1000; ops <= 256_000; ops *= 2) {
+    const history = linearizableRegisterHistory({
+      ops,
+      processes: 10,
+      keys: 1,
+      infoRate: 0.01,
+      seed: 2,
+    });
+    const started = performance.now();
+    const result = checkLinearizable(history, { timeLimitMs: 10_000 });
+    const elapsed = performance.now() - started;
+    process.stderr.write(`bench: single key, ${ops} ops: ${result.valid} in ${ms(elapsed)}\n`);
+    if (result.valid !== true) break;
+    settled = { ops, ms: elapsed };
+  }
+  console.log(
+    settled
+      ? `worst single key settled within 10 s: ${settled.ops.toLocaleString('en-US')} ops (10 processes, 1% info) in ${ms(settled.ms)}`
+      : 'worst single key: not even 1,000 ops settle within 10 s',
+  );
+}
+
+function assertValid(result: { valid: unknown }): void {
+  if (result.valid !== true)
+    throw new Error(`bench history judged ${result.valid}; the generator or the checker is wrong`);
+}
+
+/** Best of three runs, in ms (the first warms the JIT). */
+function best(run: () => unknown): number {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    run();
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
+}
+
+const ms = (value: number) => `${Math.round(value).toLocaleString('en-US')} ms`;

@@ -1,0 +1,79 @@
+import type { Op } from '../harness/history.ts';
+import { type Rng, seededRng } from '../workloads/rng.ts';
+
+export interface RegisterHistoryOptions {
+  ops: number;
+  processes: number;
+  keys: number;
+  /** Fraction of ops whose outcome is unknown (info). */
+  infoRate: number;
+  seed: number;
+}
+
+/**
+ * A linearizable register history, for benchmarks: each op takes effect at
+ * a random instant inside its interval, reads return the value at that
+ * instant, and an info write took effect or not at random. Processes run one
+ * op at a time with random durations, so ops overlap as with real clients.
+ */
+export function linearizableRegisterHistory(options: RegisterHistoryOptions): Op[] {
+  const rng = seededRng(options.seed);
+  interface Planned {
+    process: number;
+    key: string;
+    f: 'read' | 'write';
+    value: number | null;
+    call: number;
+    ret: number;
+    at: number;
+    info: boolean;
+    effective: boolean;
+  }
+  const planned: Planned[] = [];
+  const clocks = Array.from({ length: options.processes }, () => rng() * 1000);
+  const ids = Array.from({ length: options.processes }, (_, i) => i);
+  let nextId = options.processes;
+  let written = 0;
+  for (let i = 0; i < options.ops; i++) {
+    const slot = Math.floor(rng() * options.processes);
+    const call = clocks[slot]! + exp(rng, 200);
+    const ret = call + 100 + exp(rng, 1000);
+    const f = rng() < 0.5 ? 'read' : 'write';
+    const info = f === 'write' && rng() < options.infoRate * 2;
+    planned.push({
+      process: ids[slot]!,
+      key: `r${Math.floor(rng() * options.keys)}`,
+      f,
+      value: f === 'write' ? ++written : null,
+      call,
+      ret,
+      at: call + rng() * (ret - call),
+      info,
+      effective: !info || rng() < 0.5,
+    });
+    clocks[slot] = ret;
+    // Jepsen's rule: a process whose op is indefinite is replaced.
+    if (info) ids[slot] = nextId++;
+  }
+  const state = new Map<string, number | null>();
+  for (const p of [...planned].sort((a, b) => a.at - b.at)) {
+    if (p.f === 'write' && p.effective) state.set(p.key, p.value);
+    if (p.f === 'read') p.value = state.get(p.key) ?? null;
+  }
+  const events: { time: number; op: Omit<Op, 'index'> }[] = [];
+  for (const p of planned) {
+    const base = { process: p.process, f: p.f, key: p.key };
+    events.push({
+      time: p.call,
+      op: { ...base, time: 0, type: 'invoke', value: p.f === 'read' ? null : p.value },
+    });
+    if (!p.info) events.push({ time: p.ret, op: { ...base, time: 0, type: 'ok', value: p.value } });
+    else events.push({ time: p.ret, op: { ...base, time: 0, type: 'info', value: p.value } });
+  }
+  events.sort((a, b) => a.time - b.time);
+  return events.map((e, index) => ({ ...e.op, index, time: Math.round(e.time * 1000) }) as Op);
+}
+
+function exp(rng: Rng, mean: number): number {
+  return -Math.log(1 - rng()) * mean;
+}
