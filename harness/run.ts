@@ -42,7 +42,11 @@ export interface RunContext {
   onProcess: (system: string, info: { node: string; pid: number; marker: string }) => void;
 }
 
-const FINAL_READ_ATTEMPTS = 3;
+/**
+ * Final reads retry for ~15 s: right after a partition heals, node-to-node
+ * TCP connections can sit in retransmission back-off for seconds.
+ */
+const FINAL_READ_ATTEMPTS = 8;
 const ERROR_BACKOFF_MS = 50;
 
 /**
@@ -259,7 +263,7 @@ async function readWithRetry(
 ): Promise<boolean> {
   for (let attempt = 1; attempt <= FINAL_READ_ATTEMPTS && !signal.aborted; attempt++) {
     if ((await worker.execute(op)).type === 'ok') return true;
-    await sleep(200 * attempt);
+    await sleep(Math.min(2000, 200 * 2 ** (attempt - 1)));
   }
   return false;
 }

@@ -59,6 +59,19 @@ export class DynamoAdapterClient implements Client {
         this.contexts.set(key, result.context);
         return { type: 'ok', value: op.value };
       }
+      if (op.f === 'add') {
+        // A set is one value (a sorted array); concurrent versions are
+        // merged by union before the add, as Dynamo's shopping cart does.
+        const read = await this.client.get(key, { n, r }).catch((error: unknown) => {
+          throw new ReadPartFailed(error);
+        });
+        const merged = new Set<unknown>([op.value]);
+        for (const s of read.siblings) for (const e of (s.value as unknown[]) ?? []) merged.add(e);
+        const value = [...merged].sort((a, b) => Number(a) - Number(b));
+        const result = await this.client.put(key, value, read.context, { n, w });
+        this.contexts.set(key, result.context);
+        return { type: 'ok', value: op.value };
+      }
       return { type: 'fail', error: `unsupported operation ${op.f}` };
     } catch (error) {
       return completionOf(op, error);

@@ -1,6 +1,7 @@
 import { checkConvergence } from './convergence.ts';
 import { checkLinearizable } from './linearizable/index.ts';
 import { checkLostWrites } from './lost-writes.ts';
+import { checkSet } from './set.ts';
 import type { Checker } from './types.ts';
 import { checkUnexpectedValues } from './unexpected-values.ts';
 
@@ -10,6 +11,7 @@ export const CHECKERS: Record<string, Checker> = {
   'unexpected-values': checkUnexpectedValues,
   convergence: checkConvergence,
   linearizable: checkLinearizable,
+  set: checkSet,
 };
 
 export const CHECKER_NAMES = Object.keys(CHECKERS);

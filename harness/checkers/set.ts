@@ -1,0 +1,128 @@
+import { type Op, pairs, valuesRead } from '../history.ts';
+import type { CheckResult } from './types.ts';
+
+const EXAMPLES = 10;
+
+/**
+ * Jepsen's set checker, per set (key). Elements are unique per run, so each
+ * names its add. A read's value is the array of elements; a read that
+ * returned siblings (concurrent versions of the set) is their union, as a
+ * Dynamo client merging a shopping cart would see it.
+ *
+ * - lost: an add acknowledged `ok` that the final read (after heal) lacks;
+ * - recovered: an add whose outcome was unknown (`info`) that the final read has;
+ * - unexpected: an element in any read that was never added, or whose add failed;
+ * - stale: a read during the run that lacks an element whose add was
+ *   acknowledged before the read began (reported with the element and by how
+ *   long the read lagged).
+ * Without a final read of a set, its lost and recovered counts are unknown.
+ */
+export function checkSet(history: readonly Op[]): CheckResult {
+  const adds = new Map<
+    string,
+    { key: string; outcome: string; invoked: number; completed: number; index: number }
+  >();
+  const reads: { key: string; elements: Set<string>; invoked: number; op: Op; final: boolean }[] =
+    [];
+  for (const { invoke, complete } of pairs(history)) {
+    if (invoke.key === undefined) continue;
+    if (invoke.f === 'add') {
+      adds.set(String(invoke.value), {
+        key: invoke.key,
+        outcome: complete?.type ?? 'info',
+        invoked: invoke.time,
+        completed: complete?.type === 'ok' ? complete.time : Number.POSITIVE_INFINITY,
+        index: invoke.index,
+      });
+    } else if (invoke.f === 'read' && complete?.type === 'ok' && invoke.final !== 'replica') {
+      const elements = new Set<string>();
+      for (const version of valuesRead(complete)) {
+        for (const e of Array.isArray(version) ? version : []) elements.add(String(e));
+      }
+      reads.push({
+        key: invoke.key,
+        elements,
+        invoked: invoke.time,
+        op: complete,
+        final: invoke.final === 'cluster',
+      });
+    }
+  }
+
+  const finals = new Map<string, Set<string>>();
+  for (const read of reads) if (read.final) finals.set(read.key, read.elements);
+
+  const lost: { element: string; key: string; index: number }[] = [];
+  const recovered: string[] = [];
+  const unknownKeys = new Set<string>();
+  let acknowledged = 0;
+  for (const [element, add] of adds) {
+    if (add.outcome === 'ok') acknowledged++;
+    const final = finals.get(add.key);
+    if (!final) {
+      if (add.outcome === 'ok') unknownKeys.add(add.key);
+      continue;
+    }
+    if (add.outcome === 'ok' && !final.has(element))
+      lost.push({ element, key: add.key, index: add.index });
+    if (add.outcome === 'info' && final.has(element)) recovered.push(element);
+  }
+
+  const acknowledgedByKey = new Map<string, { element: string; completed: number }[]>();
+  for (const [element, add] of adds) {
+    if (add.outcome !== 'ok') continue;
+    const list = acknowledgedByKey.get(add.key) ?? [];
+    list.push({ element, completed: add.completed });
+    acknowledgedByKey.set(add.key, list);
+  }
+  for (const list of acknowledgedByKey.values()) list.sort((a, b) => a.completed - b.completed);
+
+  const unexpected: { element: string; key: string; readIndex: number }[] = [];
+  const stale: { key: string; readIndex: number; missing: string[]; lagMs: number }[] = [];
+  for (const read of reads) {
+    for (const element of read.elements) {
+      const add = adds.get(element);
+      if (!add || add.outcome === 'fail' || add.key !== read.key)
+        unexpected.push({ element, key: read.key, readIndex: read.op.index });
+    }
+    if (read.final) continue;
+    // Adds of this set acknowledged before the read began: a prefix of the
+    // set's adds sorted by completion, so the cost is the read's own size.
+    const done = acknowledgedByKey.get(read.key) ?? [];
+    const missing: string[] = [];
+    let lag = 0;
+    for (let i = 0; i < done.length && done[i]!.completed < read.invoked; i++) {
+      const { element, completed } = done[i]!;
+      if (!read.elements.has(element)) {
+        missing.push(element);
+        lag = Math.max(lag, read.invoked - completed);
+      }
+    }
+    if (missing.length > 0)
+      stale.push({
+        key: read.key,
+        readIndex: read.op.index,
+        missing: missing.slice(0, 5),
+        lagMs: Math.round(lag / 1e3) / 1e3,
+      });
+  }
+
+  const invalid = lost.length > 0 || unexpected.length > 0;
+  return {
+    valid: invalid ? false : unknownKeys.size > 0 ? 'unknown' : true,
+    sets: new Set([...adds.values()].map((a) => a.key)).size,
+    attempted: adds.size,
+    acknowledged,
+    lost: lost.length,
+    recovered: recovered.length,
+    unexpected: unexpected.length,
+    staleReads: stale.length,
+    reads: reads.filter((r) => !r.final).length,
+    ...(unknownKeys.size > 0 ? { unknownSets: [...unknownKeys] } : {}),
+    examples: {
+      lost: lost.slice(0, EXAMPLES),
+      unexpected: unexpected.slice(0, EXAMPLES),
+      stale: stale.sort((a, b) => b.lagMs - a.lagMs).slice(0, EXAMPLES),
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rootFaultBlocker } from '../../chaos/support.ts';
+import { compare } from '../../harness/compare.ts';
+import { parseCompareOptions } from '../../harness/config.ts';
+import { skipUnless } from '../engines.ts';
+
+const skip = skipUnless('set workload under partitions', rootFaultBlocker('iptables'));
+
+async function setRun(quorum: { r: string; w: string }, nemesis: string) {
+  process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
+  const config = parseCompareOptions({
+    workload: 'set',
+    systems: 'dynamo',
+    provider: 'local',
+    concurrency: '12',
+    duration: '7',
+    rate: '0',
+    keys: '10',
+    nemesis,
+    nemesisInterval: '1.5',
+    nemesisDuration: '4',
+    seed: '8',
+    out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
+    ...quorum,
+  });
+  const { results } = await compare(config, () => {});
+  return results.systems[0]!.checkers.set!;
+}
+
+describe.skipIf(skip)('set workload on the built-in store', () => {
+  it('R=W=1 under a partition: reads go stale, yet no acknowledged add is lost', async () => {
+    const result = await setRun({ r: '1', w: '1' }, 'partition-halves');
+    expect(result).toMatchObject({ valid: true, lost: 0, unexpected: 0 });
+    expect(Number(result.staleReads)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('R=W=2 without faults: no stale read, nothing lost', async () => {
+    const result = await setRun({ r: '2', w: '2' }, 'none');
+    expect(result).toMatchObject({ valid: true, lost: 0, staleReads: 0 });
+    expect(Number(result.acknowledged)).toBeGreaterThan(500);
+  }, 60_000);
+});
