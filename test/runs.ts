@@ -1,7 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeHandle } from '../adapters/types.ts';
 import { DynamoClient } from '../dynamo/client.ts';
+import { compare } from '../harness/compare.ts';
+import { parseCompareOptions } from '../harness/config.ts';
 
 /** Helpers of the integration tests: runs on disk, waiting, test clients. */
 
@@ -54,4 +57,28 @@ export class TestClients {
   closeAll(): void {
     for (const client of this.open.splice(0)) client.close();
   }
+}
+
+/**
+ * Runs `compare` on the built-in store with a fresh state folder and run
+ * folder; `options` are compare's flags (as strings), over test defaults.
+ */
+export async function compareDynamo(options: Record<string, string>) {
+  process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
+  const config = parseCompareOptions({
+    workload: 'write-heavy',
+    systems: 'dynamo',
+    provider: 'local',
+    concurrency: '12',
+    duration: '5',
+    rate: '0',
+    keys: '100',
+    nemesis: 'none',
+    nemesisInterval: '10',
+    nemesisDuration: '5',
+    seed: '1',
+    out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
+    ...options,
+  });
+  return compare(config, () => {});
 }

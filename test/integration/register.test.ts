@@ -1,27 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare } from '../../harness/compare.ts';
-import { parseCompareOptions } from '../../harness/config.ts';
+import { compareDynamo } from '../runs.ts';
 
 async function registerRun(concurrency: number) {
-  process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
-  const config = parseCompareOptions({
+  const { results } = await compareDynamo({
     workload: 'register',
-    systems: 'dynamo',
-    provider: 'local',
     concurrency: String(concurrency),
     duration: '4',
-    rate: '0',
-    keys: '10',
-    nemesis: 'none',
-    nemesisInterval: '10',
-    nemesisDuration: '5',
     seed: '5',
-    out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
   });
-  const { results } = await compare(config, () => {});
   return results.systems[0]!;
 }
 

@@ -1,32 +1,20 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rootFaultBlocker } from '../../chaos/support.ts';
-import { compare } from '../../harness/compare.ts';
-import { parseCompareOptions } from '../../harness/config.ts';
 import { skipUnless } from '../engines.ts';
+import { compareDynamo } from '../runs.ts';
 
 const skip = skipUnless('set workload under partitions', rootFaultBlocker('iptables'));
 
 async function setRun(quorum: { r: string; w: string }, nemesis: string) {
-  process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
-  const config = parseCompareOptions({
+  const { results } = await compareDynamo({
     workload: 'set',
-    systems: 'dynamo',
-    provider: 'local',
-    concurrency: '12',
     duration: '7',
-    rate: '0',
-    keys: '10',
     nemesis,
     nemesisInterval: '1.5',
     nemesisDuration: '4',
     seed: '8',
-    out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
     ...quorum,
   });
-  const { results } = await compare(config, () => {});
   return results.systems[0]!.checkers.set!;
 }
 

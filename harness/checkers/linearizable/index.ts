@@ -90,8 +90,8 @@ function opsByKey(history: readonly Op[], model: Model<unknown>): Map<string, Li
     if (complete?.type === 'fail') continue;
     const indefinite = complete === undefined || complete.type === 'info';
     if (indefinite && invoke.f === 'read') continue;
-    let ops = byKey.get(invoke.key);
-    if (!ops) byKey.set(invoke.key, (ops = []));
+    const ops = byKey.get(invoke.key) ?? [];
+    byKey.set(invoke.key, ops);
     ops.push({
       id: ops.length,
       process: invoke.process,

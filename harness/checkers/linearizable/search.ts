@@ -183,7 +183,7 @@ function describeStuck<S>(
   model: Model<S>,
 ): Counterexample {
   const concurrent: LinOp[] = [];
-  for (let e = ret.prev; e && e.op; e = e.prev) if (e.isCall) concurrent.unshift(e.op);
+  for (let e = ret.prev; e?.op; e = e.prev) if (e.isCall) concurrent.unshift(e.op);
   return {
     stuck: ret.op,
     concurrent: concurrent.filter((op) => op !== ret.op),
