@@ -1,6 +1,7 @@
+import { checkListAppend } from '../harness/checkers/elle/list-append.ts';
 import { checkLinearizable } from '../harness/checkers/linearizable/index.ts';
 import { pairs, parseHistory } from '../harness/history.ts';
-import { linearizableRegisterHistory } from './histories.ts';
+import { linearizableRegisterHistory, serialListAppendHistory } from './histories.ts';
 
 /**
  * Checker speed on generated linearizable register histories. The reference
@@ -46,6 +47,28 @@ export function benchCheckers(): void {
     settled
       ? `worst single key settled within 10 s: ${settled.ops.toLocaleString('en-US')} ops (10 processes, 1% info) in ${ms(settled.ms)}`
       : 'worst single key: not even 1,000 ops settle within 10 s',
+  );
+  benchListAppend();
+}
+
+/** Elle's list-append checker on a serializable history of 100,000 transactions. */
+function benchListAppend(): void {
+  const history = serialListAppendHistory({
+    txns: 100_000,
+    processes: 10,
+    activeKeys: 10,
+    appendsPerKey: 32,
+    seed: 3,
+  });
+  const text = history.map((op) => JSON.stringify(op)).join('\n');
+  const reference = best(() => pairs(parseHistory(text)));
+  const rssBefore = process.memoryUsage().rss;
+  const started = performance.now();
+  assertValid(checkListAppend(history));
+  const elapsed = performance.now() - started;
+  const rss = process.memoryUsage().rss;
+  console.log(
+    `\nlist-append (Elle) checker, 100,000 serializable transactions of 1-4 micro-ops: ${ms(elapsed)} (goal < 10,000 ms); reference (parse + pair): ${ms(reference)}; ratio ${(elapsed / reference).toFixed(1)}; process RSS ${Math.round(rss / 1e6)} MB (+${Math.round((rss - rssBefore) / 1e6)} MB; goal < 2,000 MB)`,
   );
 }
 

@@ -77,3 +77,45 @@ export function linearizableRegisterHistory(options: RegisterHistoryOptions): Op
 function exp(rng: Rng, mean: number): number {
   return -Math.log(1 - rng()) * mean;
 }
+
+/**
+ * A serializable list-append history (Elle's workload), for benchmarks: the
+ * transactions run one after another against an in-memory store, so every
+ * read is consistent. Keys are retired after `appendsPerKey` appends, as in
+ * Jepsen, so lists stay short.
+ */
+export function serialListAppendHistory(options: {
+  txns: number;
+  processes: number;
+  activeKeys: number;
+  appendsPerKey: number;
+  seed: number;
+}): Op[] {
+  const rng = seededRng(options.seed);
+  const lists = new Map<string, number[]>();
+  const slots = Array.from({ length: options.activeKeys }, (_, i) => i);
+  let nextKey = options.activeKeys;
+  const out: Op[] = [];
+  for (let t = 0; t < options.txns; t++) {
+    const process = t % options.processes;
+    const micro: unknown[][] = [];
+    const size = 1 + Math.floor(rng() * 4);
+    for (let m = 0; m < size; m++) {
+      const slot = Math.floor(rng() * slots.length);
+      const key = `k${slots[slot]}`;
+      const list = lists.get(key) ?? [];
+      lists.set(key, list);
+      if (rng() < 0.5) {
+        micro.push(['r', key, [...list]]);
+      } else {
+        list.push(list.length + 1);
+        micro.push(['append', key, list.length]);
+        if (list.length >= options.appendsPerKey) slots[slot] = nextKey++;
+      }
+    }
+    const invoked = micro.map((m) => (m[0] === 'r' ? ['r', m[1], null] : m));
+    out.push({ index: out.length, time: 2 * t, process, type: 'invoke', f: 'txn', value: invoked });
+    out.push({ index: out.length, time: 2 * t + 1, process, type: 'ok', f: 'txn', value: micro });
+  }
+  return out;
+}

@@ -1,4 +1,7 @@
+import { checkBank } from './bank.ts';
 import { checkConvergence } from './convergence.ts';
+import { checkCounter } from './counter.ts';
+import { checkListAppend } from './elle/list-append.ts';
 import { checkLinearizable } from './linearizable/index.ts';
 import { checkLostWrites } from './lost-writes.ts';
 import { checkSet } from './set.ts';
@@ -12,6 +15,9 @@ export const CHECKERS: Record<string, Checker> = {
   convergence: checkConvergence,
   linearizable: checkLinearizable,
   set: checkSet,
+  bank: checkBank,
+  counter: checkCounter,
+  'list-append': checkListAppend,
 };
 
 export const CHECKER_NAMES = Object.keys(CHECKERS);
