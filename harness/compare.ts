@@ -8,7 +8,7 @@ import type { CompareConfig } from './config.ts';
 import { UsageError } from './errors.ts';
 import { runClock } from './history.ts';
 import type { RunResults } from './results.ts';
-import { runSystem, type SystemResult } from './run.ts';
+import { notApplicable, runSystem, type SystemResult } from './run.ts';
 import { findLeftovers, liveProcesses, type RunState, removeState, writeState } from './state.ts';
 import { VERSION } from './version.ts';
 
@@ -30,7 +30,7 @@ export async function compare(
 ): Promise<CompareOutcome> {
   refuseLeftovers();
   const startedAt = new Date();
-  const id = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}-${config.label ?? config.workload}`;
+  const id = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}-${config.label ?? config.workload.replaceAll(',', '+')}`;
   const runDir = resolve(config.out, id);
   mkdirSync(runDir, { recursive: true });
   writeFileSync(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -65,27 +65,38 @@ export async function compare(
   const clock = runClock();
   const systems: SystemResult[] = [];
   try {
-    for (const name of config.systems) {
-      if (abort.signal.aborted) break;
-      const workload = WORKLOADS[config.workload]!.create({
-        keys: config.keys,
-        seed: config.seed,
-        capabilities: SYSTEMS[name]!.capabilities,
-      });
-      systems.push(
-        await runSystem(SYSTEMS[name]!, {
-          config,
-          runDir,
-          workload,
-          clock,
-          signal: abort.signal,
-          log,
-          onProcess: (system, info) => {
-            state.processes.push({ system, ...info });
-            writeState(state);
-          },
-        }),
-      );
+    for (const workloadName of config.workloads) {
+      for (const name of config.systems) {
+        if (abort.signal.aborted) break;
+        const system = SYSTEMS[name]!;
+        const workload = WORKLOADS[workloadName]!.create({
+          keys: config.keys,
+          seed: config.seed,
+          capabilities: system.capabilities,
+        });
+        const missing = workload.requires.filter((c) => !system.capabilities.includes(c));
+        if (missing.length > 0) {
+          const result = notApplicable(system, workload, config, missing);
+          log(`${name}: ${workloadName} not applicable: ${result.error}`);
+          systems.push(result);
+          continue;
+        }
+        systems.push(
+          await runSystem(system, {
+            config,
+            runDir,
+            workload,
+            clock,
+            signal: abort.signal,
+            log,
+            onProcess: (system, info) => {
+              state.processes.push({ system, ...info });
+              writeState(state);
+            },
+            separateFiles: config.workloads.length > 1,
+          }),
+        );
+      }
     }
   } finally {
     process.off('SIGINT', onSignal);
@@ -97,7 +108,10 @@ export async function compare(
     faultline: VERSION,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    status: interrupted || systems.some((s) => s.status !== 'complete') ? 'incomplete' : 'complete',
+    status:
+      interrupted || systems.some((s) => s.status === 'incomplete' || s.status === 'error')
+        ? 'incomplete'
+        : 'complete',
     ...(interrupted ? { interrupted } : {}),
     config,
     systems,
@@ -114,10 +128,12 @@ export async function compare(
 }
 
 function summaryLine(s: SystemResult): string {
+  if (s.status === 'not-applicable')
+    return `${s.system} ${s.workload}: not applicable (${s.error})`;
   const m = s.metrics;
   const lost = s.checkers['lost-writes'];
   const parts = [
-    `${s.system} (${s.configuration}): ${s.status}`,
+    `${s.system} ${s.workload} (${s.configuration}): ${s.status}`,
     m
       ? `${m.throughput.toLocaleString('en-US')} ops/s, ${m.ok} ok / ${m.fail} fail / ${m.info} info`
       : '',

@@ -51,9 +51,24 @@ describe('compare options', () => {
     expect(config.settings.dynamo).toEqual({ n: 3 });
   });
 
+  it('takes several workloads, and the consistency preset', () => {
+    expect(parseCompareOptions({ ...defaults, workload: 'set,register' }).workloads).toEqual([
+      'set',
+      'register',
+    ]);
+    expect(parseCompareOptions({ ...defaults, workload: 'consistency,set' }).workloads).toEqual([
+      'register',
+      'set',
+      'bank',
+      'list-append',
+      'counter',
+      'staleness',
+    ]);
+  });
+
   it('names the valid workloads for an unknown one', () => {
     expect(error({ workload: 'nope' })).toMatch(
-      /--workload: unknown workload "nope"; valid: write-heavy, read-heavy/,
+      /--workload: unknown workload "nope"; valid: consistency, write-heavy, read-heavy/,
     );
   });
 

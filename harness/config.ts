@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
 import { DEFAULT_LATENCY } from '../chaos/latency.ts';
-import { WORKLOAD_NAMES } from '../workloads/index.ts';
+import { WORKLOAD_NAMES, WORKLOAD_PRESETS } from '../workloads/index.ts';
 import { UsageError } from './errors.ts';
 
 /** Seconds, as a number ("30") or with a unit ("30s", "2m", "500ms"). */
@@ -62,9 +62,9 @@ const list = (valid: readonly string[], what: string, allowed: readonly string[]
 
 export const CompareOptions = z
   .object({
-    workload: z.string().refine((w) => WORKLOAD_NAMES.includes(w), {
-      error: (issue) => `unknown workload "${issue.input}"; valid: ${WORKLOAD_NAMES.join(', ')}`,
-    }),
+    workload: list(WORKLOAD_NAMES, 'workload', Object.keys(WORKLOAD_PRESETS))
+      .transform((items) => [...new Set(items.flatMap((i) => WORKLOAD_PRESETS[i] ?? [i]))])
+      .refine((items) => items.length > 0, { message: 'name at least one workload' }),
     systems: list(SYSTEM_NAMES, 'system', ['all']).transform((items) =>
       items.includes('all') || items.length === 0 ? SYSTEM_NAMES : items,
     ),
@@ -108,7 +108,11 @@ export const CompareOptions = z
     message: 'must not exceed --latency (a packet cannot leave before it was sent)',
   });
 
-export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed'> & {
+export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed' | 'workload'> & {
+  /** The workloads, in order; each runs against every system. */
+  workloads: string[];
+  /** As given (`consistency`, `set,register`), for labels. */
+  workload: string;
   seed: number;
   /** Faults asked for that this machine cannot inject, with the reason. */
   skippedFaults: { fault: string; reason: string }[];
@@ -166,6 +170,8 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
   }
   return {
     ...options,
+    workloads: options.workload,
+    workload: String(raw.workload).replace(/\s+/g, ''),
     nemesis: options.nemesis.filter((fault) => !faultBlocker(fault)),
     skippedFaults,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),

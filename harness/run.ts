@@ -15,11 +15,13 @@ import { Worker } from './worker.ts';
 
 export interface SystemResult {
   system: string;
+  workload: string;
   engine: string;
   configuration: string;
   nodes: number;
   claims: Claims;
-  status: 'complete' | 'incomplete' | 'error';
+  /** `not-applicable`: the system lacks what the workload needs (`error` says what). */
+  status: 'complete' | 'incomplete' | 'error' | 'not-applicable';
   error?: string;
   history: string;
   timings: { provisionS: number; loadS: number; runS: number; finalS: number };
@@ -40,6 +42,11 @@ export interface RunContext {
   signal: AbortSignal;
   log: (line: string) => void;
   onProcess: (system: string, info: { node: string; pid: number; marker: string }) => void;
+  /**
+   * Names this workload's files apart when a run has several workloads:
+   * `history/<system>.<workload>.jsonl`, `nodes/<system>.<workload>/`.
+   */
+  separateFiles?: boolean;
 }
 
 /**
@@ -48,6 +55,34 @@ export interface RunContext {
  */
 const FINAL_READ_ATTEMPTS = 8;
 const ERROR_BACKOFF_MS = 50;
+
+/** The result for a workload the system cannot run: reported, not failed. */
+export function notApplicable(
+  system: System,
+  workload: Workload,
+  config: CompareConfig,
+  missing: readonly string[],
+): SystemResult {
+  const settings = config.settings[system.name] ?? {};
+  return {
+    system: system.name,
+    workload: workload.name,
+    engine: system.engine,
+    configuration: system.describe(settings),
+    nodes: config.nodes ?? system.defaultNodes,
+    claims: system.claims,
+    status: 'not-applicable',
+    error: `${system.name} lacks ${missing.join(' and ')}, which ${workload.name} needs`,
+    history: '',
+    timings: { provisionS: 0, loadS: 0, runS: 0, finalS: 0 },
+    load: { ok: 0, fail: 0, info: 0 },
+    metrics: null,
+    faults: [],
+    final: { keys: 0, clusterReads: 0, replicaReads: 0, failedReads: 0 },
+    checkers: {},
+    valid: 'unknown',
+  };
+}
 
 /**
  * One system through the whole run: provision → load → workers + nemesis →
@@ -59,13 +94,15 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   const { config, runDir, workload, clock, signal, log } = ctx;
   const settings = config.settings[system.name] ?? {};
   const nodes = config.nodes ?? system.defaultNodes;
+  const name = ctx.separateFiles ? `${system.name}.${workload.name}` : system.name;
   mkdirSync(join(runDir, 'history'), { recursive: true });
-  const historyPath = join(runDir, 'history', `${system.name}.jsonl`);
+  const historyPath = join(runDir, 'history', `${name}.jsonl`);
   const history = new HistoryWriter(historyPath, clock);
   const timings = { provisionS: 0, loadS: 0, runS: 0, finalS: 0 };
   const elapsed = (since: number) => Math.round((clock() - since) / 1e6) / 1000;
   const result: SystemResult = {
     system: system.name,
+    workload: workload.name,
     engine: system.engine,
     configuration: system.describe(settings),
     nodes,
@@ -101,7 +138,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     log(`${system.name}: starting ${nodes} nodes (${result.configuration})`);
     cluster = await system.provision(config.provider, {
       nodes,
-      dir: join(runDir, 'nodes', system.name),
+      dir: join(runDir, 'nodes', name),
       settings,
       onProcess: (info) => ctx.onProcess(system.name, info),
     });
@@ -247,7 +284,10 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
   if (signal.aborted && result.status === 'complete') result.status = 'incomplete';
   const recorded = readHistory(historyPath);
-  for (const name of workload.checkers) result.checkers[name] = CHECKERS[name]!(recorded);
+  for (const name of workload.checkers)
+    result.checkers[name] = CHECKERS[name]!(recorded, workload.checkerOptions?.[name]);
+  // Every workload says how available the system stayed, partition sides apart.
+  result.checkers.availability = CHECKERS.availability!(recorded);
   result.valid = combine(Object.values(result.checkers).map((c) => c.valid));
   return result;
 }

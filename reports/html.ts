@@ -26,18 +26,26 @@ ${run.status === 'incomplete' ? `<p class="banner">Incomplete run${run.interrupt
 ${summaryTable(run.systems)}
 ${run.systems.map(systemSection).join('\n')}
 </main>
-<footer>Histories: ${run.systems.map((s) => `<code>${esc(s.history)}</code>`).join(', ')} · machine-readable results: <code>results.json</code></footer>
+<footer>Histories: ${run.systems
+    .filter((s) => s.history)
+    .map((s) => `<code>${esc(s.history)}</code>`)
+    .join(', ')} · machine-readable results: <code>results.json</code></footer>
 </body></html>
 `;
 }
 
 function summaryTable(systems: SystemResult[]): string {
   const rows = systems.map((s) => {
+    if (s.status === 'not-applicable') {
+      return `<tr><td>${esc(s.system)}<div class="sub">${esc(s.engine)}</div></td><td>${esc(s.workload)}</td>
+<td>${esc(s.configuration)}</td><td colspan="7" class="sub">not applicable: ${esc(s.error ?? '')}</td></tr>`;
+    }
     const m = s.metrics;
     const lost = s.checkers['lost-writes'];
     const conv = s.checkers.convergence;
     return `<tr>
-<td><a href="#${esc(s.system)}">${esc(s.system)}</a><div class="sub">${esc(s.engine)}</div></td>
+<td><a href="#${anchor(s)}">${esc(s.system)}</a><div class="sub">${esc(s.engine)}</div></td>
+<td>${esc(s.workload)}</td>
 <td>${esc(s.configuration)}</td>
 <td class="num">${m ? fmt(m.throughput) : '–'}</td>
 <td class="num">${m ? `${fmt(m.ok)} / ${fmt(m.fail)} / ${fmt(m.info)}` : '–'}</td>
@@ -48,7 +56,7 @@ function summaryTable(systems: SystemResult[]): string {
 <td>${s.status === 'error' ? `<span class="bad">error</span>` : verdict(s.valid)}</td>
 </tr>`;
   });
-  return `<table class="summary"><thead><tr><th>System</th><th>Configuration</th><th>ops/s</th>
+  return `<table class="summary"><thead><tr><th>System</th><th>Workload</th><th>Configuration</th><th>ops/s</th>
 <th>ok / fail / info</th><th>read p50 / p99 ms</th><th>write p50 / p99 ms</th><th>Lost writes</th>
 <th>Converged</th><th>Verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -63,10 +71,16 @@ function latencyCell(s: SystemResult, f: string): string {
   return l ? `${l.p50} / ${l.p99}` : '–';
 }
 
+/** A section's id: a system runs once per workload. */
+function anchor(s: SystemResult): string {
+  return esc(`${s.system}-${s.workload}`);
+}
+
 function systemSection(s: SystemResult): string {
+  if (s.status === 'not-applicable') return '';
   const claims = s.claims;
-  return `<section id="${esc(s.system)}">
-<h2>${esc(s.system)} <span class="sub">${esc(s.engine)} · ${s.nodes} nodes · ${esc(s.configuration)}</span></h2>
+  return `<section id="${anchor(s)}">
+<h2>${esc(s.system)} · ${esc(s.workload)} <span class="sub">${esc(s.engine)} · ${s.nodes} nodes · ${esc(s.configuration)}</span></h2>
 ${s.error ? `<p class="banner">Error: ${esc(s.error)}</p>` : ''}
 <p class="claims">Claimed (Cattell's table): concurrency control <b>${esc(claims.concurrencyControl)}</b>,
 storage <b>${esc(claims.dataStorage)}</b>, replication <b>${esc(claims.replication)}</b>,

@@ -20,6 +20,8 @@ export interface Workload {
   readonly requires: readonly Capability[];
   /** Checkers that judge its history, by name (harness/checkers). */
   readonly checkers: readonly string[];
+  /** Options for some of them (the bank's total), by checker name. */
+  readonly checkerOptions?: Record<string, Record<string, unknown>>;
   load(): Invocation[];
   next(rng: Rng): Invocation;
   /** Tells the generator how an operation ended (e.g. an insert is now readable). */

@@ -1,3 +1,4 @@
+import { checkAvailability } from './availability.ts';
 import { checkBank } from './bank.ts';
 import { checkConvergence } from './convergence.ts';
 import { checkCounter } from './counter.ts';
@@ -5,6 +6,7 @@ import { checkListAppend } from './elle/list-append.ts';
 import { checkLinearizable } from './linearizable/index.ts';
 import { checkLostWrites } from './lost-writes.ts';
 import { checkSet } from './set.ts';
+import { checkStaleness } from './staleness.ts';
 import type { Checker } from './types.ts';
 import { checkUnexpectedValues } from './unexpected-values.ts';
 
@@ -13,8 +15,10 @@ export const CHECKERS: Record<string, Checker> = {
   'lost-writes': checkLostWrites,
   'unexpected-values': checkUnexpectedValues,
   convergence: checkConvergence,
+  availability: checkAvailability,
   linearizable: checkLinearizable,
   set: checkSet,
+  staleness: checkStaleness,
   bank: checkBank,
   counter: checkCounter,
   'list-append': checkListAppend,

@@ -1,4 +1,5 @@
 import { type Op, pairs, valuesRead } from '../history.ts';
+import { faultWindows, windowAt } from './faults.ts';
 import type { CheckResult } from './types.ts';
 
 const EXAMPLES = 10;
@@ -78,7 +79,13 @@ export function checkSet(history: readonly Op[]): CheckResult {
   for (const list of acknowledgedByKey.values()) list.sort((a, b) => a.completed - b.completed);
 
   const unexpected: { element: string; key: string; readIndex: number }[] = [];
-  const stale: { key: string; readIndex: number; missing: string[]; lagMs: number }[] = [];
+  const stale: {
+    key: string;
+    readIndex: number;
+    invoked: number;
+    missing: string[];
+    lagMs: number;
+  }[] = [];
   for (const read of reads) {
     for (const element of read.elements) {
       const add = adds.get(element);
@@ -102,11 +109,14 @@ export function checkSet(history: readonly Op[]): CheckResult {
       stale.push({
         key: read.key,
         readIndex: read.op.index,
+        invoked: read.invoked,
         missing: missing.slice(0, 5),
         lagMs: Math.round(lag / 1e3) / 1e3,
       });
   }
 
+  const windows = faultWindows(history);
+  const staleDuringFaults = stale.filter((s) => windowAt(windows, s.invoked)).length;
   const invalid = lost.length > 0 || unexpected.length > 0;
   return {
     valid: invalid ? false : unknownKeys.size > 0 ? 'unknown' : true,
@@ -117,6 +127,8 @@ export function checkSet(history: readonly Op[]): CheckResult {
     recovered: recovered.length,
     unexpected: unexpected.length,
     staleReads: stale.length,
+    staleReadsHealthy: stale.length - staleDuringFaults,
+    staleReadsDuringFaults: staleDuringFaults,
     reads: reads.filter((r) => !r.final).length,
     ...(unknownKeys.size > 0 ? { unknownSets: [...unknownKeys] } : {}),
     examples: {

@@ -1,0 +1,54 @@
+import { type Op, pairs } from '../history.ts';
+import { faultWindows, windowAt } from './faults.ts';
+import type { CheckResult } from './types.ts';
+
+export interface Share {
+  ok: number;
+  total: number;
+  /** ok / total, or null when no op was attempted. */
+  fraction: number | null;
+}
+
+/**
+ * Availability: the fraction of client operations that succeeded (`ok`),
+ * healthy and during faults, and during partitions split by side: ops of
+ * workers pinned to a minority node (the partition op's `nodes`) against
+ * the rest. A `fail` or `info` counts as refused or unanswered. Final-phase
+ * reads are left out. Not a verdict: valid is always true.
+ */
+export function checkAvailability(history: readonly Op[]): CheckResult {
+  const windows = faultWindows(history);
+  const tally = { healthy: share(), fault: share(), minority: share(), majority: share() };
+  for (const { invoke, complete } of pairs(history)) {
+    if (invoke.final) continue;
+    const ok = complete?.type === 'ok';
+    const window = windowAt(windows, invoke.time);
+    add(window ? tally.fault : tally.healthy, ok);
+    if (window?.fault.startsWith('partition-')) {
+      add(
+        invoke.node !== undefined && window.nodes.includes(invoke.node)
+          ? tally.minority
+          : tally.majority,
+        ok,
+      );
+    }
+  }
+  return {
+    valid: true,
+    partitions: windows.filter((w) => w.fault.startsWith('partition-')).length,
+    ...Object.fromEntries(Object.entries(tally).map(([k, v]) => [k, finish(v)])),
+  };
+}
+
+function share(): Share {
+  return { ok: 0, total: 0, fraction: null };
+}
+
+function add(s: Share, ok: boolean): void {
+  s.total++;
+  if (ok) s.ok++;
+}
+
+function finish(s: Share): Share {
+  return { ...s, fraction: s.total ? Math.round((s.ok / s.total) * 10_000) / 10_000 : null };
+}

@@ -1,0 +1,46 @@
+import type { Capability, Completion, Invocation } from '../adapters/types.ts';
+import type { Rng } from './rng.ts';
+import type { Workload, WorkloadSpec } from './types.ts';
+
+const KEYS = 8;
+
+/**
+ * Probabilistically bounded staleness (Bailis et al.): a few keys written
+ * now and then (20%) and read all the time (80%) by workers on every node,
+ * with the system's ordinary reads. The staleness checker bins each read by
+ * how long after the latest acknowledged write it began, and gives the
+ * probability of seeing that write (t-visibility) and how many versions
+ * behind the stale reads were (k-staleness).
+ */
+export class StalenessWorkload implements Workload {
+  readonly name = 'staleness';
+  readonly requires: readonly Capability[] = ['kv'];
+  readonly checkers = ['staleness', 'lost-writes'] as const;
+  private nextValue = 1;
+
+  load(): Invocation[] {
+    return Array.from({ length: KEYS }, (_, i) => ({
+      f: 'write',
+      key: `p${i}`,
+      value: this.nextValue++,
+    }));
+  }
+
+  next(rng: Rng): Invocation {
+    const key = `p${Math.floor(rng() * KEYS)}`;
+    if (rng() < 0.2) return { f: 'write', key, value: this.nextValue++ };
+    return { f: 'read', key, value: null };
+  }
+
+  done(_op: Invocation, _completion: Completion): void {}
+
+  writtenKeys(): string[] {
+    return Array.from({ length: KEYS }, (_, i) => `p${i}`);
+  }
+}
+
+export const STALENESS: WorkloadSpec = {
+  name: 'staleness',
+  summary: 'writes and constant reads of 8 keys; t-visibility (PBS) curve and k-staleness',
+  create: () => new StalenessWorkload(),
+};
