@@ -7,6 +7,7 @@ import { WORKLOADS } from '../workloads/index.ts';
 import type { CompareConfig } from './config.ts';
 import { UsageError } from './errors.ts';
 import { runClock } from './history.ts';
+import { buildMatrix } from './matrix.ts';
 import type { RunResults } from './results.ts';
 import { notApplicable, runSystem, type SystemResult } from './run.ts';
 import { findLeftovers, liveProcesses, type RunState, removeState, writeState } from './state.ts';
@@ -115,6 +116,7 @@ export async function compare(
     ...(interrupted ? { interrupted } : {}),
     config,
     systems,
+    matrix: buildMatrix(systems),
   };
   writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(runDir, 'report.html'), renderReport(results));

@@ -1,4 +1,5 @@
 import type { CompareConfig } from './config.ts';
+import type { MatrixRow } from './matrix.ts';
 import type { SystemResult } from './run.ts';
 
 /** results.json: everything a report, the dashboard or a script needs. */
@@ -12,4 +13,6 @@ export interface RunResults {
   interrupted?: string;
   config: CompareConfig;
   systems: SystemResult[];
+  /** One row per system and configuration (harness/matrix.ts). */
+  matrix: MatrixRow[];
 }

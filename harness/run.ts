@@ -286,8 +286,10 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   const recorded = readHistory(historyPath);
   for (const name of workload.checkers)
     result.checkers[name] = CHECKERS[name]!(recorded, workload.checkerOptions?.[name]);
-  // Every workload says how available the system stayed, partition sides apart.
+  // Every workload says how available the system stayed (partition sides
+  // apart) and how it handled concurrent writes: the matrix reads both.
   result.checkers.availability = CHECKERS.availability!(recorded);
+  result.checkers.conflicts = CHECKERS.conflicts!(recorded);
   result.valid = combine(Object.values(result.checkers).map((c) => c.valid));
   return result;
 }

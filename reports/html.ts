@@ -1,6 +1,8 @@
 import type { CheckResult } from '../harness/checkers/types.ts';
 import type { RunResults } from '../harness/results.ts';
 import type { SystemResult } from '../harness/run.ts';
+import { esc } from './escape.ts';
+import { renderMatrix } from './matrix.ts';
 
 /**
  * The run's report: one self-contained HTML file (inline CSS and SVG, no
@@ -22,6 +24,7 @@ seed ${run.config.seed} · ${esc(run.startedAt)}</p>
 ${run.status === 'incomplete' ? `<p class="banner">Incomplete run${run.interrupted ? ` (interrupted by ${esc(run.interrupted)})` : ''}: results cover what was recorded before it stopped.</p>` : ''}
 </header>
 <main>
+${run.matrix?.length ? `<h2>Matrix</h2>\n<p class="meta">How each system behaved under this run's faults, beside what Cattell's table claims. Click a cell for its evidence; rules in the README.</p>\n${renderMatrix(run.matrix)}` : ''}
 <h2>Summary</h2>
 ${summaryTable(run.systems)}
 ${run.systems.map(systemSection).join('\n')}
@@ -199,10 +202,6 @@ function fmt(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d2330;background:#fafbfc}
 header,main,footer{max-width:1100px;margin:0 auto;padding:0 20px}
@@ -219,5 +218,7 @@ th{background:#f0f2f5;font-weight:600}td.num{text-align:right;font-variant-numer
 .legend .k{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-2px}
 .legend .ok{background:#2563eb}.legend .err{background:#dc2626}.legend .fault{background:#f59e0b;opacity:.4}
 .check{background:#fff;border:1px solid #dde1e7;padding:6px 12px;margin:8px 0}.check h4{margin:4px 0}
+.matrix td{vertical-align:top;font-size:13px;max-width:190px}.matrix summary{cursor:pointer}.matrix ul{margin:4px 0;padding-left:16px;font-size:12px}
+.contradicted{background:#fdecea}.wide{overflow-x:auto}
 pre{overflow:auto;font-size:12px;background:#f6f8fa;padding:8px}footer{padding:24px 20px;color:#5b6474;font-size:12px}
 `;

@@ -1,5 +1,6 @@
 import { checkAvailability } from './availability.ts';
 import { checkBank } from './bank.ts';
+import { checkConflicts } from './conflicts.ts';
 import { checkConvergence } from './convergence.ts';
 import { checkCounter } from './counter.ts';
 import { checkListAppend } from './elle/list-append.ts';
@@ -16,6 +17,7 @@ export const CHECKERS: Record<string, Checker> = {
   'unexpected-values': checkUnexpectedValues,
   convergence: checkConvergence,
   availability: checkAvailability,
+  conflicts: checkConflicts,
   linearizable: checkLinearizable,
   set: checkSet,
   staleness: checkStaleness,

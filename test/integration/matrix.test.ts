@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { rootFaultBlocker } from '../../chaos/support.ts';
+import { skipUnless } from '../engines.ts';
+import { compareDynamo } from '../runs.ts';
+
+const skip = skipUnless('matrix under partitions', rootFaultBlocker('iptables'));
+
+/** register, set, bank, list-append and staleness under partitions, as one run. */
+async function matrixRow(quorum: { r: string; w: string }) {
+  const { results } = await compareDynamo({
+    workload: 'register,set,bank,list-append,staleness',
+    duration: '6',
+    nemesis: 'partition-isolate,partition-halves',
+    nemesisInterval: '1',
+    nemesisDuration: '3.5',
+    seed: '21',
+    ...quorum,
+  });
+  expect(results.matrix).toHaveLength(1);
+  return results.matrix[0]!.observed;
+}
+
+describe.skipIf(skip)('the matrix row of the built-in store matches its configuration', () => {
+  it('R=W=1: both sides serve, reads go stale, siblings are exposed, nothing lost: AP', async () => {
+    const row = await matrixRow({ r: '1', w: '1' });
+    expect(row.minorityAvailability.value).toMatch(/^served/);
+    expect(row.staleReads.value).toMatch(/during faults/);
+    expect(row.staleReads.value).not.toMatch(/^0 while healthy, 0/);
+    expect(row.conflicts.value).toMatch(/^exposed/);
+    expect(row.lostWrites.value).toMatch(/^0 of \d+ lost$/);
+    expect(row.transactions.value).toBe('n/a (no transactions)');
+    expect(row.cap.value).toBe('AP');
+  }, 120_000);
+
+  it('R=W=2 (R+W>N, no sloppy quorum): the minority refuses, no stale read while healthy', async () => {
+    const row = await matrixRow({ r: '2', w: '2' });
+    expect(row.minorityAvailability.value).toMatch(/^refused/);
+    expect(row.majorityAvailability.value).toMatch(/^served/);
+    expect(row.staleReads.value).toMatch(/^(none|0 while healthy)/);
+    expect(row.linearizable.value).toMatch(/^no/);
+    expect(row.cap.value).toBe('neither: minority refused, not linearizable');
+  }, 120_000);
+});
