@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
@@ -11,6 +12,7 @@ import type { CheckResult } from './checkers/types.ts';
 import { compare } from './compare.ts';
 import { parseCompareOptions, parseSeconds } from './config.ts';
 import { UsageError } from './errors.ts';
+import { toEdnLines } from './export-edn.ts';
 import { HistoryParseError, type Op, readHistory } from './history.ts';
 import { findLeftovers, healCrashedRuns } from './state.ts';
 import { VERSION } from './version.ts';
@@ -125,12 +127,52 @@ program
     'linearizable: search budget; beyond it the verdict is unknown',
     '60s',
   )
-  .action((file: string, options: { checker: string; model?: string; timeLimit: string }) => {
-    const checker = CHECKERS[options.checker];
-    if (!checker)
-      throw new UsageError(
-        `unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`,
-      );
+  .option('--total <n>', 'bank: the money in the bank (default: the total of the first read)')
+  .action(
+    (
+      file: string,
+      options: { checker: string; model?: string; timeLimit: string; total?: string },
+    ) => {
+      const checker = CHECKERS[options.checker];
+      if (!checker)
+        throw new UsageError(
+          `unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`,
+        );
+      let history: Op[];
+      try {
+        history = readHistory(file);
+      } catch (error) {
+        if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
+        throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+      }
+      if (options.model && options.checker !== 'linearizable')
+        throw new UsageError('--model applies to --checker=linearizable only');
+      if (options.model && !MODELS[options.model])
+        throw new UsageError(
+          `unknown model "${options.model}"; valid: ${Object.keys(MODELS).join(', ')}`,
+        );
+      let result: CheckResult;
+      try {
+        result = checker(history, {
+          ...(options.model ? { model: options.model } : {}),
+          timeLimitMs: parseSeconds(options.timeLimit, '--time-limit') * 1000,
+          ...(options.total !== undefined ? { total: parseTotal(options.total) } : {}),
+        });
+      } catch (error) {
+        if (error instanceof UnknownOpError) throw new UsageError(`${file}: ${error.message}`);
+        throw error;
+      }
+      console.log(JSON.stringify(result, null, 2));
+      process.exitCode = result.valid === true ? 0 : result.valid === false ? 1 : 3;
+    },
+  );
+
+program
+  .command('export <history>')
+  .description('write a saved history as Jepsen EDN (one op map per line), for Elle or Knossos')
+  .addOption(new Option('--format <format>', 'output format').choices(['edn']).default('edn'))
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action((file: string, options: { format: 'edn'; out?: string }) => {
     let history: Op[];
     try {
       history = readHistory(file);
@@ -138,24 +180,11 @@ program
       if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
       throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
     }
-    if (options.model && options.checker !== 'linearizable')
-      throw new UsageError('--model applies to --checker=linearizable only');
-    if (options.model && !MODELS[options.model])
-      throw new UsageError(
-        `unknown model "${options.model}"; valid: ${Object.keys(MODELS).join(', ')}`,
-      );
-    let result: CheckResult;
-    try {
-      result = checker(history, {
-        ...(options.model ? { model: options.model } : {}),
-        timeLimitMs: parseSeconds(options.timeLimit, '--time-limit') * 1000,
-      });
-    } catch (error) {
-      if (error instanceof UnknownOpError) throw new UsageError(`${file}: ${error.message}`);
-      throw error;
-    }
-    console.log(JSON.stringify(result, null, 2));
-    process.exitCode = result.valid === true ? 0 : result.valid === false ? 1 : 3;
+    const text = `${toEdnLines(history).join('\n')}\n`;
+    if (options.out) {
+      writeFileSync(options.out, text);
+      console.error(`wrote ${history.length} ops to ${options.out}`);
+    } else process.stdout.write(text);
   });
 
 program
@@ -194,6 +223,12 @@ program
     const { bench } = await import('../bench/bench.ts');
     await bench(options);
   });
+
+function parseTotal(text: string): number {
+  const total = Number(text);
+  if (!Number.isFinite(total)) throw new UsageError(`--total: "${text}" is not a number`);
+  return total;
+}
 
 try {
   await program.parseAsync(process.argv);

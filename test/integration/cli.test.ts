@@ -170,6 +170,34 @@ describe('faultline check --checker=linearizable', () => {
   });
 });
 
+describe('faultline check (bank) and export', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fl-bank-'));
+  const line = (o: object) => JSON.stringify(o);
+
+  it('bank: a read whose total differs from --total exits 1; export writes EDN', () => {
+    const file = join(dir, 'bank.jsonl');
+    writeFileSync(
+      file,
+      `${[
+        line({ process: 0, type: 'invoke', f: 'read', value: null, time: 1 }),
+        line({ process: 0, type: 'ok', f: 'read', value: { a: 10, b: 5 }, time: 2 }),
+      ].join('\n')}\n`,
+    );
+    const bank = run(['check', file, '--checker=bank', '--total=20']);
+    expect(bank.code).toBe(1);
+    expect(JSON.parse(bank.stdout)).toMatchObject({ valid: false, total: 20, wrongTotalReads: 1 });
+    expect(run(['check', file, '--checker=bank']).code).toBe(0);
+
+    const exported = run(['export', file, '--format=edn']);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.split('\n')[1]).toBe(
+      '{:index 1 :time 2 :type :ok :process 0 :f :read :value {:a 10 :b 5}}',
+    );
+    expect(run(['export', join(dir, 'missing.jsonl')]).code).toBe(2);
+    expect(run(['export', file, '--format=json']).stderr).toMatch(/Allowed choices are edn/);
+  });
+});
+
 describe('faultline CLI: interruption', () => {
   it('Ctrl-C stops the workers and every node, keeps the history, writes incomplete results, exits non-zero', async () => {
     const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
