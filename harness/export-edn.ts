@@ -19,7 +19,7 @@ function opToEdn(op: Op): EDNVal {
     [kw('type'), kw(op.type)],
     [kw('process'), op.process === 'nemesis' ? kw('nemesis') : op.process],
     [kw('f'), kw(op.f)],
-    [kw('value'), valueOf(op)],
+    [kw('value'), ednValueOf(op)],
   ];
   if (op.key !== undefined) entries.push([kw('key'), op.key]);
   if (op.node !== undefined) entries.push([kw('node'), op.node]);
@@ -29,7 +29,7 @@ function opToEdn(op: Op): EDNVal {
   return { map: entries };
 }
 
-function valueOf(op: Op): EDNVal {
+function ednValueOf(op: Op): EDNVal {
   if (op.f === 'txn' && Array.isArray(op.value)) {
     return op.value.map((micro) => {
       const [f, key, value] = micro as [string, unknown, unknown];
