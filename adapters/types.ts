@@ -66,6 +66,11 @@ export interface Invocation {
   key?: string;
   value?: unknown;
   final?: 'cluster' | 'replica';
+  /**
+   * A read of the pinned node's own copy, during the run (systems with
+   * `replica-read`); it fails on a node that holds no replica of the key.
+   */
+  replica?: true;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface Op {
    * normal path (strongest read it offers), `replica` one replica's own copy.
    */
   final?: 'cluster' | 'replica';
+  /** A read of the node's own copy during the run (staleness of replicas). */
+  replica?: true;
   /** The read returned concurrent versions: `value` is the array of them. */
   siblings?: true;
 }

@@ -37,6 +37,7 @@ export class Worker {
       value: isRead ? null : op.value,
       node: this.node.id,
       ...(op.final ? { final: op.final } : {}),
+      ...(op.replica ? { replica: true as const } : {}),
     });
     const started = clock();
     const completion = await withSafetyTimeout(this.client.invoke(op));
@@ -51,6 +52,7 @@ export class Worker {
           : op.value,
       node: this.node.id,
       ...(op.final ? { final: op.final } : {}),
+      ...(op.replica ? { replica: true as const } : {}),
       ...(completion.type === 'ok' && completion.siblings ? { siblings: true as const } : {}),
       ...(completion.type !== 'ok' ? { error: completion.error } : {}),
     });

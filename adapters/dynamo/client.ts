@@ -16,9 +16,10 @@ const WRITES = new Set(['write', 'insert', 'update']);
 export class DynamoAdapterClient implements Client {
   private readonly client: DynamoClient;
   private readonly contexts = new Map<string, Context>();
+  private readonly replicas = new Map<string, string[]>();
 
   constructor(
-    node: NodeHandle,
+    private readonly node: NodeHandle,
     private readonly settings: DynamoSettings,
   ) {
     this.client = new DynamoClient({
@@ -35,6 +36,12 @@ export class DynamoAdapterClient implements Client {
     if (key === undefined) return { type: 'fail', error: `${op.f} needs a key` };
     const { n, r, w } = this.settings;
     try {
+      if (op.f === 'read' && op.replica) {
+        if (!(await this.replicasOf(key)).includes(this.node.id))
+          return { type: 'fail', error: `${this.node.id} holds no replica of ${key}` };
+        const versions = await this.client.localGet(key);
+        return readCompletion(versions.map((v) => v.value));
+      }
       if (op.f === 'read' && op.final === 'replica') {
         const versions = await this.client.localGet(key);
         return readCompletion(versions.map((v) => v.value));
@@ -78,8 +85,14 @@ export class DynamoAdapterClient implements Client {
     }
   }
 
-  replicasOf(key: string): Promise<string[]> {
-    return this.client.preferenceList(key, this.settings.n);
+  async replicasOf(key: string): Promise<string[]> {
+    // Membership is fixed for a run, so a key's preference list is too.
+    let replicas = this.replicas.get(key);
+    if (!replicas) {
+      replicas = await this.client.preferenceList(key, this.settings.n);
+      this.replicas.set(key, replicas);
+    }
+    return replicas;
   }
 
   async close(): Promise<void> {

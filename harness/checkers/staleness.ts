@@ -1,5 +1,5 @@
 import { type Op, pairs, valuesRead } from '../history.ts';
-import { faultWindows, windowAt } from './faults.ts';
+import { faultWindows, type Window, windowAt } from './faults.ts';
 import { valueKey } from './kv.ts';
 import type { CheckResult } from './types.ts';
 
@@ -24,12 +24,14 @@ interface Write {
  *
  * Result: `tVisibility` (per t bin: reads and the probability of a
  * consistent read, healthy periods only, as PBS assumes), k-staleness counts,
- * and stale reads split healthy / during faults. A measurement: valid is true.
+ * and stale reads split healthy / during faults. Reads of one replica's own
+ * copy (`replica: true`) are summarized apart, under `replicaReads`: how
+ * soon a write reaches each replica. A measurement: valid is true.
  */
 export function checkStaleness(history: readonly Op[]): CheckResult {
   const writes = new Map<string, Write[]>();
   const byValue = new Map<string, Write>();
-  const reads: { key: string; invoked: number; values: string[] }[] = [];
+  const reads: Read[] = [];
   for (const { invoke, complete } of pairs(history)) {
     if (invoke.key === undefined || invoke.final) continue;
     if (invoke.f === 'write' || invoke.f === 'update' || invoke.f === 'insert') {
@@ -48,12 +50,46 @@ export function checkStaleness(history: readonly Op[]): CheckResult {
         key: invoke.key,
         invoked: invoke.time,
         values: valuesRead(complete).map(valueKey),
+        replica: invoke.replica === true,
       });
     }
   }
   for (const list of writes.values()) list.sort((a, b) => a.acked - b.acked);
 
   const windows = faultWindows(history);
+  const ordinary = summarize(
+    reads.filter((r) => !r.replica),
+    writes,
+    byValue,
+    windows,
+  );
+  const replicas = reads.some((r) => r.replica)
+    ? {
+        replicaReads: summarize(
+          reads.filter((r) => r.replica),
+          writes,
+          byValue,
+          windows,
+        ),
+      }
+    : {};
+  return { valid: true, ...ordinary, ...replicas };
+}
+
+interface Read {
+  key: string;
+  invoked: number;
+  values: string[];
+  /** A read of one replica's own copy, not through the cluster. */
+  replica: boolean;
+}
+
+function summarize(
+  reads: readonly Read[],
+  writes: Map<string, Write[]>,
+  byValue: Map<string, Write>,
+  windows: readonly Window[],
+) {
   const bins = BINS_MS.map((upTo) => ({ upToMs: upTo as number | null, reads: 0, consistent: 0 }));
   bins.push({ upToMs: null, reads: 0, consistent: 0 });
   const k = new Map<string, number>();
@@ -90,7 +126,6 @@ export function checkStaleness(history: readonly Op[]): CheckResult {
     if (missed === 0) bin.consistent++;
   }
   return {
-    valid: true,
     reads: measured,
     staleReads: stale,
     staleReadsHealthy: stale - staleDuringFaults,
