@@ -66,7 +66,11 @@ function summaryTable(systems: SystemResult[]): string {
 
 function writeF(s: SystemResult): string {
   const fs = Object.keys(s.metrics?.byF ?? {});
-  return ['update', 'insert', 'rmw', 'write'].find((f) => fs.includes(f)) ?? 'update';
+  return (
+    ['update', 'insert', 'rmw', 'write', 'add', 'cas', 'transfer', 'txn'].find((f) =>
+      fs.includes(f),
+    ) ?? 'update'
+  );
 }
 
 function latencyCell(s: SystemResult, f: string): string {
