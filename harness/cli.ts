@@ -138,13 +138,7 @@ program
         throw new UsageError(
           `unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`,
         );
-      let history: Op[];
-      try {
-        history = readHistory(file);
-      } catch (error) {
-        if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
-        throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-      }
+      const history = readSavedHistory(file);
       if (options.model && options.checker !== 'linearizable')
         throw new UsageError('--model applies to --checker=linearizable only');
       if (options.model && !MODELS[options.model])
@@ -173,13 +167,7 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(['edn']).default('edn'))
   .option('--out <file>', 'write to this file instead of standard output')
   .action((file: string, options: { format: 'edn'; out?: string }) => {
-    let history: Op[];
-    try {
-      history = readHistory(file);
-    } catch (error) {
-      if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
-      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
-    }
+    const history = readSavedHistory(file);
     const text = `${toEdnLines(history).join('\n')}\n`;
     if (options.out) {
       writeFileSync(options.out, text);
@@ -223,6 +211,16 @@ program
     const { bench } = await import('../bench/bench.ts');
     await bench(options);
   });
+
+/** A saved history, or a one-line usage error naming the file (and the bad line). */
+function readSavedHistory(file: string): Op[] {
+  try {
+    return readHistory(file);
+  } catch (error) {
+    if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
 
 function parseTotal(text: string): number {
   const total = Number(text);

@@ -56,13 +56,8 @@ export interface RunContext {
 const FINAL_READ_ATTEMPTS = 8;
 const ERROR_BACKOFF_MS = 50;
 
-/** The result for a workload the system cannot run: reported, not failed. */
-export function notApplicable(
-  system: System,
-  workload: Workload,
-  config: CompareConfig,
-  missing: readonly string[],
-): SystemResult {
+/** A result before anything ran: filled in by runSystem, or left as not applicable. */
+function emptyResult(system: System, workload: Workload, config: CompareConfig): SystemResult {
   const settings = config.settings[system.name] ?? {};
   return {
     system: system.name,
@@ -71,8 +66,7 @@ export function notApplicable(
     configuration: system.describe(settings),
     nodes: config.nodes ?? system.defaultNodes,
     claims: system.claims,
-    status: 'not-applicable',
-    error: `${system.name} lacks ${missing.join(' and ')}, which ${workload.name} needs`,
+    status: 'complete',
     history: '',
     timings: { provisionS: 0, loadS: 0, runS: 0, finalS: 0 },
     load: { ok: 0, fail: 0, info: 0 },
@@ -81,6 +75,20 @@ export function notApplicable(
     final: { keys: 0, clusterReads: 0, replicaReads: 0, failedReads: 0 },
     checkers: {},
     valid: 'unknown',
+  };
+}
+
+/** The result for a workload the system cannot run: reported, not failed. */
+export function notApplicable(
+  system: System,
+  workload: Workload,
+  config: CompareConfig,
+  missing: readonly string[],
+): SystemResult {
+  return {
+    ...emptyResult(system, workload, config),
+    status: 'not-applicable',
+    error: `${system.name} lacks ${missing.join(' and ')}, which ${workload.name} needs`,
   };
 }
 
@@ -98,25 +106,12 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   mkdirSync(join(runDir, 'history'), { recursive: true });
   const historyPath = join(runDir, 'history', `${name}.jsonl`);
   const history = new HistoryWriter(historyPath, clock);
-  const timings = { provisionS: 0, loadS: 0, runS: 0, finalS: 0 };
   const elapsed = (since: number) => Math.round((clock() - since) / 1e6) / 1000;
   const result: SystemResult = {
-    system: system.name,
-    workload: workload.name,
-    engine: system.engine,
-    configuration: system.describe(settings),
-    nodes,
-    claims: system.claims,
-    status: 'complete',
+    ...emptyResult(system, workload, config),
     history: relative(runDir, historyPath),
-    timings,
-    load: { ok: 0, fail: 0, info: 0 },
-    metrics: null,
-    faults: [],
-    final: { keys: 0, clusterReads: 0, replicaReads: 0, failedReads: 0 },
-    checkers: {},
-    valid: 'unknown',
   };
+  const { timings } = result;
 
   let cluster: Cluster | undefined;
   let schedule: NemesisSchedule | undefined;

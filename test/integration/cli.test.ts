@@ -52,7 +52,7 @@ describe('faultline CLI: bad input', () => {
     [
       'an unknown workload',
       ['--workload=nope'],
-      /unknown workload "nope"; valid: write-heavy, read-heavy, mixed, read-only, read-latest, rmw/,
+      /unknown workload "nope"; valid: consistency, write-heavy, read-heavy, mixed, read-only, read-latest, rmw, register, set, bank, list-append, counter, staleness$/,
     ],
     ['a negative duration', ['--duration=-3'], /--duration: must be more than 0 seconds/],
     [
