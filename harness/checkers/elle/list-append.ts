@@ -127,7 +127,7 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
   }
   for (const read of externalReads) {
     const longest = order.get(read.key)!;
-    if (!sameList(longest.slice(0, read.list.length), read.list))
+    if (!isPrefix(read.list, longest))
       report('incompatible-order', {
         key: read.key,
         txn: show(read.txn),
@@ -168,7 +168,7 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
     }
     // The next version after what it read was written after it read: rw.
     const next = longest[list.length];
-    if (next !== undefined && sameList(longest.slice(0, list.length), list)) {
+    if (next !== undefined && isPrefix(list, longest)) {
       const w = writer.get(cell(key, next));
       if (w) graph.add(txn.id, w.txn.id, RW, key);
     }
@@ -227,8 +227,15 @@ function show(txn: Txn) {
 const cell = (key: string, value: unknown) => `${key}\u0000${JSON.stringify(value)}`;
 
 function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++)
-    if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) return false;
+  return a.length === b.length && isPrefix(b, a);
+}
+
+/** Whether `prefix` is a prefix of `list`, without copying either. */
+function isPrefix(prefix: readonly unknown[], list: readonly unknown[]): boolean {
+  if (prefix.length > list.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    if (prefix[i] !== list[i] && JSON.stringify(prefix[i]) !== JSON.stringify(list[i]))
+      return false;
+  }
   return true;
 }
