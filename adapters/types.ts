@@ -48,6 +48,13 @@ export interface Cluster {
    * it out, and the `partition-primaries` fault does not apply to them.
    */
   primaries?(): Promise<string[]>;
+  /**
+   * After heal, before the final reads: waits until the cluster has
+   * recovered by its own means (failovers done, replicas caught up), within
+   * a bound. Systems that converge through the final read itself (read
+   * repair) leave it out.
+   */
+  settle?(timeoutMs: number): Promise<void>;
 }
 
 export interface ProvisionOptions {
@@ -100,5 +107,15 @@ export interface System {
   /** One-line description of the configuration measured (e.g. "N=3 R=2 W=2"). */
   describe(settings: Record<string, unknown>): string;
   provision(provider: ProviderName, options: ProvisionOptions): Promise<Cluster>;
-  connect(cluster: Cluster, node: NodeHandle, settings: Record<string, unknown>): Promise<Client>;
+  /** `workload`: its name, for systems whose client maps ops per workload (a set to SADD). */
+  connect(
+    cluster: Cluster,
+    node: NodeHandle,
+    settings: Record<string, unknown>,
+    workload?: string,
+  ): Promise<Client>;
+  /** Why its engine cannot run on this machine (not installed), or undefined. */
+  blocker?(): string | undefined;
+  /** Debian packages that `npm run setup` installs for it. */
+  packages?: readonly string[];
 }

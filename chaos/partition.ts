@@ -19,12 +19,17 @@ export class PartitionNemesis implements Nemesis {
     this.name = `partition-${shape}`;
   }
 
+  /** Shapes that need the system's leaders. */
+  private get leaders(): boolean {
+    return this.shape === 'primary' || this.shape === 'primaries';
+  }
+
   blocker(): string | undefined {
     return rootFaultBlocker('iptables');
   }
 
   notApplicable(cluster: Cluster): string | undefined {
-    if (this.shape === 'primaries' && !cluster.primaries)
+    if (this.leaders && !cluster.primaries)
       return `${cluster.system} has no primaries (it is leaderless)`;
     return undefined;
   }
@@ -32,7 +37,7 @@ export class PartitionNemesis implements Nemesis {
   async start(cluster: Cluster, rng: Rng): Promise<FaultRecord> {
     const ids = cluster.nodes.map((n) => n.id);
     let primaries: string[] | undefined;
-    if (this.shape === 'primaries') {
+    if (this.leaders) {
       if (!cluster.primaries) throw new Error(this.notApplicable(cluster));
       primaries = await cluster.primaries();
       if (primaries.length === 0) throw new Error(`${cluster.system} reports no primary right now`);

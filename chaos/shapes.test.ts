@@ -52,6 +52,14 @@ describe('partition shapes', () => {
     expect(cutsFor('primaries', nodes, seededRng(1), [])).toEqual([]);
   });
 
+  it('primary: one of the primaries alone, everyone else together', () => {
+    const view = describeCuts(nodes, cutsFor('primary', nodes, seededRng(3), ['n2', 'n4']));
+    const alone = nodes.filter((n) => view[n]!.length === 0);
+    expect(alone).toHaveLength(1);
+    expect(['n2', 'n4']).toContain(alone[0]);
+    expect(cutsFor('primary', nodes, seededRng(1), [])).toEqual([]);
+  });
+
   it('repeats for the same seed', () => {
     expect(cutsFor('halves', nodes, seededRng(9))).toEqual(cutsFor('halves', nodes, seededRng(9)));
   });

@@ -6,12 +6,20 @@ import { type Rng, shuffle } from '../workloads/rng.ts';
  */
 export type Cut = [string, string];
 
-export const SHAPES = ['isolate', 'halves', 'majority-ring', 'bridge', 'primaries'] as const;
+export const SHAPES = [
+  'isolate',
+  'halves',
+  'majority-ring',
+  'bridge',
+  'primary',
+  'primaries',
+] as const;
 export type Shape = (typeof SHAPES)[number];
 
 /**
  * `primaries`: the nodes the system reports as its current leaders, for the
- * `primaries` shape (each one alone, the rest together).
+ * `primary` shape (one of them, at random, alone) and the `primaries` shape
+ * (each one alone, the rest together).
  */
 export function cutsFor(
   shape: Shape,
@@ -22,6 +30,15 @@ export function cutsFor(
   if (nodes.length < 2) return [];
   const order = shuffle(nodes, rng);
   switch (shape) {
+    case 'primary': {
+      const leaders = order.filter((n) => primaries.includes(n));
+      return leaders.length
+        ? between(
+            [leaders[0]!],
+            order.filter((n) => n !== leaders[0]),
+          )
+        : [];
+    }
     case 'primaries': {
       const leaders = nodes.filter((n) => primaries.includes(n));
       const cuts = leaders.flatMap((p, i) => leaders.slice(i + 1).map((q): Cut => [p, q]));

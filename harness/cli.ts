@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
-import { NEMESIS_NAMES } from '../chaos/index.ts';
+import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
 import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
 import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
@@ -14,6 +14,7 @@ import { parseCompareOptions, parseSeconds } from './config.ts';
 import { UsageError } from './errors.ts';
 import { toEdnLines } from './export-edn.ts';
 import { HistoryParseError, type Op, readHistory } from './history.ts';
+import { engineStatus, setupSystems } from './setup.ts';
 import { findLeftovers, healCrashedRuns } from './state.ts';
 import { VERSION } from './version.ts';
 
@@ -90,6 +91,15 @@ program
   .option('--w <n>', 'dynamo: write quorum W (default 2)')
   .option('--tokens <n>', 'dynamo: virtual nodes per node (default 32)')
   .option('--fsync <policy>', 'dynamo: always, interval or never (default always)')
+  .option('--redis-node-timeout <ms>', 'redis-cluster: cluster-node-timeout (default 2000)')
+  .option(
+    '--redis-client-timeout <ms>',
+    'redis-cluster: client connect/command timeout (default 1000)',
+  )
+  .option(
+    '--redis-appendfsync <policy>',
+    'redis-cluster: always, everysec or no (default everysec)',
+  )
   .action(async (raw: Record<string, unknown>) => {
     const config = parseCompareOptions(raw);
     const { exitCode } = await compare(config);
@@ -190,14 +200,32 @@ program
   .command('setup [systems...]')
   .description('install the engines the local provider needs and build the fault helpers')
   .action(async (systems: string[]) => {
-    for (const name of systems.length ? systems : SYSTEM_NAMES) {
+    for (const name of systems) {
       if (!SYSTEMS[name])
         throw new UsageError(`unknown system "${name}"; valid: ${SYSTEM_NAMES.join(', ')}`);
-      console.error(`${name}: built in, nothing to install`);
     }
+    const ok = await setupSystems(systems.length ? systems : SYSTEM_NAMES, (line) =>
+      console.error(line),
+    );
     const blocker = helperBlocker();
     if (blocker) console.error(`latency fault: skipped, it ${blocker}`);
     else console.error(`latency fault: delay helper at ${await ensureHelper(console.error)}`);
+    if (!ok) process.exitCode = 1;
+  });
+
+program
+  .command('doctor')
+  .description('say which systems can run here: engine found or not, version, how to install it')
+  .action(() => {
+    for (const system of Object.values(SYSTEMS)) console.log(engineStatus(system).line);
+    const latency = helperBlocker();
+    console.log(
+      `faults: ${NEMESIS_NAMES.filter((n) => !faultBlocker(n)).length} of ${NEMESIS_NAMES.length} can run here${latency ? `; latency ${latency}` : ''}`,
+    );
+    for (const name of NEMESIS_NAMES) {
+      const reason = faultBlocker(name);
+      if (reason) console.log(`  ${name}: ${reason}`);
+    }
   });
 
 program

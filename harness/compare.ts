@@ -60,6 +60,9 @@ export async function compare(
   process.on('SIGTERM', onSignal);
 
   log(`faultline ${VERSION}: run ${id}, workload ${config.workload}, seed ${config.seed}`);
+  for (const { system, reason } of config.skippedSystems) {
+    log(`faultline: ${system} skipped: it ${reason}`);
+  }
   for (const { fault, reason } of config.skippedFaults) {
     log(`faultline: ${fault} skipped: it ${reason}; running with ${config.nemesis.join(', ')}`);
   }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { parseCompareOptions } from './config.ts';
 import { UsageError } from './errors.ts';
 
@@ -44,7 +45,9 @@ describe('compare options', () => {
 
   it('accepts the defaults and fills in a seed and the dynamo settings', () => {
     const config = parseCompareOptions({ ...defaults, n: '3', duration: '2m' });
-    expect(config.systems).toEqual(['dynamo']);
+    // `all`: every system whose engine is installed here (the built-in store always).
+    expect(config.systems).toEqual(SYSTEM_NAMES.filter((name) => !SYSTEMS[name]!.blocker?.()));
+    expect(config.systems).toContain('dynamo');
     expect(config.duration).toBe(120);
     expect(config.nemesis).toEqual(['kill', 'pause']);
     expect(Number.isInteger(config.seed)).toBe(true);

@@ -65,9 +65,7 @@ export const CompareOptions = z
     workload: list(WORKLOAD_NAMES, 'workload', Object.keys(WORKLOAD_PRESETS))
       .transform((items) => [...new Set(items.flatMap((i) => WORKLOAD_PRESETS[i] ?? [i]))])
       .refine((items) => items.length > 0, { message: 'name at least one workload' }),
-    systems: list(SYSTEM_NAMES, 'system', ['all']).transform((items) =>
-      items.includes('all') || items.length === 0 ? SYSTEM_NAMES : items,
-    ),
+    systems: list(SYSTEM_NAMES, 'system', ['all']),
     provider: z.enum(['local', 'docker'], { message: 'unknown provider; valid: local, docker' }),
     nodes: int(1, 99).optional(),
     concurrency: int(1, 1024),
@@ -100,6 +98,15 @@ export const CompareOptions = z
     fsync: z
       .enum(['always', 'interval', 'never'], { message: 'valid: always, interval, never' })
       .optional(),
+    redisNodeTimeout: millis
+      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
+      .optional(),
+    redisClientTimeout: millis
+      .pipe(z.number().min(50, { message: 'must be at least 50 ms' }))
+      .optional(),
+    redisAppendfsync: z
+      .enum(['always', 'everysec', 'no'], { message: 'valid: always, everysec, no' })
+      .optional(),
     label: z.string().optional(),
   })
   .strict()
@@ -114,6 +121,8 @@ export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed' | 'workl
   /** As given (`consistency`, `set,register`), for labels. */
   workload: string;
   seed: number;
+  /** Systems `all` left out because their engine is missing here, with the reason. */
+  skippedSystems: { system: string; reason: string }[];
   /** Faults asked for that this machine cannot inject, with the reason. */
   skippedFaults: { fault: string; reason: string }[];
   /** Per-system settings handed to the adapters. */
@@ -124,6 +133,9 @@ const FLAG: Record<string, string> = {
   nemesisInterval: 'nemesis-interval',
   nemesisDuration: 'nemesis-duration',
   latencyJitter: 'latency-jitter',
+  redisNodeTimeout: 'redis-node-timeout',
+  redisClientTimeout: 'redis-client-timeout',
+  redisAppendfsync: 'redis-appendfsync',
 };
 
 /** Validates `compare`'s options; throws a UsageError of one line. */
@@ -144,6 +156,16 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       `--out=${options.out} is a file; give a folder for the runs (default: runs)`,
     );
   }
+  // `all` means every system whose engine is here; a system named outright
+  // must be runnable.
+  const all = options.systems.includes('all') || options.systems.length === 0;
+  const skippedSystems: CompareConfig['skippedSystems'] = [];
+  const systems = (all ? SYSTEM_NAMES : options.systems).filter((name) => {
+    const reason = SYSTEMS[name]!.blocker?.();
+    if (reason && !all) throw new UsageError(`--systems: ${name} ${reason}`);
+    if (reason) skippedSystems.push({ system: name, reason });
+    return !reason;
+  });
   const skippedFaults = options.nemesis.flatMap((fault) => {
     const reason = faultBlocker(fault);
     return reason ? [{ fault, reason }] : [];
@@ -159,8 +181,22 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       .filter((k) => options[k] !== undefined)
       .map((k) => [k, options[k]]),
   );
-  const settings: CompareConfig['settings'] = { dynamo: dynamoSettings };
-  for (const name of options.systems) {
+  const redisSettings = Object.fromEntries(
+    (
+      [
+        ['redisNodeTimeout', 'nodeTimeoutMs'],
+        ['redisClientTimeout', 'clientTimeoutMs'],
+        ['redisAppendfsync', 'appendfsync'],
+      ] as const
+    )
+      .filter(([flag]) => options[flag] !== undefined)
+      .map(([flag, key]) => [key, options[flag]]),
+  );
+  const settings: CompareConfig['settings'] = {
+    dynamo: dynamoSettings,
+    'redis-cluster': redisSettings,
+  };
+  for (const name of systems) {
     const system = SYSTEMS[name]!;
     const problem = system.validate({
       nodes: options.nodes ?? system.defaultNodes,
@@ -170,6 +206,8 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
   }
   return {
     ...options,
+    systems,
+    skippedSystems,
     workloads: options.workload,
     workload: String(raw.workload).replace(/\s+/g, ''),
     nemesis: options.nemesis.filter((fault) => !faultBlocker(fault)),

@@ -55,6 +55,7 @@ export interface RunContext {
  */
 const FINAL_READ_ATTEMPTS = 8;
 const ERROR_BACKOFF_MS = 50;
+const SETTLE_TIMEOUT_MS = 60_000;
 
 /** A result before anything ran: filled in by runSystem, or left as not applicable. */
 function emptyResult(system: System, workload: Workload, config: CompareConfig): SystemResult {
@@ -142,7 +143,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
     const connect = async (process: number, index: number) => {
       const node = cluster!.nodes[index % cluster!.nodes.length]!;
-      const client = await system.connect(cluster!, node, settings);
+      const client = await system.connect(cluster!, node, settings, workload.name);
       clients.push(client);
       return new Worker(process, node, client, workerContext);
     };
@@ -222,6 +223,12 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     const runEnd = clock();
     timings.runS = elapsed(runStart);
     await schedule.stop();
+    if (cluster.settle && !signal.aborted) {
+      log(`${system.name}: healed; waiting for the cluster to settle`);
+      await cluster
+        .settle(SETTLE_TIMEOUT_MS)
+        .catch((error: Error) => log(`${system.name}: not settled: ${error.message}`));
+    }
     result.metrics = metrics.summary(runEnd);
     result.faults = schedule.windows.map((w) => toSeconds(w, runStart));
 

@@ -34,6 +34,7 @@ function startRun(out: string): { child: ChildProcess; stderr: () => string } {
     [
       BIN,
       'compare',
+      '--systems=dynamo',
       '--workload=mixed',
       '--duration=60',
       '--nemesis=none',

@@ -32,6 +32,7 @@ function startRun(out: string, nemesis: string): ChildProcess {
     [
       BIN,
       'compare',
+      '--systems=dynamo',
       '--workload=mixed',
       '--keys=100',
       '--duration=60',

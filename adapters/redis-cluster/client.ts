@@ -1,0 +1,245 @@
+import calculateSlot from 'cluster-key-slot';
+import { Cluster as IoCluster, Redis, ReplyError } from 'ioredis';
+import type { Client, Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
+import { boundConnector } from './connector.ts';
+import type { RedisSettings } from './settings.ts';
+
+/** Sets `new` only if the key holds `expected` ('' with a flag for absent). */
+const CAS = `
+local current = redis.call('GET', KEYS[1])
+if (ARGV[3] == 'absent' and not current) or (current and current == ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Moves money only if the source has enough: one script, so atomic. */
+const TRANSFER = `
+local from = tonumber(redis.call('GET', KEYS[1]) or '0')
+local amount = tonumber(ARGV[1])
+if from < amount then return 0 end
+redis.call('DECRBY', KEYS[1], amount)
+redis.call('INCRBY', KEYS[2], amount)
+return 1`;
+
+/** Keys of one transaction must share a hash slot: a hash tag per workload. */
+const tagged = (tag: string, key: string) => `{${tag}}${key}`;
+
+/**
+ * A worker's client of the Redis Cluster row: ioredis's cluster client (it
+ * follows MOVED and refreshes the slot map), all its sockets leaving from
+ * the worker's client address. Each workload maps to Redis's own types:
+ * strings for KV and registers (cas in Lua), sets for `set`, INCRBY for
+ * `counter`, lists in MULTI/EXEC for `list-append`, a Lua transfer for `bank`.
+ */
+export class RedisClusterClient implements Client {
+  private readonly redis: IoCluster;
+  /** A direct connection to the pinned node, for reads of its own copy. */
+  private local: Redis | undefined;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly node: NodeHandle,
+    private readonly settings: RedisSettings,
+    private readonly workload: string,
+  ) {
+    const timeout = settings.clientTimeoutMs;
+    this.redis = new IoCluster(
+      cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
+      {
+        redisOptions: {
+          // ioredis's own option type for it is not exported.
+          Connector: boundConnector(node.clientAddress) as never,
+          connectTimeout: timeout,
+          commandTimeout: timeout,
+          maxRetriesPerRequest: 1,
+        },
+        // Without periodic refreshes a client cut off from an old master
+        // keeps timing out although a replica has been promoted.
+        slotsRefreshInterval: 1000,
+        slotsRefreshTimeout: timeout,
+        retryDelayOnClusterDown: 100,
+        retryDelayOnFailover: 100,
+        maxRedirections: 8,
+      },
+    );
+    this.redis.on('error', () => {});
+  }
+
+  async invoke(op: Invocation): Promise<Completion> {
+    try {
+      return await this.dispatch(op);
+    } catch (error) {
+      return completionOf(op, error);
+    }
+  }
+
+  private async dispatch(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
+    if (op.f === 'read' && (op.final === 'replica' || op.replica)) return this.localRead(key);
+    const r = this.redis;
+    if (this.workload === 'set') {
+      if (op.f === 'add') {
+        await r.sadd(key, JSON.stringify(op.value));
+        return { type: 'ok', value: op.value };
+      }
+      const members = (await r.smembers(key)).map((m) => JSON.parse(m) as number);
+      return { type: 'ok', value: members.sort((a, b) => a - b) };
+    }
+    if (this.workload === 'counter') {
+      if (op.f === 'add') {
+        await r.incrby(key, Number(op.value));
+        return { type: 'ok', value: op.value };
+      }
+      return { type: 'ok', value: Number((await r.get(key)) ?? 0) };
+    }
+    if (this.workload === 'list-append' && op.f === 'txn') return this.txn(op);
+    if (this.workload === 'bank') return this.bank(op);
+
+    switch (op.f) {
+      case 'read': {
+        const value = await r.get(key);
+        return { type: 'ok', value: value === null ? null : JSON.parse(value) };
+      }
+      case 'write':
+      case 'insert':
+      case 'update':
+        await r.set(key, JSON.stringify(op.value));
+        return { type: 'ok', value: op.value };
+      case 'rmw':
+        await r.get(key).catch((error: unknown) => {
+          throw new ReadPartFailed(error);
+        });
+        await r.set(key, JSON.stringify(op.value));
+        return { type: 'ok', value: op.value };
+      case 'cas': {
+        const [expected, next] = op.value as [unknown, unknown];
+        const applied = await r.eval(
+          CAS,
+          1,
+          key,
+          JSON.stringify(expected),
+          JSON.stringify(next),
+          expected === null ? 'absent' : 'present',
+        );
+        return applied === 1
+          ? { type: 'ok', value: op.value }
+          : { type: 'fail', error: 'cas: expected value not found' };
+      }
+      default:
+        return { type: 'fail', error: `unsupported operation ${op.f}` };
+    }
+  }
+
+  /** Elle's micro-ops in one MULTI/EXEC, every key in one hash slot. */
+  private async txn(op: Invocation): Promise<Completion> {
+    const micro = op.value as [string, string, unknown][];
+    const multi = this.redis.multi();
+    for (const [f, k, v] of micro) {
+      if (f === 'append') multi.rpush(tagged('la', k), JSON.stringify(v));
+      else multi.lrange(tagged('la', k), 0, -1);
+    }
+    const results = await multi.exec();
+    if (!results) return { type: 'fail', error: 'transaction aborted' };
+    const done = micro.map(([f, k, v], i) => {
+      const [error, result] = results[i]!;
+      if (error) throw error;
+      return f === 'append' ? [f, k, v] : [f, k, (result as string[]).map((x) => JSON.parse(x))];
+    });
+    return { type: 'ok', value: done };
+  }
+
+  private async bank(op: Invocation): Promise<Completion> {
+    const r = this.redis;
+    if (op.f === 'write') {
+      await r.set(tagged('bank', op.key!), String(op.value));
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f === 'transfer') {
+      const { from, to, amount } = op.value as { from: string; to: string; amount: number };
+      const moved = await r.eval(TRANSFER, 2, tagged('bank', from), tagged('bank', to), amount);
+      return moved === 1
+        ? { type: 'ok', value: op.value }
+        : { type: 'fail', error: 'insufficient funds' };
+    }
+    // A read of every balance: the workload passes the accounts in `value`.
+    const accounts = op.value as string[];
+    const balances = await r.mget(...accounts.map((a) => tagged('bank', a)));
+    return {
+      type: 'ok',
+      value: Object.fromEntries(accounts.map((a, i) => [a, Number(balances[i] ?? 0)])),
+    };
+  }
+
+  /**
+   * The pinned node's own copy (READONLY lets a replica answer), for the
+   * convergence check after heal: a master and its replicas must agree.
+   */
+  private async localRead(key: string): Promise<Completion> {
+    if (!this.local) {
+      const timeout = this.settings.clientTimeoutMs;
+      this.local = new Redis({
+        host: this.node.host,
+        port: this.node.port,
+        Connector: boundConnector(this.node.clientAddress) as never,
+        connectTimeout: timeout,
+        commandTimeout: timeout,
+        maxRetriesPerRequest: 1,
+      });
+      this.local.on('error', () => {});
+      await this.local.call('READONLY');
+    }
+    if (this.workload === 'set') {
+      const members = (await this.local.smembers(key)).map((m) => JSON.parse(m) as number);
+      return { type: 'ok', value: members.sort((a, b) => a - b) };
+    }
+    const value = await this.local.get(key);
+    if (this.workload === 'counter') return { type: 'ok', value: Number(value ?? 0) };
+    return { type: 'ok', value: value === null ? null : JSON.parse(value) };
+  }
+
+  /** The master and replicas of the key's slot, from the client's slot map. */
+  async replicasOf(key: string): Promise<string[]> {
+    if (this.redis.status !== 'ready') await this.redis.ping().catch(() => {});
+    const owners = this.redis.slots[calculateSlot(key)] ?? [];
+    return owners.flatMap((owner) => {
+      const host = owner.slice(0, owner.lastIndexOf(':'));
+      const node = this.cluster.nodes.find((n) => n.host === host);
+      return node ? [node.id] : [];
+    });
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    this.local?.disconnect();
+  }
+}
+
+class ReadPartFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('read part of rmw failed');
+  }
+}
+
+const READS = new Set(['read']);
+
+/**
+ * fail = certainly not applied: any read error, a reply error from the
+ * server (it refused the command: CLUSTERDOWN, READONLY, ...), a connection
+ * that was never made. A timeout or a dropped connection after sending may
+ * have applied: info.
+ */
+function completionOf(op: Invocation, error: unknown): Completion {
+  const cause = error instanceof ReadPartFailed ? error.cause : error;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const readOnly =
+    READS.has(op.f) ||
+    error instanceof ReadPartFailed ||
+    (op.f === 'txn' && (op.value as [string][]).every(([f]) => f === 'r'));
+  if (readOnly) return { type: 'fail', error: message };
+  if (cause instanceof ReplyError) return { type: 'fail', error: message };
+  // Never sent: no connection, or no slot map to route by.
+  if (/ECONNREFUSED|isn't writeable|Failed to refresh slots cache/.test(message))
+    return { type: 'fail', error: message };
+  return { type: 'info', error: message };
+}

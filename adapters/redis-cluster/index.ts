@@ -1,0 +1,58 @@
+import type { System } from '../types.ts';
+import { RedisClusterClient } from './client.ts';
+import { RedisLocalCluster } from './cluster.ts';
+import { REDIS_PACKAGES, redisBlocker, redisVersion } from './engine.ts';
+import { parseRedisSettings, RedisSettings } from './settings.ts';
+
+/** Redis Cluster: 3 masters with a replica each, Debian's redis-server, ioredis. */
+export const redisCluster: System = {
+  name: 'redis-cluster',
+  get engine() {
+    return `Redis ${redisVersion() ?? '(not installed)'} (Debian's redis-server), cluster mode`;
+  },
+  claims: {
+    concurrencyControl: 'Locks',
+    dataStorage: 'RAM',
+    replication: 'Async',
+    transactions: 'N',
+    cap: 'CP',
+  },
+  // txn: MULTI/EXEC and Lua within one hash slot; append: RPUSH;
+  // replica-read: READONLY on a replica.
+  capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
+  defaultNodes: 6,
+  blocker: redisBlocker,
+  packages: REDIS_PACKAGES,
+
+  validate({ nodes, settings }) {
+    const parsed = RedisSettings.safeParse(settings);
+    if (!parsed.success)
+      return `redis-cluster: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    const group = 1 + parsed.data.replicas;
+    if (nodes < 3 * group || nodes % group !== 0)
+      return `redis-cluster needs at least 3 masters of ${group} node(s) each: --nodes=${3 * group}, ${4 * group}, ... (got ${nodes})`;
+    return undefined;
+  },
+
+  describe(settings) {
+    const { replicas, nodeTimeoutMs, appendfsync } = parseRedisSettings(settings);
+    return `${replicas} replica(s) per master, node-timeout ${nodeTimeoutMs} ms, appendfsync ${appendfsync}`;
+  },
+
+  async provision(provider, options) {
+    if (provider !== 'local')
+      throw new Error(`redis-cluster runs on the local provider only (got ${provider})`);
+    const cluster = new RedisLocalCluster(options, parseRedisSettings(options.settings));
+    try {
+      await cluster.create();
+    } catch (error) {
+      await cluster.teardown();
+      throw error;
+    }
+    return cluster;
+  },
+
+  async connect(cluster, node, settings, workload) {
+    return new RedisClusterClient(cluster, node, parseRedisSettings(settings), workload ?? 'kv');
+  },
+};

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { SYSTEMS } from '../adapters/index.ts';
+import type { System } from '../adapters/types.ts';
+
+const run = promisify(execFile);
+
+/** What `faultline doctor` says of one system. */
+export function engineStatus(system: System): { ok: boolean; line: string } {
+  const blocker = system.blocker?.();
+  if (!blocker) return { ok: true, line: `${system.name}: ready · ${system.engine}` };
+  const install = system.packages?.length
+    ? `npm run setup ${system.name} (apt-get install ${system.packages.join(' ')})`
+    : 'see the README';
+  return { ok: false, line: `${system.name}: missing · it ${blocker} · install: ${install}` };
+}
+
+/**
+ * Installs the Debian packages of the systems whose engine is missing (as
+ * root; otherwise says the command to run) and reports what each now has.
+ */
+export async function setupSystems(names: string[], log: (line: string) => void): Promise<boolean> {
+  let ok = true;
+  for (const name of names) {
+    const system = SYSTEMS[name]!;
+    if (!system.blocker?.()) {
+      log(
+        `${name}: ${system.packages ? 'already installed' : 'built in, nothing to install'} · ${system.engine}`,
+      );
+      continue;
+    }
+    const packages = system.packages ?? [];
+    if (packages.length === 0 || process.getuid?.() !== 0) {
+      log(`${name}: ${system.blocker?.()}; as root: apt-get install -y ${packages.join(' ')}`);
+      ok = false;
+      continue;
+    }
+    log(`${name}: installing ${packages.join(', ')} from Debian's packages…`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    try {
+      await run('apt-get', ['install', '-y', '-qq', ...packages], { env }).catch(async () => {
+        await run('apt-get', ['update', '-qq'], { env });
+        await run('apt-get', ['install', '-y', '-qq', ...packages], { env });
+      });
+    } catch (error) {
+      log(
+        `${name}: apt-get failed: ${(error as { stderr?: string }).stderr?.trim().split('\n').pop() ?? (error as Error).message}`,
+      );
+      ok = false;
+      continue;
+    }
+    const still = system.blocker?.();
+    if (still) {
+      log(`${name}: still missing after install: ${still}`);
+      ok = false;
+    } else log(`${name}: installed · ${system.engine}`);
+  }
+  return ok;
+}

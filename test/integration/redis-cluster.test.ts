@@ -1,0 +1,119 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
+import { redisCluster } from '../../adapters/redis-cluster/index.ts';
+import type { Client, Cluster } from '../../adapters/types.ts';
+import { PartitionNemesis } from '../../chaos/partition.ts';
+import { rootFaultBlocker } from '../../chaos/support.ts';
+import { seededRng } from '../../workloads/rng.ts';
+import { skipUnless } from '../engines.ts';
+import { compareDynamo } from '../runs.ts';
+
+const skip = skipUnless('redis-cluster tests', redisBlocker() ?? rootFaultBlocker('iptables'));
+
+let cluster: Cluster | undefined;
+let nemesis: PartitionNemesis | undefined;
+const clients: Client[] = [];
+
+afterEach(async () => {
+  await nemesis?.heal();
+  for (const c of clients.splice(0)) await c.close();
+  await cluster?.teardown();
+  cluster = undefined;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
+  it('a master isolated with its clients acknowledges writes that are lost once its replica is promoted and the partition heals', async () => {
+    cluster = await redisCluster.provision('local', {
+      nodes: 6,
+      dir: mkdtempSync(join(tmpdir(), 'fl-redis-')),
+      settings: { nodeTimeoutMs: 2000 },
+    });
+    const connect = async (id: string) => {
+      const node = cluster!.nodes.find((n) => n.id === id)!;
+      const client = await redisCluster.connect(cluster!, node, { clientTimeoutMs: 300 }, 'set');
+      clients.push(client);
+      return client;
+    };
+    expect((await cluster.primaries!()).sort()).toEqual(['n1', 'n2', 'n3']);
+    nemesis = new PartitionNemesis('primary');
+    // The master the partition will isolate (the same seed picks the same one).
+    const probe = await new PartitionNemesis('primary').start(cluster, seededRng(4));
+    const isolated = probe.value.nodes[0]!;
+    await nemesis.heal();
+
+    // Keys whose slot that master owns, to be written by its own client.
+    const minority = await connect(isolated);
+    const keys: string[] = [];
+    for (let i = 0; keys.length < 20 && i < 2000; i++) {
+      if ((await minority.replicasOf!(`q${i}`))[0] === isolated) keys.push(`q${i}`);
+    }
+    expect(keys).toHaveLength(20);
+    const fault = await nemesis.start(cluster, seededRng(4));
+    expect(fault.value.nodes).toEqual([isolated]);
+    expect(fault.value.sees).toMatchObject({ [isolated]: [] });
+
+    const acknowledged: { key: string; element: number }[] = [];
+    const until = Date.now() + 6000;
+    for (let element = 1; Date.now() < until; element++) {
+      const key = keys[element % keys.length]!;
+      const done = await minority.invoke({ f: 'add', key, value: element });
+      if (done.type === 'ok') acknowledged.push({ key, element });
+      else await sleep(20);
+    }
+    expect(acknowledged.length).toBeGreaterThan(10);
+
+    // The majority promotes the isolated master's replica.
+    const others = cluster.nodes.filter((n) => n.id !== isolated);
+    await sleep(2000);
+    await nemesis.stop();
+    const majority = await connect(others[0]!.id);
+    // After heal the old master rejoins as a replica and drops its data.
+    let lost: number[] = [];
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const seen = new Set<number>();
+      let failed = false;
+      for (const key of keys) {
+        const read = await majority.invoke({ f: 'read', key });
+        if (read.type !== 'ok') failed = true;
+        else for (const e of read.value as number[]) seen.add(e);
+      }
+      lost = acknowledged.filter((a) => !seen.has(a.element)).map((a) => a.element);
+      const roles = await cluster.primaries!();
+      if (!failed && !roles.includes(isolated)) break;
+      await sleep(500);
+    }
+    expect(await cluster.primaries!()).not.toContain(isolated);
+    console.info(
+      `redis: ${acknowledged.length} adds acknowledged by the isolated master ${isolated}, ${lost.length} lost after heal`,
+    );
+    expect(lost.length).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('compare: set under a primary partition and write-heavy under kills run end to end', async () => {
+    const { results } = await compareDynamo({
+      systems: 'redis-cluster',
+      workload: 'set,write-heavy',
+      duration: '10',
+      nemesis: 'partition-primary,kill',
+      nemesisInterval: '2',
+      nemesisDuration: '5',
+      seed: '5',
+      redisClientTimeout: '200',
+    });
+    const [set, writeHeavy] = results.systems;
+    expect(set!.status).toBe('complete');
+    expect(writeHeavy!.status).toBe('complete');
+    expect(writeHeavy!.checkers['unexpected-values']!.valid).toBe(true);
+    expect(writeHeavy!.checkers.convergence!.valid).toBe(true);
+    const row = results.matrix[0]!;
+    expect(row.system).toBe('redis-cluster');
+    expect(row.observed.converged.value).toBe('yes');
+    expect(Number(set!.checkers.set!.acknowledged)).toBeGreaterThan(1000);
+  }, 180_000);
+});
