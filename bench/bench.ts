@@ -5,6 +5,7 @@ import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
 import type { SystemResult } from '../harness/run.ts';
 import { benchCheckers } from './checkers.ts';
+import { benchRedis } from './redis.ts';
 
 /**
  * `npm run bench`: throughput and latency of the built-in store, printed as
@@ -23,8 +24,9 @@ interface Case {
 const WORKLOADS = ['write-heavy', 'read-heavy'];
 
 export async function bench(options: { duration: string; only?: string }): Promise<void> {
-  if (options.only !== 'checkers') await benchStore(options);
-  if (options.only !== 'store') benchCheckers();
+  if (!options.only || options.only === 'store') await benchStore(options);
+  if (!options.only || options.only === 'redis') await benchRedis(options.duration);
+  if (!options.only || options.only === 'checkers') benchCheckers();
 }
 
 async function benchStore(options: { duration: string }): Promise<void> {

@@ -233,7 +233,11 @@ program
   .description('store throughput and latency, and checker speed, with ratios against references')
   .option('--duration <time>', 'seconds per store measurement', '10')
   .addOption(
-    new Option('--only <part>', 'run one part: store or checkers').choices(['store', 'checkers']),
+    new Option('--only <part>', 'run one part: store, redis or checkers').choices([
+      'store',
+      'redis',
+      'checkers',
+    ]),
   )
   .action(async (options: { duration: string; only?: string }) => {
     const { bench } = await import('../bench/bench.ts');

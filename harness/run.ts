@@ -47,6 +47,12 @@ export interface RunContext {
    * `history/<system>.<workload>.jsonl`, `nodes/<system>.<workload>/`.
    */
   separateFiles?: boolean;
+  /**
+   * A cluster already up, to run on instead of provisioning one (the bench
+   * drives redis-benchmark and faultline against the same cluster); the
+   * caller tears it down.
+   */
+  cluster?: Cluster;
 }
 
 /**
@@ -132,12 +138,14 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     for (const nemesis of nemeses) await nemesis.prepare?.(log);
     let t = clock();
     log(`${system.name}: starting ${nodes} nodes (${result.configuration})`);
-    cluster = await system.provision(config.provider, {
-      nodes,
-      dir: join(runDir, 'nodes', name),
-      settings,
-      onProcess: (info) => ctx.onProcess(system.name, info),
-    });
+    cluster =
+      ctx.cluster ??
+      (await system.provision(config.provider, {
+        nodes,
+        dir: join(runDir, 'nodes', name),
+        settings,
+        onProcess: (info) => ctx.onProcess(system.name, info),
+      }));
     timings.provisionS = elapsed(t);
     log(`${system.name}: cluster up in ${timings.provisionS.toFixed(1)} s`);
 
@@ -280,7 +288,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   } finally {
     await schedule?.stop().catch(() => {});
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
-    await cluster?.teardown().catch(() => {});
+    if (!ctx.cluster) await cluster?.teardown().catch(() => {});
     history.close();
   }
 

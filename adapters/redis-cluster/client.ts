@@ -43,27 +43,7 @@ export class RedisClusterClient implements Client {
     private readonly settings: RedisSettings,
     private readonly workload: string,
   ) {
-    const timeout = settings.clientTimeoutMs;
-    this.redis = new IoCluster(
-      cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
-      {
-        redisOptions: {
-          // ioredis's own option type for it is not exported.
-          Connector: boundConnector(node.clientAddress) as never,
-          connectTimeout: timeout,
-          commandTimeout: timeout,
-          maxRetriesPerRequest: 1,
-        },
-        // Without periodic refreshes a client cut off from an old master
-        // keeps timing out although a replica has been promoted.
-        slotsRefreshInterval: 1000,
-        slotsRefreshTimeout: timeout,
-        retryDelayOnClusterDown: 100,
-        retryDelayOnFailover: 100,
-        maxRedirections: 8,
-      },
-    );
-    this.redis.on('error', () => {});
+    this.redis = POOL.acquire(cluster, node, settings);
   }
 
   async invoke(op: Invocation): Promise<Completion> {
@@ -210,10 +190,66 @@ export class RedisClusterClient implements Client {
   }
 
   async close(): Promise<void> {
-    this.redis.disconnect();
+    POOL.release(this.cluster, this.node);
     this.local?.disconnect();
   }
 }
+
+/**
+ * One ioredis cluster client per pinned node, shared by the workers pinned
+ * there, as an application server shares one client: it multiplexes their
+ * commands over its connections (auto-pipelining batches the commands of
+ * one event-loop turn into one write) and refreshes one slot map, where 32
+ * private clients each opened a connection a second for CLUSTER SLOTS. Each
+ * worker still runs one operation at a time.
+ */
+class ClientPool {
+  private readonly shared = new WeakMap<Cluster, Map<string, { io: IoCluster; users: number }>>();
+
+  acquire(cluster: Cluster, node: NodeHandle, settings: RedisSettings): IoCluster {
+    const byNode = this.shared.get(cluster) ?? new Map();
+    this.shared.set(cluster, byNode);
+    const entry = byNode.get(node.id);
+    if (entry) {
+      entry.users++;
+      return entry.io;
+    }
+    const timeout = settings.clientTimeoutMs;
+    const io = new IoCluster(
+      cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
+      {
+        redisOptions: {
+          // ioredis's own option type for it is not exported.
+          Connector: boundConnector(node.clientAddress) as never,
+          connectTimeout: timeout,
+          commandTimeout: timeout,
+          maxRetriesPerRequest: 1,
+        },
+        enableAutoPipelining: true,
+        // Without periodic refreshes a client cut off from an old master
+        // keeps timing out although a replica has been promoted.
+        slotsRefreshInterval: 1000,
+        slotsRefreshTimeout: timeout,
+        retryDelayOnClusterDown: 100,
+        retryDelayOnFailover: 100,
+        maxRedirections: 8,
+      },
+    );
+    io.on('error', () => {});
+    byNode.set(node.id, { io, users: 1 });
+    return io;
+  }
+
+  release(cluster: Cluster, node: NodeHandle): void {
+    const byNode = this.shared.get(cluster);
+    const entry = byNode?.get(node.id);
+    if (!entry || --entry.users > 0) return;
+    byNode!.delete(node.id);
+    entry.io.disconnect();
+  }
+}
+
+const POOL = new ClientPool();
 
 class ReadPartFailed extends Error {
   constructor(override readonly cause: unknown) {

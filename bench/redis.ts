@@ -1,0 +1,130 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { redisBlocker } from '../adapters/redis-cluster/engine.ts';
+import { redisCluster } from '../adapters/redis-cluster/index.ts';
+import type { Cluster } from '../adapters/types.ts';
+import { findOnPath } from '../chaos/support.ts';
+import { parseCompareOptions } from '../harness/config.ts';
+import { runClock } from '../harness/history.ts';
+import { runSystem } from '../harness/run.ts';
+import { WORKLOADS } from '../workloads/index.ts';
+
+const run = promisify(execFile);
+const CONCURRENCY = 32;
+
+/**
+ * faultline's own overhead on Redis Cluster: redis-benchmark (no pipelining)
+ * and faultline's workloads at the same concurrency against the same
+ * cluster in the same run. faultline records every op in the history and
+ * checks it; the ratio says what that costs.
+ */
+export async function benchRedis(duration: string): Promise<void> {
+  const blocker = redisBlocker();
+  const benchmark = findOnPath('redis-benchmark', ['/usr/bin']);
+  if (blocker || !benchmark) {
+    console.log(`\nredis-cluster: skipped, it ${blocker ?? 'needs redis-benchmark (redis-tools)'}`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-redis-'));
+  let cluster: Cluster | undefined;
+  try {
+    process.stderr.write('bench: redis-cluster: starting 6 nodes\n');
+    cluster = await redisCluster.provision('local', {
+      nodes: 6,
+      dir: join(dir, 'nodes'),
+      settings: {},
+    });
+    const node = cluster.nodes[0]!;
+    process.stderr.write(`bench: redis-benchmark --cluster -c ${CONCURRENCY} -t set,get\n`);
+    const { stdout } = await run(
+      benchmark,
+      [
+        '--cluster',
+        '-h',
+        node.host,
+        '-p',
+        String(node.port),
+        '-c',
+        String(CONCURRENCY),
+        '-n',
+        '200000',
+        '-r',
+        '1000',
+        '-t',
+        'set,get',
+        '-q',
+      ],
+      { timeout: 120_000 },
+    );
+    const rate = (name: string) =>
+      Number(new RegExp(`${name}: ([\\d.]+) requests per second`).exec(stdout)?.[1] ?? Number.NaN);
+    const p99 = (name: string) =>
+      new RegExp(`${name}: [^\\n]*p50=([\\d.]+)`).exec(stdout)?.[1] ?? '–';
+    const rows: string[][] = [
+      ['redis-benchmark SET (reference)', fmt(rate('SET')), 'ref', `p50 ${p99('SET')}`],
+      ['redis-benchmark GET (reference)', fmt(rate('GET')), 'ref', `p50 ${p99('GET')}`],
+    ];
+    for (const [workload, reference] of [
+      ['write-heavy', 'SET'],
+      ['read-heavy', 'GET'],
+    ] as const) {
+      process.stderr.write(`bench: faultline ${workload} c=${CONCURRENCY} on the same cluster\n`);
+      const config = parseCompareOptions({
+        workload,
+        systems: 'redis-cluster',
+        provider: 'local',
+        concurrency: String(CONCURRENCY),
+        duration,
+        rate: '0',
+        keys: '1000',
+        nemesis: 'none',
+        nemesisInterval: '10',
+        nemesisDuration: '5',
+        seed: '1',
+        out: dir,
+      });
+      const result = await runSystem(redisCluster, {
+        config,
+        runDir: join(dir, workload),
+        workload: WORKLOADS[workload]!.create({
+          keys: 1000,
+          seed: 1,
+          capabilities: redisCluster.capabilities,
+        }),
+        clock: runClock(),
+        signal: new AbortController().signal,
+        log: () => {},
+        onProcess: () => {},
+        cluster,
+      });
+      const m = result.metrics;
+      if (!m)
+        throw new Error(`faultline ${workload} on redis-cluster: ${result.error ?? result.status}`);
+      const p = (f: string) => m.byF[f]?.all.latencyMs;
+      rows.push([
+        `faultline ${workload} (every op recorded)`,
+        fmt(m.throughput),
+        (m.throughput / rate(reference)).toFixed(2),
+        `read p50 ${p('read')?.p50 ?? '–'} · p99 ${p('read')?.p99 ?? '–'}; write p99 ${p('update')?.p99 ?? '–'}`,
+      ]);
+    }
+    console.log(
+      `\nRedis Cluster (6 nodes, 3 masters), concurrency ${CONCURRENCY}, no pipelining; "vs ref" = faultline's ops/s / redis-benchmark's (SET for write-heavy, GET for read-heavy); goal ≥ 0.50; latencies in ms\n`,
+    );
+    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows)
+      console.log(
+        r
+          .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+          .join('  '),
+      );
+  } finally {
+    await cluster?.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
