@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
-import { LocalProcess, waitUntil } from '../../harness/processes.ts';
-import type { Cluster, NodeHandle, ProvisionOptions } from '../types.ts';
+import { waitUntil } from '../../harness/processes.ts';
+import { LocalCluster } from '../local-cluster.ts';
+import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { infoFields, nodeCommand } from './admin.ts';
 import { redisCli, redisServer } from './engine.ts';
 import type { RedisSettings } from './settings.ts';
@@ -19,39 +20,50 @@ const READY_TIMEOUT_MS = 30_000;
  * connections (`--bind-source-addr`), or partitions by address would miss
  * that traffic.
  */
-export class RedisLocalCluster implements Cluster {
+export class RedisLocalCluster extends LocalCluster {
   readonly system = 'redis-cluster';
-  readonly nodes: NodeHandle[];
-  private readonly processes = new Map<string, LocalProcess>();
-  private readonly paused = new Set<string>();
+  private readonly server: string;
 
   constructor(
-    private readonly options: ProvisionOptions,
+    options: ProvisionOptions,
     private readonly settings: RedisSettings,
   ) {
+    super(
+      options,
+      Array.from({ length: options.nodes }, (_, i) => ({
+        id: `n${i + 1}`,
+        host: nodeAddress('redis-cluster', i + 1),
+        port: settings.port,
+        clientAddress: clientAddress('redis-cluster', i + 1),
+      })),
+    );
     const server = redisServer();
     if (!server) throw new Error('redis-server is not installed: npm run setup redis-cluster');
-    this.nodes = Array.from({ length: options.nodes }, (_, i) => ({
-      id: `n${i + 1}`,
-      host: nodeAddress('redis-cluster', i + 1),
-      port: settings.port,
-      clientAddress: clientAddress('redis-cluster', i + 1),
-    }));
-    for (const node of this.nodes) {
-      const dir = join(options.dir, node.id);
-      mkdirSync(dir, { recursive: true });
-      const args = [
+    this.server = server;
+    for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
+  }
+
+  protected command(node: NodeHandle) {
+    const dir = this.dir(node);
+    const config = join(dir, 'nodes.conf');
+    return {
+      program: this.server,
+      args: [
         ...['--bind', node.host, '--bind-source-addr', node.host, '--port', String(node.port)],
         // Protected mode counts only 127.0.0.1 as local: replicas connecting
         // from 127.0.12.x would be refused. Every node binds loopback only.
         ...['--protected-mode', 'no', '--cluster-enabled', 'yes'],
-        ...['--cluster-config-file', join(dir, 'nodes.conf')],
-        ...['--cluster-node-timeout', String(settings.nodeTimeoutMs)],
-        ...['--appendonly', 'yes', '--appendfsync', settings.appendfsync, '--save', ''],
+        ...['--cluster-config-file', config],
+        ...['--cluster-node-timeout', String(this.settings.nodeTimeoutMs)],
+        ...['--appendonly', 'yes', '--appendfsync', this.settings.appendfsync, '--save', ''],
         ...['--repl-diskless-sync-delay', '0', '--dir', dir, '--logfile', ''],
-      ];
-      this.processes.set(node.id, new LocalProcess(server, args, join(dir, 'node.log')));
-    }
+      ],
+      marker: config,
+    };
+  }
+
+  protected async ready(node: NodeHandle): Promise<boolean> {
+    return (await nodeCommand(node.host, node.port, ['PING'], 300)) === 'PONG';
   }
 
   /** Starts every node, forms the cluster, and waits until it is whole. */
@@ -94,51 +106,6 @@ export class RedisLocalCluster implements Cluster {
       READY_TIMEOUT_MS,
       200,
     );
-  }
-
-  async start(id: string, options: { env?: Record<string, string> } = {}): Promise<void> {
-    const proc = this.process(id);
-    if (proc.running) return;
-    const pid = await proc.start(options.env);
-    const node = this.node(id);
-    node.pid = pid;
-    this.paused.delete(id);
-    this.options.onProcess?.({ node: id, pid, marker: join(this.options.dir, id, 'nodes.conf') });
-    try {
-      await waitUntil(
-        `redis node ${id}`,
-        async () => {
-          if (!proc.running) throw new Error('exited');
-          return (await nodeCommand(node.host, node.port, ['PING'], 300)) === 'PONG';
-        },
-        READY_TIMEOUT_MS,
-        50,
-      );
-    } catch (error) {
-      const tail = proc.tail();
-      throw new Error(
-        `redis node ${id} did not start (${(error as Error).message})${tail ? `:\n${tail}` : ''}`,
-      );
-    }
-  }
-
-  async kill(id: string): Promise<void> {
-    await this.process(id).kill();
-    this.paused.delete(id);
-  }
-
-  async pause(id: string): Promise<void> {
-    this.process(id).signal('SIGSTOP');
-    this.paused.add(id);
-  }
-
-  async resume(id: string): Promise<void> {
-    this.process(id).signal('SIGCONT');
-    this.paused.delete(id);
-  }
-
-  isUp(id: string): boolean {
-    return this.process(id).running && !this.paused.has(id);
   }
 
   /**
@@ -190,21 +157,5 @@ export class RedisLocalCluster implements Cluster {
         }),
     );
     return this.nodes.map((n) => n.id).filter((id) => masters.includes(id));
-  }
-
-  async teardown(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.stop()));
-    this.paused.clear();
-  }
-
-  private node(id: string): NodeHandle {
-    const node = this.nodes.find((n) => n.id === id);
-    if (!node) throw new Error(`no node ${id} in the redis cluster`);
-    return node;
-  }
-
-  private process(id: string): LocalProcess {
-    this.node(id);
-    return this.processes.get(id)!;
   }
 }

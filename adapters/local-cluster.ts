@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { LocalProcess, waitUntil } from '../harness/processes.ts';
+import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
+
+const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * What every cluster of the local provider shares: one OS process per node
+ * (its own process group, signalled by PID), kill -9 and restart, SIGSTOP
+ * and SIGCONT, each start recorded for the run's state file, and a wait
+ * until the node answers. A system's cluster says how to start a node
+ * (`command`), how to tell it is ready (`ready`), and anything more it does
+ * (forming the cluster, primaries, settling).
+ */
+export abstract class LocalCluster implements Cluster {
+  abstract readonly system: string;
+  readonly nodes: NodeHandle[];
+  private readonly processes = new Map<string, LocalProcess>();
+  private readonly paused = new Set<string>();
+
+  constructor(
+    protected readonly options: ProvisionOptions,
+    nodes: NodeHandle[],
+  ) {
+    this.nodes = nodes;
+  }
+
+  /** The program and arguments of a node, and the text that names it in `ps` (PID-reuse guard). */
+  protected abstract command(node: NodeHandle): { program: string; args: string[]; marker: string };
+
+  /** True once the node serves; may throw to report why it cannot. */
+  protected abstract ready(node: NodeHandle): Promise<boolean>;
+
+  async start(id: string, options: { env?: Record<string, string> } = {}): Promise<void> {
+    const node = this.node(id);
+    const proc = this.process(id);
+    if (proc.running) return;
+    const pid = await proc.start(options.env);
+    node.pid = pid;
+    this.paused.delete(id);
+    this.options.onProcess?.({ node: id, pid, marker: this.command(node).marker });
+    try {
+      await waitUntil(
+        `${this.system} node ${id}`,
+        async () => {
+          if (!proc.running) throw new Error('exited');
+          return this.ready(node);
+        },
+        READY_TIMEOUT_MS,
+        50,
+      );
+    } catch (error) {
+      const tail = proc.tail();
+      throw new Error(
+        `${this.system} node ${id} did not start (${(error as Error).message})${tail ? `:\n${tail}` : ''}`,
+      );
+    }
+  }
+
+  async kill(id: string): Promise<void> {
+    await this.process(id).kill();
+    this.paused.delete(id);
+  }
+
+  async pause(id: string): Promise<void> {
+    this.process(id).signal('SIGSTOP');
+    this.paused.add(id);
+  }
+
+  async resume(id: string): Promise<void> {
+    this.process(id).signal('SIGCONT');
+    this.paused.delete(id);
+  }
+
+  isUp(id: string): boolean {
+    return this.process(id).running && !this.paused.has(id);
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    this.paused.clear();
+  }
+
+  /** The node's folder inside the run's folder. */
+  protected dir(node: NodeHandle): string {
+    return join(this.options.dir, node.id);
+  }
+
+  protected node(id: string): NodeHandle {
+    const node = this.nodes.find((n) => n.id === id);
+    if (!node) throw new Error(`no node ${id} in the ${this.system} cluster`);
+    return node;
+  }
+
+  private process(id: string): LocalProcess {
+    const node = this.node(id);
+    let proc = this.processes.get(id);
+    if (!proc) {
+      const { program, args } = this.command(node);
+      proc = new LocalProcess(program, args, join(this.dir(node), 'node.log'));
+      this.processes.set(id, proc);
+    }
+    return proc;
+  }
+}
