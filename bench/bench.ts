@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compare } from '../harness/compare.ts';
-import { parseCompareOptions } from '../harness/config.ts';
 import type { SystemResult } from '../harness/run.ts';
 import { benchCheckers } from './checkers.ts';
+import { benchConfig } from './config.ts';
 import { benchRedis } from './redis.ts';
 
 /**
@@ -46,19 +46,12 @@ async function benchStore(options: { duration: string }): Promise<void> {
     for (const c of cases) {
       const label = `${c.workload} c=${c.concurrency} ${c.nodes} node(s) N=${c.quorum.n}/R=${c.quorum.r}/W=${c.quorum.w}`;
       process.stderr.write(`bench: ${label}${c.reference ? ' (reference)' : ''}\n`);
-      const config = parseCompareOptions({
+      const config = benchConfig({
         workload: c.workload,
         systems: 'dynamo',
-        provider: 'local',
         nodes: String(c.nodes),
         concurrency: String(c.concurrency),
         duration: options.duration,
-        rate: '0',
-        keys: '1000',
-        nemesis: 'none',
-        nemesisInterval: '10',
-        nemesisDuration: '5',
-        seed: '1',
         out,
         label: 'bench',
         ...Object.fromEntries(Object.entries(c.quorum).map(([k, v]) => [k, String(v)])),

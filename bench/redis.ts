@@ -7,10 +7,10 @@ import { redisBlocker } from '../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../adapters/redis-cluster/index.ts';
 import type { Cluster } from '../adapters/types.ts';
 import { findOnPath } from '../chaos/support.ts';
-import { parseCompareOptions } from '../harness/config.ts';
 import { runClock } from '../harness/history.ts';
 import { runSystem } from '../harness/run.ts';
 import { WORKLOADS } from '../workloads/index.ts';
+import { benchConfig } from './config.ts';
 
 const run = promisify(execFile);
 const CONCURRENCY = 32;
@@ -72,18 +72,11 @@ export async function benchRedis(duration: string): Promise<void> {
       ['read-heavy', 'GET'],
     ] as const) {
       process.stderr.write(`bench: faultline ${workload} c=${CONCURRENCY} on the same cluster\n`);
-      const config = parseCompareOptions({
+      const config = benchConfig({
         workload,
         systems: 'redis-cluster',
-        provider: 'local',
         concurrency: String(CONCURRENCY),
         duration,
-        rate: '0',
-        keys: '1000',
-        nemesis: 'none',
-        nemesisInterval: '10',
-        nemesisDuration: '5',
-        seed: '1',
         out: dir,
       });
       const result = await runSystem(redisCluster, {
