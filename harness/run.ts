@@ -108,7 +108,6 @@ export function notApplicable(
 export async function runSystem(system: System, ctx: RunContext): Promise<SystemResult> {
   const { config, runDir, workload, clock, signal, log } = ctx;
   const settings = config.settings[system.name] ?? {};
-  const nodes = config.nodes ?? system.defaultNodes;
   const name = ctx.separateFiles ? `${system.name}.${workload.name}` : system.name;
   mkdirSync(join(runDir, 'history'), { recursive: true });
   const historyPath = join(runDir, 'history', `${name}.jsonl`);
@@ -137,11 +136,11 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   try {
     for (const nemesis of nemeses) await nemesis.prepare?.(log);
     let t = clock();
-    log(`${system.name}: starting ${nodes} nodes (${result.configuration})`);
+    log(`${system.name}: starting ${result.nodes} nodes (${result.configuration})`);
     cluster =
       ctx.cluster ??
       (await system.provision(config.provider, {
-        nodes,
+        nodes: result.nodes,
         dir: join(runDir, 'nodes', name),
         settings,
         onProcess: (info) => ctx.onProcess(system.name, info),
