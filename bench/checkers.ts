@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { checkLinearizable } from '../harness/checkers/linearizable/index.ts';
 import { pairs, parseHistory } from '../harness/history.ts';
 import { tsNodeArgs } from '../harness/tsx.ts';
-import { linearizableRegisterHistory, serialListAppendHistory } from './histories.ts';
+import {
+  LIST_APPEND_BENCH,
+  linearizableRegisterHistory,
+  serialListAppendHistory,
+} from './histories.ts';
 
 /**
  * Checker speed on generated linearizable register histories. The reference
@@ -58,13 +62,7 @@ export function benchCheckers(): void {
  * transactions, in a child process so that its peak memory is its own.
  */
 function benchListAppend(): void {
-  const history = serialListAppendHistory({
-    txns: 100_000,
-    processes: 10,
-    activeKeys: 10,
-    appendsPerKey: 32,
-    seed: 3,
-  });
+  const history = serialListAppendHistory(LIST_APPEND_BENCH);
   const text = history.map((op) => JSON.stringify(op)).join('\n');
   const reference = best(() => pairs(parseHistory(text)));
   const child = execFileSync(

@@ -119,3 +119,12 @@ export function serialListAppendHistory(options: {
   }
   return out;
 }
+
+/** The list-append bench's history: the parent measures its reference on it, the child checks it. */
+export const LIST_APPEND_BENCH = {
+  txns: 100_000,
+  processes: 10,
+  activeKeys: 10,
+  appendsPerKey: 32,
+  seed: 3,
+} as const;

@@ -1,18 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { checkListAppend } from '../harness/checkers/elle/list-append.ts';
-import { serialListAppendHistory } from './histories.ts';
+import { LIST_APPEND_BENCH, serialListAppendHistory } from './histories.ts';
 
 /**
  * Run in its own process by bench/checkers.ts, so that its peak memory is
  * the list-append check's alone (with its input), not the whole bench's.
  */
-const history = serialListAppendHistory({
-  txns: 100_000,
-  processes: 10,
-  activeKeys: 10,
-  appendsPerKey: 32,
-  seed: 3,
-});
+const history = serialListAppendHistory(LIST_APPEND_BENCH);
 const started = performance.now();
 const result = checkListAppend(history);
 const ms = performance.now() - started;
