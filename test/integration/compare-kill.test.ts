@@ -1,33 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compare } from '../../harness/compare.ts';
-import { parseCompareOptions } from '../../harness/config.ts';
 import { readHistory } from '../../harness/history.ts';
+import { compareDynamo } from '../runs.ts';
 
 describe('compare on the built-in store, end to end', () => {
   it('N=3 W=2 R=2 with a node killed and restarted mid-run: no acknowledged write is lost', async () => {
-    process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
-    const config = parseCompareOptions({
-      workload: 'write-heavy',
-      systems: 'dynamo',
-      provider: 'local',
+    const { exitCode, runDir, results } = await compareDynamo({
       concurrency: '12',
       duration: '12',
-      rate: '0',
       keys: '300',
       nemesis: 'kill',
       nemesisInterval: '3',
       nemesisDuration: '3',
       seed: '42',
-      out,
       n: '3',
       r: '2',
       w: '2',
     });
-    const { exitCode, runDir, results } = await compare(config, () => {});
     expect(exitCode).toBe(0);
     const [dynamo] = results.systems;
     expect(dynamo!.status).toBe('complete');
@@ -58,23 +48,16 @@ describe('compare on the built-in store, end to end', () => {
   }, 90_000);
 
   it('kill-all: the whole cluster crashes and restarts; with fsync always nothing acknowledged is lost', async () => {
-    process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
-    const config = parseCompareOptions({
-      workload: 'write-heavy',
-      systems: 'dynamo',
-      provider: 'local',
+    const { results, runDir } = await compareDynamo({
       concurrency: '8',
       duration: '8',
-      rate: '0',
       keys: '200',
       nemesis: 'kill-all',
       nemesisInterval: '3',
       nemesisDuration: '2',
       seed: '7',
-      out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
       fsync: 'always',
     });
-    const { results, runDir } = await compare(config, () => {});
     const [dynamo] = results.systems;
     const history = readHistory(join(runDir, 'history', 'dynamo.jsonl'));
     const crash = history.find(

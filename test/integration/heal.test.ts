@@ -58,6 +58,15 @@ function recordedPids(stateDir: string): { node: string; pid: number }[] {
   );
 }
 
+/** `faultline heal` after a crash mid-fault: it exits 0 and leaves no rule and no qdisc. */
+function healRemovesChain(): void {
+  const heal = cli(['heal']);
+  expect(heal.status).toBe(0);
+  expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
+  expect(faultlineRules()).toEqual([]);
+  expect(loQdiscs()).toEqual([]);
+}
+
 const cli = (args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
 
@@ -78,11 +87,7 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
       /faultline rule\(s\) of a crashed run; run `npx faultline heal` first/,
     );
 
-    const heal = cli(['heal']);
-    expect(heal.status).toBe(0);
-    expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
-    expect(faultlineRules()).toEqual([]);
-    expect(loQdiscs()).toEqual([]);
+    healRemovesChain();
   }, 60_000);
 
   it('mid-latency: the delay helper exits with its harness, heal removes the queue rule', async () => {
@@ -102,11 +107,7 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
     );
     expect(faultlineRules().some((l) => l.includes('NFQUEUE'))).toBe(true);
 
-    const heal = cli(['heal']);
-    expect(heal.status).toBe(0);
-    expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
-    expect(faultlineRules()).toEqual([]);
-    expect(loQdiscs()).toEqual([]);
+    healRemovesChain();
   }, 60_000);
 
   it('mid-pause: the stopped node outlives the harness until heal stops it', async () => {
