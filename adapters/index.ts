@@ -1,8 +1,14 @@
 import { dynamo } from './dynamo/index.ts';
+import { mysqlAsync, mysqlCluster } from './mysql-cluster/index.ts';
 import { redisCluster } from './redis-cluster/index.ts';
 import type { System } from './types.ts';
 
-/** Every system faultline can run, by name. Later issues add the other five. */
-export const SYSTEMS: Record<string, System> = { dynamo, 'redis-cluster': redisCluster };
+/** Every system faultline can run, by name. Later issues add the others. */
+export const SYSTEMS: Record<string, System> = {
+  dynamo,
+  'redis-cluster': redisCluster,
+  'mysql-cluster': mysqlCluster,
+  'mysql-async': mysqlAsync,
+};
 
 export const SYSTEM_NAMES = Object.keys(SYSTEMS);

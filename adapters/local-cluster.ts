@@ -25,17 +25,34 @@ export abstract class LocalCluster implements Cluster {
     this.nodes = nodes;
   }
 
-  /** The program and arguments of a node, and the text that names it in `ps` (PID-reuse guard). */
-  protected abstract command(node: NodeHandle): { program: string; args: string[]; marker: string };
+  /**
+   * The program, arguments and extra environment of a node, and the text
+   * that names it in `ps` (PID-reuse guard).
+   */
+  protected abstract command(node: NodeHandle): {
+    program: string;
+    args: string[];
+    marker: string;
+    env?: Record<string, string>;
+  };
 
   /** True once the node serves; may throw to report why it cannot. */
   protected abstract ready(node: NodeHandle): Promise<boolean>;
 
+  /**
+   * Work before each start of a node (Galera recovers its position after a
+   * crash); `command` is asked again after it, so a restart may differ.
+   */
+  protected async beforeStart(_node: NodeHandle): Promise<void> {}
+
   async start(id: string, options: { env?: Record<string, string> } = {}): Promise<void> {
     const node = this.node(id);
-    const proc = this.process(id);
-    if (proc.running) return;
-    const pid = await proc.start(options.env);
+    if (this.processes.get(id)?.running) return;
+    await this.beforeStart(node);
+    const { program, args, env } = this.command(node);
+    const proc = new LocalProcess(program, args, join(this.dir(node), 'node.log'));
+    this.processes.set(id, proc);
+    const pid = await proc.start(mergeEnv(env, options.env));
     node.pid = pid;
     this.paused.delete(id);
     this.options.onProcess?.({ node: id, pid, marker: this.command(node).marker });
@@ -92,14 +109,18 @@ export abstract class LocalCluster implements Cluster {
     return node;
   }
 
+  /** The node's current process; one never started acts as stopped. */
   private process(id: string): LocalProcess {
     const node = this.node(id);
-    let proc = this.processes.get(id);
-    if (!proc) {
-      const { program, args } = this.command(node);
-      proc = new LocalProcess(program, args, join(this.dir(node), 'node.log'));
-      this.processes.set(id, proc);
-    }
-    return proc;
+    return this.processes.get(id) ?? new LocalProcess('', [], join(this.dir(node), 'node.log'));
   }
+}
+
+/** The node's own environment and a fault's (libfaketime), preloads of both kept. */
+function mergeEnv(
+  own: Record<string, string> = {},
+  fault: Record<string, string> = {},
+): Record<string, string> {
+  const preload = [own.LD_PRELOAD, fault.LD_PRELOAD].filter(Boolean).join(':');
+  return { ...own, ...fault, ...(preload ? { LD_PRELOAD: preload } : {}) };
 }

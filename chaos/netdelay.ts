@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { builtPath, type CachedBuild, ensureBuilt } from '../harness/cached-build.ts';
 import { LocalProcess, waitUntil } from '../harness/processes.ts';
 import { findOnPath } from './support.ts';
 
@@ -16,20 +15,30 @@ const run = promisify(execFile);
  * them). Built from source on first use and cached by the hash of its source.
  */
 const SOURCE = fileURLToPath(new URL('./netdelay/', import.meta.url));
-const CACHE = fileURLToPath(new URL('../.faultline/bin/', import.meta.url));
 
 /** Go's binary: on PATH, or where the official tarball installs it. */
 export function goBinary(): string | undefined {
   return findOnPath('go', ['/usr/local/go/bin']);
 }
 
+const HELPER: CachedBuild = {
+  name: 'netdelay',
+  source: SOURCE,
+  files: /\.(go|mod|sum)$/,
+  what: 'the packet-delay helper (Go)',
+  async build(out) {
+    const go = goBinary();
+    if (!go) throw new Error(`latency ${helperBlocker()}`);
+    await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', out, '.'], {
+      cwd: SOURCE,
+      env: { ...process.env, CGO_ENABLED: '0' },
+    });
+  },
+};
+
 /** Where the helper for the current source lives once built. */
 export function helperPath(): string {
-  const hash = createHash('sha256');
-  for (const file of readdirSync(SOURCE).sort()) {
-    if (/\.(go|mod|sum)$/.test(file)) hash.update(file).update(readFileSync(join(SOURCE, file)));
-  }
-  return join(CACHE, `netdelay-${hash.digest('hex').slice(0, 12)}`);
+  return builtPath(HELPER);
 }
 
 /** Why the helper cannot be had here, or undefined. */
@@ -39,28 +48,8 @@ export function helperBlocker(): string | undefined {
 }
 
 /** Builds the helper unless the current source is built already; returns its path. */
-export async function ensureHelper(log: (line: string) => void = () => {}): Promise<string> {
-  const path = helperPath();
-  if (existsSync(path)) return path;
-  const go = goBinary();
-  if (!go) throw new Error(`latency ${helperBlocker()}`);
-  log('latency: building the packet-delay helper (Go, first use only)…');
-  mkdirSync(CACHE, { recursive: true });
-  // Built beside its final name and renamed: a concurrent build or a crash
-  // never leaves a half-written binary under the cached name.
-  const partial = `${path}.${process.pid}.tmp`;
-  try {
-    await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', partial, '.'], {
-      cwd: SOURCE,
-      env: { ...process.env, CGO_ENABLED: '0' },
-    });
-    renameSync(partial, path);
-  } catch (error) {
-    rmSync(partial, { force: true });
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join('; ');
-    throw new Error(`cannot build the packet-delay helper: ${stderr || (error as Error).message}`);
-  }
-  return path;
+export function ensureHelper(log: (line: string) => void = () => {}): Promise<string> {
+  return ensureBuilt(HELPER, (line) => log(`latency: ${line}`));
 }
 
 export interface DelaySpec {

@@ -11,6 +11,8 @@ export const SYSTEM_INDEX = {
   cassandra: 4,
   couchdb: 5,
   'mysql-cluster': 6,
+  // The async MariaDB pair beside Galera (a second configuration of the MySQL row).
+  'mysql-async': 7,
 } as const;
 
 export type SystemName = keyof typeof SYSTEM_INDEX;

@@ -100,6 +100,30 @@ program
     '--redis-appendfsync <policy>',
     'redis-cluster: always, everysec or no (default everysec)',
   )
+  .option(
+    '--mysql-isolation <level>',
+    'mysql-cluster, mysql-async: isolation of bank and list-append transactions: read-committed, repeatable-read or serializable (default repeatable-read)',
+  )
+  .option(
+    '--mysql-client-timeout <ms>',
+    'mysql-cluster, mysql-async: client connect/query timeout (default 5000)',
+  )
+  .option(
+    '--galera-suspect-timeout <ms>',
+    'mysql-cluster: evs.suspect_timeout, when a silent peer is suspected (default 2000)',
+  )
+  .option(
+    '--galera-inactive-timeout <ms>',
+    'mysql-cluster: evs.inactive_timeout, when it is dropped (default 3000)',
+  )
+  .option(
+    '--galera-sync-wait <n>',
+    "mysql-cluster: wsrep_sync_wait; 1 makes reads causal (default 0, Galera's own)",
+  )
+  .option(
+    '--mysql-failover-after <ms>',
+    'mysql-async: how long the primary is unreachable before the replica is promoted (default 3000)',
+  )
   .action(async (raw: Record<string, unknown>) => {
     const config = parseCompareOptions(raw);
     const { exitCode } = await compare(config);

@@ -107,6 +107,24 @@ export const CompareOptions = z
     redisAppendfsync: z
       .enum(['always', 'everysec', 'no'], { message: 'valid: always, everysec, no' })
       .optional(),
+    mysqlIsolation: z
+      .enum(['read-committed', 'repeatable-read', 'serializable'], {
+        message: 'valid: read-committed, repeatable-read, serializable',
+      })
+      .optional(),
+    mysqlClientTimeout: millis
+      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
+      .optional(),
+    galeraSuspectTimeout: millis
+      .pipe(z.number().min(500, { message: 'must be at least 500 ms' }))
+      .optional(),
+    galeraInactiveTimeout: millis
+      .pipe(z.number().min(1000, { message: 'must be at least 1000 ms' }))
+      .optional(),
+    galeraSyncWait: int(0, 15).optional(),
+    mysqlFailoverAfter: millis
+      .pipe(z.number().min(500, { message: 'must be at least 500 ms' }))
+      .optional(),
     label: z.string().optional(),
   })
   .strict()
@@ -136,6 +154,12 @@ const FLAG: Record<string, string> = {
   redisNodeTimeout: 'redis-node-timeout',
   redisClientTimeout: 'redis-client-timeout',
   redisAppendfsync: 'redis-appendfsync',
+  mysqlIsolation: 'mysql-isolation',
+  mysqlClientTimeout: 'mysql-client-timeout',
+  galeraSuspectTimeout: 'galera-suspect-timeout',
+  galeraInactiveTimeout: 'galera-inactive-timeout',
+  galeraSyncWait: 'galera-sync-wait',
+  mysqlFailoverAfter: 'mysql-failover-after',
 };
 
 /** Validates `compare`'s options; throws a UsageError of one line. */
@@ -176,25 +200,30 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       `--nemesis: ${skippedFaults.map((s) => `${s.fault} ${s.reason}`).join('; ')}; faults that work here: ${possible.join(', ')}`,
     );
   }
-  const dynamoSettings = Object.fromEntries(
-    (['n', 'r', 'w', 'tokens', 'fsync'] as const)
-      .filter((k) => options[k] !== undefined)
-      .map((k) => [k, options[k]]),
-  );
-  const redisSettings = Object.fromEntries(
-    (
-      [
-        ['redisNodeTimeout', 'nodeTimeoutMs'],
-        ['redisClientTimeout', 'clientTimeoutMs'],
-        ['redisAppendfsync', 'appendfsync'],
-      ] as const
-    )
-      .filter(([flag]) => options[flag] !== undefined)
-      .map(([flag, key]) => [key, options[flag]]),
-  );
+  // Each system's flags, renamed to its settings' keys; unset flags are left out.
+  const pick = (pairs: readonly (readonly [keyof typeof options, string])[]) =>
+    Object.fromEntries(
+      pairs
+        .filter(([flag]) => options[flag] !== undefined)
+        .map(([flag, key]) => [key, options[flag]]),
+    );
+  const mysqlSettings = pick([
+    ['mysqlIsolation', 'isolation'],
+    ['mysqlClientTimeout', 'clientTimeoutMs'],
+    ['galeraSuspectTimeout', 'suspectTimeoutMs'],
+    ['galeraInactiveTimeout', 'inactiveTimeoutMs'],
+    ['galeraSyncWait', 'syncWait'],
+    ['mysqlFailoverAfter', 'failoverAfterMs'],
+  ]);
   const settings: CompareConfig['settings'] = {
-    dynamo: dynamoSettings,
-    'redis-cluster': redisSettings,
+    dynamo: pick((['n', 'r', 'w', 'tokens', 'fsync'] as const).map((k) => [k, k] as const)),
+    'redis-cluster': pick([
+      ['redisNodeTimeout', 'nodeTimeoutMs'],
+      ['redisClientTimeout', 'clientTimeoutMs'],
+      ['redisAppendfsync', 'appendfsync'],
+    ]),
+    'mysql-cluster': mysqlSettings,
+    'mysql-async': mysqlSettings,
   };
   for (const name of systems) {
     const system = SYSTEMS[name]!;

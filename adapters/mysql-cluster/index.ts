@@ -1,0 +1,134 @@
+import type { Cluster, NodeHandle, ProviderName, System } from '../types.ts';
+import { AsyncPairCluster } from './async-pair.ts';
+import { MysqlClient } from './client.ts';
+import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
+import { GaleraLocalCluster } from './galera.ts';
+import { MariadbCluster } from './mariadb-cluster.ts';
+import { MysqlSettings, parseMysqlSettings } from './settings.ts';
+
+function invalid(name: string, settings: Record<string, unknown>): string | undefined {
+  const parsed = MysqlSettings.safeParse(settings);
+  if (parsed.success) return undefined;
+  return `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+}
+
+/**
+ * The MySQL Cluster row. MySQL NDB Cluster has no package on this machine's
+ * registries; locally the row runs MariaDB Galera, which makes the same
+ * claims (synchronous replication, ACID transactions), and says so.
+ */
+export const mysqlCluster: System = {
+  name: 'mysql-cluster',
+  get engine() {
+    return `MariaDB Galera ${mariadbVersion() ?? '(not installed)'} (Debian's mariadb-server, galera-4)`;
+  },
+  claims: {
+    concurrencyControl: 'ACID',
+    dataStorage: 'Disk',
+    replication: 'Sync',
+    transactions: 'Y',
+    cap: 'CA',
+  },
+  // append: CONCAT onto a row; replica-read: every node holds every row.
+  capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
+  defaultNodes: 3,
+  blocker: () => mariadbBlocker(true),
+  packages: MARIADB_PACKAGES,
+
+  validate({ nodes, settings }) {
+    const problem = invalid('mysql-cluster', settings);
+    if (problem) return problem;
+    if (nodes < 3)
+      return `mysql-cluster needs at least 3 nodes for a majority to survive (got ${nodes})`;
+    const { suspectTimeoutMs, inactiveTimeoutMs } = parseMysqlSettings(settings);
+    if (inactiveTimeoutMs < suspectTimeoutMs)
+      return `mysql-cluster: the inactive timeout (${inactiveTimeoutMs} ms) must not be shorter than the suspect timeout (${suspectTimeoutMs} ms)`;
+    return undefined;
+  },
+
+  describe(settings) {
+    const { isolation, suspectTimeoutMs, inactiveTimeoutMs, syncWait } =
+      parseMysqlSettings(settings);
+    return `Galera, ${isolation}, sync_wait ${syncWait}, suspect ${suspectTimeoutMs} ms / inactive ${inactiveTimeoutMs} ms`;
+  },
+
+  provision: (provider, options) =>
+    provisionLocal(
+      'mysql-cluster',
+      provider,
+      () => new GaleraLocalCluster(options, parseMysqlSettings(options.settings)),
+    ),
+  connect,
+};
+
+async function provisionLocal(
+  name: string,
+  provider: ProviderName,
+  make: () => MariadbCluster,
+): Promise<MariadbCluster> {
+  if (provider !== 'local')
+    throw new Error(`${name} runs on the local provider only (got ${provider})`);
+  const cluster = make();
+  try {
+    await cluster.create();
+  } catch (error) {
+    await cluster.teardown();
+    throw error;
+  }
+  return cluster;
+}
+
+async function connect(
+  cluster: Cluster,
+  node: NodeHandle,
+  settings: Record<string, unknown>,
+  workload?: string,
+): Promise<MysqlClient> {
+  if (!(cluster instanceof MariadbCluster))
+    throw new Error(`${cluster.system}: not a MariaDB cluster`);
+  return new MysqlClient(cluster, node, parseMysqlSettings(settings), workload ?? 'kv');
+}
+
+/**
+ * The second configuration of the MySQL row: a classic asynchronous
+ * primary → replica pair with automatic failover, to show what Galera's
+ * synchronous replication buys. Its claims are the table's for an RDBMS
+ * with asynchronous replication.
+ */
+export const mysqlAsync: System = {
+  name: 'mysql-async',
+  get engine() {
+    return `MariaDB ${mariadbVersion() ?? '(not installed)'} (Debian's mariadb-server), async replication`;
+  },
+  claims: {
+    concurrencyControl: 'ACID',
+    dataStorage: 'Disk',
+    replication: 'Async',
+    transactions: 'Y',
+    cap: 'CA',
+  },
+  capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
+  defaultNodes: 2,
+  blocker: () => mariadbBlocker(false),
+  packages: MARIADB_PACKAGES,
+
+  validate({ nodes, settings }) {
+    const problem = invalid('mysql-async', settings);
+    if (problem) return problem;
+    if (nodes !== 2) return `mysql-async is a primary and one replica: --nodes=2 (got ${nodes})`;
+    return undefined;
+  },
+
+  describe(settings) {
+    const { isolation, failoverAfterMs } = parseMysqlSettings(settings);
+    return `async primary → replica, ${isolation}, failover after ${failoverAfterMs} ms`;
+  },
+
+  provision: (provider, options) =>
+    provisionLocal(
+      'mysql-async',
+      provider,
+      () => new AsyncPairCluster(options, parseMysqlSettings(options.settings)),
+    ),
+  connect,
+};
