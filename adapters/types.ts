@@ -118,4 +118,10 @@ export interface System {
   blocker?(): string | undefined;
   /** Debian packages that `npm run setup` installs for it. */
   packages?: readonly string[];
+  /**
+   * Builds what it needs from the repository's own sources (a preload),
+   * returning what it built; `npm run setup` calls it after the packages.
+   * Runs also build it on first use.
+   */
+  build?(): Promise<string>;
 }

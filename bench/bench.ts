@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SYSTEMS } from '../adapters/index.ts';
 import { compare } from '../harness/compare.ts';
 import type { SystemResult } from '../harness/run.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchConfig } from './config.ts';
+import { benchEngine } from './engines.ts';
 import { benchRedis } from './redis.ts';
 
 /**
@@ -26,6 +28,8 @@ const WORKLOADS = ['write-heavy', 'read-heavy'];
 export async function bench(options: { duration: string; only?: string }): Promise<void> {
   if (!options.only || options.only === 'store') await benchStore(options);
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
+  for (const name of ['mysql-cluster', 'mysql-async'])
+    if (!options.only || options.only === name) await benchEngine(SYSTEMS[name]!, options.duration);
   if (!options.only || options.only === 'checkers') benchCheckers();
 }
 

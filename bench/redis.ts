@@ -7,13 +7,9 @@ import { redisBlocker } from '../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../adapters/redis-cluster/index.ts';
 import type { Cluster } from '../adapters/types.ts';
 import { findOnPath } from '../chaos/support.ts';
-import { runClock } from '../harness/history.ts';
-import { runSystem } from '../harness/run.ts';
-import { WORKLOADS } from '../workloads/index.ts';
-import { benchConfig } from './config.ts';
+import { benchWorkload, CONCURRENCY, fmt, latencies, printTable } from './engines.ts';
 
 const run = promisify(execFile);
-const CONCURRENCY = 32;
 
 /**
  * faultline's own overhead on Redis Cluster: redis-benchmark (no pipelining)
@@ -71,53 +67,20 @@ export async function benchRedis(duration: string): Promise<void> {
       ['write-heavy', 'SET'],
       ['read-heavy', 'GET'],
     ] as const) {
-      process.stderr.write(`bench: faultline ${workload} c=${CONCURRENCY} on the same cluster\n`);
-      const config = benchConfig({
-        workload,
-        systems: 'redis-cluster',
-        concurrency: String(CONCURRENCY),
-        duration,
-        out: dir,
-      });
-      const result = await runSystem(redisCluster, {
-        config,
-        runDir: join(dir, workload),
-        workload: WORKLOADS[workload]!.create({
-          keys: 1000,
-          seed: 1,
-          capabilities: redisCluster.capabilities,
-        }),
-        clock: runClock(),
-        signal: new AbortController().signal,
-        log: () => {},
-        onProcess: () => {},
-        cluster,
-      });
-      const m = result.metrics;
-      if (!m)
-        throw new Error(`faultline ${workload} on redis-cluster: ${result.error ?? result.status}`);
-      const p = (f: string) => m.byF[f]?.all.latencyMs;
+      const m = await benchWorkload(redisCluster, cluster, workload, duration, dir);
       rows.push([
         `faultline ${workload} (every op recorded)`,
         fmt(m.throughput),
         (m.throughput / rate(reference)).toFixed(2),
-        `read p50 ${p('read')?.p50 ?? '–'} · p99 ${p('read')?.p99 ?? '–'}; write p99 ${p('update')?.p99 ?? '–'}`,
+        latencies(m),
       ]);
     }
     console.log(
       `\nRedis Cluster (6 nodes, 3 masters), concurrency ${CONCURRENCY}, no pipelining; "vs ref" = faultline's ops/s / redis-benchmark's (SET for write-heavy, GET for read-heavy); goal ≥ 0.50; latencies in ms\n`,
     );
-    const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
-    for (const r of rows)
-      console.log(
-        r
-          .map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-          .join('  '),
-      );
+    printTable(rows, [0, 3]);
   } finally {
     await cluster?.teardown();
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -257,11 +257,10 @@ program
   .description('store throughput and latency, and checker speed, with ratios against references')
   .option('--duration <time>', 'seconds per store measurement', '10')
   .addOption(
-    new Option('--only <part>', 'run one part: store, redis or checkers').choices([
-      'store',
-      'redis',
-      'checkers',
-    ]),
+    new Option(
+      '--only <part>',
+      'run one part: store, redis, mysql-cluster, mysql-async or checkers',
+    ).choices(['store', 'redis', 'mysql-cluster', 'mysql-async', 'checkers']),
   )
   .action(async (options: { duration: string; only?: string }) => {
     const { bench } = await import('../bench/bench.ts');

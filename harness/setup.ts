@@ -55,5 +55,15 @@ export async function setupSystems(names: string[], log: (line: string) => void)
       ok = false;
     } else log(`${name}: installed · ${system.engine}`);
   }
+  for (const name of names) {
+    const system = SYSTEMS[name]!;
+    if (!system.build) continue;
+    try {
+      log(`${name}: built ${await system.build()}`);
+    } catch (error) {
+      log(`${name}: ${(error as Error).message}`);
+      ok = false;
+    }
+  }
   return ok;
 }

@@ -29,10 +29,15 @@ export function bindSourceBlocker(): string | undefined {
   return 'needs a C compiler for its source-address preload (apt-get install gcc)';
 }
 
+/** Builds the preload unless built already; returns its path. */
+export function bindSourceLibrary(): Promise<string> {
+  return ensureBuilt(SHIM);
+}
+
 /**
  * The environment that makes a process's outgoing loopback connections
  * leave from `address` (built on first use).
  */
 export async function bindSourceEnv(address: string): Promise<Record<string, string>> {
-  return { LD_PRELOAD: await ensureBuilt(SHIM), FAULTLINE_BIND_SOURCE: address };
+  return { LD_PRELOAD: await bindSourceLibrary(), FAULTLINE_BIND_SOURCE: address };
 }

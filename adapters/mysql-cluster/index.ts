@@ -1,3 +1,4 @@
+import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
 import type { Cluster, NodeHandle, ProviderName, System } from '../types.ts';
 import { AsyncPairCluster } from './async-pair.ts';
 import { MysqlClient } from './client.ts';
@@ -109,8 +110,9 @@ export const mysqlAsync: System = {
   },
   capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
   defaultNodes: 2,
-  blocker: () => mariadbBlocker(false),
+  blocker: () => mariadbBlocker(false) ?? bindSourceBlocker(),
   packages: MARIADB_PACKAGES,
+  build: () => bindSourceLibrary(),
 
   validate({ nodes, settings }) {
     const problem = invalid('mysql-async', settings);

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Cluster, System } from '../adapters/types.ts';
+import { runClock } from '../harness/history.ts';
+import type { MetricsSummary } from '../harness/metrics.ts';
+import { runSystem } from '../harness/run.ts';
+import { WORKLOADS } from '../workloads/index.ts';
+import { benchConfig } from './config.ts';
+
+export const CONCURRENCY = 32;
+
+/** One fault-free faultline workload at c=32 on an already started cluster, every op recorded. */
+export async function benchWorkload(
+  system: System,
+  cluster: Cluster,
+  workload: string,
+  duration: string,
+  dir: string,
+): Promise<MetricsSummary> {
+  process.stderr.write(`bench: faultline ${workload} c=${CONCURRENCY} on ${system.name}\n`);
+  const config = benchConfig({
+    workload,
+    systems: system.name,
+    concurrency: String(CONCURRENCY),
+    duration,
+    out: dir,
+  });
+  const result = await runSystem(system, {
+    config,
+    runDir: join(dir, workload),
+    workload: WORKLOADS[workload]!.create({
+      keys: 1000,
+      seed: 1,
+      capabilities: system.capabilities,
+    }),
+    clock: runClock(),
+    signal: new AbortController().signal,
+    log: () => {},
+    onProcess: () => {},
+    cluster,
+  });
+  if (!result.metrics)
+    throw new Error(`faultline ${workload} on ${system.name}: ${result.error ?? result.status}`);
+  return result.metrics;
+}
+
+/**
+ * Throughput and latency of write-heavy and read-heavy on a system's
+ * default cluster (no faults), for the systems with no reference tool of
+ * their own in this bench.
+ */
+export async function benchEngine(system: System, duration: string): Promise<void> {
+  const blocker = system.blocker?.();
+  if (blocker) {
+    console.log(`\n${system.name}: skipped, it ${blocker}`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), `faultline-bench-${system.name}-`));
+  let cluster: Cluster | undefined;
+  try {
+    process.stderr.write(`bench: ${system.name}: starting ${system.defaultNodes} nodes\n`);
+    cluster = await system.provision('local', {
+      nodes: system.defaultNodes,
+      dir: join(dir, 'nodes'),
+      settings: {},
+    });
+    const rows: string[][] = [];
+    for (const workload of ['write-heavy', 'read-heavy']) {
+      const m = await benchWorkload(system, cluster, workload, duration, dir);
+      rows.push([workload, fmt(m.throughput), latencies(m)]);
+    }
+    console.log(
+      `\n${system.name}: ${system.engine}, ${system.defaultNodes} nodes (${system.describe({})}), concurrency ${CONCURRENCY}; latencies in ms\n`,
+    );
+    printTable(rows, [0, 2]);
+  } finally {
+    await cluster?.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Read and write latency of a run, as the bench tables print them. */
+export function latencies(m: MetricsSummary): string {
+  const p = (f: string) => m.byF[f]?.all.latencyMs;
+  return `read p50 ${p('read')?.p50 ?? '–'} · p99 ${p('read')?.p99 ?? '–'}; write p99 ${p('update')?.p99 ?? '–'}`;
+}
+
+/** Columns padded to one width; `left` columns are aligned left, the others right. */
+export function printTable(rows: string[][], left: number[]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    console.log(
+      r
+        .map((c, i) => (left.includes(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+        .join('  '),
+    );
+}
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
