@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'runs/**'],
+    exclude: ['**/node_modules/**', 'runs/**'],
     fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -1,3 +1,4 @@
+import { couchdb } from './couchdb/index.ts';
 import { dynamo } from './dynamo/index.ts';
 import { mysqlAsync, mysqlCluster } from './mysql-cluster/index.ts';
 import { redisCluster } from './redis-cluster/index.ts';
@@ -9,6 +10,7 @@ export const SYSTEMS: Record<string, System> = {
   'redis-cluster': redisCluster,
   'mysql-cluster': mysqlCluster,
   'mysql-async': mysqlAsync,
+  couchdb,
 };
 
 export const SYSTEM_NAMES = Object.keys(SYSTEMS);

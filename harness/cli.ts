@@ -259,8 +259,8 @@ program
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, redis, mysql-cluster, mysql-async or checkers',
-    ).choices(['store', 'redis', 'mysql-cluster', 'mysql-async', 'checkers']),
+      'run one part: store, redis, mysql-cluster, mysql-async, couchdb or checkers',
+    ).choices(['store', 'redis', 'mysql-cluster', 'mysql-async', 'couchdb', 'checkers']),
   )
   .action(async (options: { duration: string; only?: string }) => {
     const { bench } = await import('../bench/bench.ts');

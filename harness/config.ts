@@ -224,6 +224,7 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
     ]),
     'mysql-cluster': mysqlSettings,
     'mysql-async': mysqlSettings,
+    couchdb: {},
   };
   for (const name of systems) {
     const system = SYSTEMS[name]!;

@@ -11,7 +11,9 @@ export function engineStatus(system: System): { ok: boolean; line: string } {
   if (!blocker) return { ok: true, line: `${system.name}: ready · ${system.engine}` };
   const install = system.packages?.length
     ? `npm run setup ${system.name} (apt-get install ${system.packages.join(' ')})`
-    : 'see the README';
+    : system.build
+      ? `npm run setup ${system.name}`
+      : 'see the README';
   return { ok: false, line: `${system.name}: missing · it ${blocker} · install: ${install}` };
 }
 
@@ -30,6 +32,8 @@ export async function setupSystems(names: string[], log: (line: string) => void)
       continue;
     }
     const packages = system.packages ?? [];
+    // Engines from npm or built from source come with `build` below.
+    if (packages.length === 0 && system.build) continue;
     if (packages.length === 0 || process.getuid?.() !== 0) {
       log(`${name}: ${system.blocker?.()}; as root: apt-get install -y ${packages.join(' ')}`);
       ok = false;
@@ -59,9 +63,15 @@ export async function setupSystems(names: string[], log: (line: string) => void)
     const system = SYSTEMS[name]!;
     if (!system.build) continue;
     try {
-      log(`${name}: built ${await system.build()}`);
+      log(`${name}: ready · ${await system.build()}`);
     } catch (error) {
       log(`${name}: ${(error as Error).message}`);
+      ok = false;
+      continue;
+    }
+    const still = system.blocker?.();
+    if (still) {
+      log(`${name}: still missing: ${still}`);
       ok = false;
     }
   }

@@ -13,14 +13,17 @@ export interface Share {
  * Availability: the fraction of client operations that succeeded (`ok`),
  * healthy and during faults, and during partitions split by side: ops of
  * workers pinned to a minority node (the partition op's `nodes`) against
- * the rest. A `fail` or `info` counts as refused or unanswered. Final-phase
- * reads and reads of one replica's own copy (measurements) are left out. Not a verdict: valid is always true.
+ * the rest. A `fail` or `info` counts as refused or unanswered. Left out:
+ * final-phase reads and reads of one replica's own copy (measurements), and
+ * compare-and-sets, whose `fail` is most often an answer (the register did
+ * not hold the expected value), not a refusal. Not a verdict: valid is
+ * always true.
  */
 export function checkAvailability(history: readonly Op[]): CheckResult {
   const windows = faultWindows(history);
   const tally = { healthy: share(), fault: share(), minority: share(), majority: share() };
   for (const { invoke, complete } of pairs(history)) {
-    if (invoke.final || invoke.replica) continue;
+    if (invoke.final || invoke.replica || invoke.f === 'cas') continue;
     const ok = complete?.type === 'ok';
     const window = windowAt(windows, invoke.time);
     add(window ? tally.fault : tally.healthy, ok);

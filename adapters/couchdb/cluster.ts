@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
+import { waitUntil } from '../../harness/processes.ts';
+import { bindSourceEnv } from '../bind-source/index.ts';
+import { LocalCluster } from '../local-cluster.ts';
+import type { NodeHandle, ProvisionOptions } from '../types.ts';
+import { SERVER } from './engine.ts';
+import { admin, baseUrl, DATABASE } from './http.ts';
+import type { CouchSettings } from './settings.ts';
+
+interface Changes {
+  results: { id: string; changes: { rev: string }[] }[];
+}
+
+/**
+ * CouchDB-style master-master replication among standalone nodes of
+ * PouchDB's server on 127.0.15.n: every node pushes the database to every
+ * peer through a continuous `_replicator` document (one per peer; `POST
+ * /_replicate` crashes this server at its first network error). Each node
+ * accepts writes on its own; conflicting edits are kept as `_conflicts`
+ * and every node picks the same winner.
+ */
+export class CouchLocalCluster extends LocalCluster {
+  readonly system = 'couchdb';
+  private readonly preload = new Map<string, Record<string, string>>();
+
+  constructor(options: ProvisionOptions, settings: CouchSettings) {
+    super(
+      options,
+      Array.from({ length: options.nodes }, (_, i) => ({
+        id: `n${i + 1}`,
+        host: nodeAddress('couchdb', i + 1),
+        port: settings.port,
+        clientAddress: clientAddress('couchdb', i + 1),
+      })),
+    );
+    for (const node of this.nodes) mkdirSync(join(this.dir(node), 'data'), { recursive: true });
+  }
+
+  protected command(node: NodeHandle) {
+    const data = join(this.dir(node), 'data');
+    return {
+      program: process.execPath,
+      args: [SERVER, node.host, String(node.port), data],
+      marker: data,
+      env: this.preload.get(node.id),
+    };
+  }
+
+  /** Its replication connections leave from its own address (Node would use 127.0.0.1). */
+  protected override async beforeStart(node: NodeHandle): Promise<void> {
+    this.preload.set(node.id, await bindSourceEnv(node.host));
+  }
+
+  protected async ready(node: NodeHandle): Promise<boolean> {
+    // CouchDB answers {"couchdb": "Welcome"}, PouchDB's server {"express-pouchdb": "Welcome!"}.
+    const info = await admin<Record<string, unknown>>(node, 'GET', '/', undefined, 500);
+    return info.version !== undefined;
+  }
+
+  async create(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => this.start(n.id)));
+    await Promise.all(this.nodes.map((n) => admin(n, 'PUT', `/${DATABASE}`)));
+    for (const source of this.nodes) {
+      for (const target of this.nodes) {
+        if (source === target) continue;
+        await admin(source, 'PUT', `/_replicator/${source.id}-to-${target.id}`, {
+          source: `${baseUrl(source)}/${DATABASE}`,
+          target: `${baseUrl(target)}/${DATABASE}`,
+          continuous: true,
+        });
+      }
+    }
+  }
+
+  /**
+   * Settled: every node holds the same documents with the same leaf
+   * revisions, conflicting ones included (the winners alone can agree
+   * before the losers have reached every node).
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    await waitUntil(
+      'couchdb nodes to hold the same revisions',
+      async () => {
+        const views = await Promise.all(
+          this.nodes.map(async (node) => {
+            if (!this.isUp(node.id)) throw new Error(`${node.id} is down`);
+            const path = `/${DATABASE}/_changes?style=all_docs`;
+            const changes = await admin<Changes>(node, 'GET', path, undefined, 10_000);
+            return changes.results
+              .map(
+                (r) =>
+                  `${r.id}@${r.changes
+                    .map((c) => c.rev)
+                    .sort()
+                    .join(',')}`,
+              )
+              .sort()
+              .join('\n');
+          }),
+        );
+        return views.every((v) => v === views[0]);
+      },
+      timeoutMs,
+      500,
+    );
+  }
+}

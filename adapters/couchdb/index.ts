@@ -1,0 +1,57 @@
+import type { System } from '../types.ts';
+import { CouchClient } from './client.ts';
+import { CouchLocalCluster } from './cluster.ts';
+import { couchdbBlocker, installServer, pouchdbVersion } from './engine.ts';
+import { CouchSettings, parseCouchSettings } from './settings.ts';
+
+/**
+ * The CouchDB row. Apache CouchDB is in no registry this machine reaches;
+ * locally the row runs PouchDB's CouchDB-compatible server, and says so.
+ */
+export const couchdb: System = {
+  name: 'couchdb',
+  get engine() {
+    return `PouchDB server ${pouchdbVersion() ?? '(not installed)'} (express-pouchdb, CouchDB-compatible; not Apache CouchDB)`;
+  },
+  claims: {
+    concurrencyControl: 'MVCC',
+    dataStorage: 'Disk',
+    replication: 'Async',
+    transactions: 'N',
+    cap: 'AP',
+  },
+  // cas: an update with the `_rev` read; replica-read: every node holds every document.
+  capabilities: ['kv', 'cas', 'replica-read'],
+  defaultNodes: 3,
+  blocker: couchdbBlocker,
+  build: installServer,
+
+  validate({ nodes, settings }) {
+    const parsed = CouchSettings.safeParse(settings);
+    if (!parsed.success)
+      return `couchdb: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    if (nodes < 2) return `couchdb needs at least 2 nodes to replicate (got ${nodes})`;
+    return undefined;
+  },
+
+  describe() {
+    return 'master-master, continuous push replication to every peer';
+  },
+
+  async provision(provider, options) {
+    if (provider !== 'local')
+      throw new Error(`couchdb runs on the local provider only (got ${provider})`);
+    const cluster = new CouchLocalCluster(options, parseCouchSettings(options.settings));
+    try {
+      await cluster.create();
+    } catch (error) {
+      await cluster.teardown();
+      throw error;
+    }
+    return cluster;
+  },
+
+  async connect(cluster, node, settings, workload) {
+    return new CouchClient(cluster, node, parseCouchSettings(settings), workload ?? 'kv');
+  },
+};
