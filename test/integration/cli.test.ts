@@ -241,6 +241,7 @@ describe('faultline CLI: interruption', () => {
     expect(readdirSync(stateDir)).toEqual([]);
     const next = run([
       'compare',
+      '--systems=dynamo',
       '--workload=read-only',
       '--duration=2',
       '--nemesis=none',

@@ -31,4 +31,9 @@ server.on('error', (error) => {
   console.error(`cannot listen on ${host}:${port}: ${error.message}`);
   process.exit(1);
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// Continuous replication holds connections open: close them, or close() waits forever.
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 1000).unref();
+});
