@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Cluster as IoCluster } from 'ioredis';
 import { redisBlocker } from '../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../adapters/redis-cluster/index.ts';
 import type { Cluster } from '../adapters/types.ts';
@@ -63,6 +64,15 @@ export async function benchRedis(duration: string): Promise<void> {
       ['redis-benchmark SET (reference)', fmt(rate('SET')), 'ref', `p50 ${p99('SET')}`],
       ['redis-benchmark GET (reference)', fmt(rate('GET')), 'ref', `p50 ${p99('GET')}`],
     ];
+    for (const command of ['SET', 'GET'] as const) {
+      const driver = await driverAlone(cluster, command, Number.parseFloat(duration));
+      rows.push([
+        `ioredis alone ${command} (no harness)`,
+        fmt(driver),
+        (driver / rate(command)).toFixed(2),
+        'the 6 pinned clients faultline uses, 32 loops',
+      ]);
+    }
     for (const [workload, reference] of [
       ['write-heavy', 'SET'],
       ['read-heavy', 'GET'],
@@ -76,11 +86,50 @@ export async function benchRedis(duration: string): Promise<void> {
       ]);
     }
     console.log(
-      `\nRedis Cluster (6 nodes, 3 masters), concurrency ${CONCURRENCY}, no pipelining; "vs ref" = faultline's ops/s / redis-benchmark's (SET for write-heavy, GET for read-heavy); goal ≥ 0.50; latencies in ms\n`,
+      `\nRedis Cluster (6 nodes, 3 masters), concurrency ${CONCURRENCY}, no pipelining; "vs ref" = ops/s / redis-benchmark's (SET for write-heavy, GET for read-heavy); goal ≥ 0.50; "ioredis alone" is the Node driver with no harness, the ceiling faultline's own cost is measured against; latencies in ms\n`,
     );
     printTable(rows, [0, 3]);
   } finally {
     await cluster?.teardown();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The official Node driver on its own: one ioredis cluster client per
+ * node (as faultline's workers share them), 32 loops of SET or GET, no
+ * history, for `seconds`. What faultline could reach if its own cost were
+ * nothing.
+ */
+async function driverAlone(
+  cluster: Cluster,
+  command: 'SET' | 'GET',
+  seconds: number,
+): Promise<number> {
+  process.stderr.write(`bench: ioredis alone, ${command} c=${CONCURRENCY}\n`);
+  const clients = cluster.nodes.map(
+    () =>
+      new IoCluster(
+        cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
+        { enableAutoPipelining: true },
+      ),
+  );
+  let done = 0;
+  const end = Date.now() + seconds * 1000;
+  try {
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async (_, i) => {
+        const client = clients[i % clients.length]!;
+        for (let n = i; Date.now() < end; n += CONCURRENCY) {
+          const key = `alone${n % 1000}`;
+          if (command === 'SET') await client.set(key, String(n));
+          else await client.get(key);
+          done++;
+        }
+      }),
+    );
+  } finally {
+    for (const client of clients) client.disconnect();
+  }
+  return done / seconds;
 }
