@@ -1,3 +1,4 @@
+import { cassandraSystem } from './cassandra/index.ts';
 import { couchdb } from './couchdb/index.ts';
 import { dynamo } from './dynamo/index.ts';
 import { mysqlAsync, mysqlCluster } from './mysql-cluster/index.ts';
@@ -11,6 +12,7 @@ export const SYSTEMS: Record<string, System> = {
   'mysql-cluster': mysqlCluster,
   'mysql-async': mysqlAsync,
   couchdb,
+  cassandra: cassandraSystem,
 };
 
 export const SYSTEM_NAMES = Object.keys(SYSTEMS);

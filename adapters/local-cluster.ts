@@ -39,6 +39,11 @@ export abstract class LocalCluster implements Cluster {
   /** True once the node serves; may throw to report why it cannot. */
   protected abstract ready(node: NodeHandle): Promise<boolean>;
 
+  /** How long a start may take before it counts as failed (JVMs take longer). */
+  protected readyTimeoutMs(): number {
+    return READY_TIMEOUT_MS;
+  }
+
   /**
    * Work before each start of a node (Galera recovers its position after a
    * crash); `command` is asked again after it, so a restart may differ.
@@ -63,7 +68,7 @@ export abstract class LocalCluster implements Cluster {
           if (!proc.running) throw new Error('exited');
           return this.ready(node);
         },
-        READY_TIMEOUT_MS,
+        this.readyTimeoutMs(),
         50,
       );
     } catch (error) {

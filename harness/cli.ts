@@ -121,6 +121,12 @@ program
     "mysql-cluster: wsrep_sync_wait; 1 makes reads causal (default 0, Galera's own)",
   )
   .option(
+    '--cassandra-consistency <level>',
+    'cassandra: consistency of reads and writes: one, quorum or all (default quorum)',
+  )
+  .option('--cassandra-client-timeout <ms>', 'cassandra: driver request timeout (default 5000)')
+  .option('--cassandra-heap <mb>', 'cassandra: heap of each node (default 512)')
+  .option(
     '--mysql-failover-after <ms>',
     'mysql-async: how long the primary is unreachable before the replica is promoted (default 3000)',
   )

@@ -125,6 +125,13 @@ export const CompareOptions = z
     mysqlFailoverAfter: millis
       .pipe(z.number().min(500, { message: 'must be at least 500 ms' }))
       .optional(),
+    cassandraConsistency: z
+      .enum(['one', 'quorum', 'all'], { message: 'valid: one, quorum, all' })
+      .optional(),
+    cassandraClientTimeout: millis
+      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
+      .optional(),
+    cassandraHeap: int(256, 65_536).optional(),
     label: z.string().optional(),
   })
   .strict()
@@ -160,6 +167,9 @@ const FLAG: Record<string, string> = {
   galeraInactiveTimeout: 'galera-inactive-timeout',
   galeraSyncWait: 'galera-sync-wait',
   mysqlFailoverAfter: 'mysql-failover-after',
+  cassandraConsistency: 'cassandra-consistency',
+  cassandraClientTimeout: 'cassandra-client-timeout',
+  cassandraHeap: 'cassandra-heap',
 };
 
 /** Validates `compare`'s options; throws a UsageError of one line. */
@@ -225,6 +235,11 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
     'mysql-cluster': mysqlSettings,
     'mysql-async': mysqlSettings,
     couchdb: {},
+    cassandra: pick([
+      ['cassandraConsistency', 'consistency'],
+      ['cassandraClientTimeout', 'clientTimeoutMs'],
+      ['cassandraHeap', 'heapMb'],
+    ]),
   };
   for (const name of systems) {
     const system = SYSTEMS[name]!;

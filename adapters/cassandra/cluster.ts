@@ -1,0 +1,146 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import cassandra from 'cassandra-driver';
+import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
+import { waitUntil } from '../../harness/processes.ts';
+import { bindSourceEnv } from '../bind-source/index.ts';
+import { LocalCluster } from '../local-cluster.ts';
+import type { NodeHandle, ProvisionOptions } from '../types.ts';
+import { adminClient } from './admin.ts';
+import { cassandraYaml, LOGBACK, PORTS } from './cassandra-yaml.ts';
+import { cassandraLib, jammJar, javaBinary } from './engine.ts';
+import { JAVA17_FLAGS } from './jvm.ts';
+import { KEYSPACE, schema } from './schema.ts';
+import type { CassandraSettings } from './settings.ts';
+
+const START_TIMEOUT_MS = 180_000;
+
+/**
+ * Apache Cassandra, 3 JVMs on 127.0.14.n, each started by faultline
+ * (no launch script) with its own cassandra.yaml, the Java 17 flags and the
+ * jamm agent; ready once it serves CQL. The first node is the seed.
+ */
+export class CassandraLocalCluster extends LocalCluster {
+  readonly system = 'cassandra';
+  private readonly java: string;
+  private readonly preload = new Map<string, Record<string, string>>();
+  /** Seconds each node took to serve CQL at creation, for the log. */
+  readonly bringUp: { node: string; seconds: number }[] = [];
+
+  constructor(
+    options: ProvisionOptions,
+    private readonly settings: CassandraSettings,
+  ) {
+    super(
+      options,
+      Array.from({ length: options.nodes }, (_, i) => ({
+        id: `n${i + 1}`,
+        host: nodeAddress('cassandra', i + 1),
+        port: PORTS.native,
+        clientAddress: clientAddress('cassandra', i + 1),
+      })),
+    );
+    const java = javaBinary();
+    if (!java) throw new Error('cassandra needs Java 17: npm run setup cassandra');
+    this.java = java;
+    for (const node of this.nodes) {
+      const dir = this.dir(node);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'cassandra.yaml'), cassandraYaml(node, this.nodes[0]!, dir));
+      writeFileSync(join(dir, 'logback.xml'), LOGBACK);
+    }
+  }
+
+  protected override readyTimeoutMs(): number {
+    return START_TIMEOUT_MS;
+  }
+
+  protected command(node: NodeHandle) {
+    const dir = this.dir(node);
+    const yaml = join(dir, 'cassandra.yaml');
+    const n = this.nodes.indexOf(node) + 1;
+    const heap = `${this.settings.heapMb}m`;
+    return {
+      program: this.java,
+      args: [
+        `-Xms${heap}`,
+        `-Xmx${heap}`,
+        ...JAVA17_FLAGS,
+        `-javaagent:${jammJar()}`,
+        '-Dcassandra-foreground=yes',
+        `-Dcassandra.config=file://${yaml}`,
+        `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
+        // Each node's JMX on its own local port (they would all take 7199).
+        `-Dcassandra.jmx.local.port=${7100 + n}`,
+        // A new, empty cluster: no need to wait for gossip to settle.
+        '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+        '-Dcassandra.ring_delay_ms=1000',
+        '-cp',
+        `${cassandraLib()}/*`,
+        'org.apache.cassandra.service.CassandraDaemon',
+      ],
+      marker: yaml,
+      env: this.preload.get(node.id),
+    };
+  }
+
+  /** Internode connections leave from the node's address (the preload, in case the JVM does not bind them). */
+  protected override async beforeStart(node: NodeHandle): Promise<void> {
+    this.preload.set(node.id, await bindSourceEnv(node.host));
+  }
+
+  /** CQL is the last thing a node starts: accepting a connection on it means ready. */
+  protected async ready(node: NodeHandle): Promise<boolean> {
+    return new Promise((resolve) => {
+      const socket = connect({ host: node.host, port: node.port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+  }
+
+  /** The seed first, then the others one by one; then keyspace and tables. */
+  async create(): Promise<void> {
+    for (const node of this.nodes) {
+      const started = Date.now();
+      await this.start(node.id);
+      this.bringUp.push({ node: node.id, seconds: (Date.now() - started) / 1000 });
+    }
+    const admin = adminClient(this.nodes[0]!);
+    try {
+      for (const statement of schema(this.settings.replicationFactor))
+        await admin.execute(statement);
+    } finally {
+      await admin.shutdown();
+    }
+    await this.settle(START_TIMEOUT_MS);
+  }
+
+  /**
+   * Settled: through every node as coordinator, a read at ALL succeeds, so
+   * each node sees every replica up and answering.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    await waitUntil(
+      'cassandra: every node to see every replica up',
+      async () => {
+        for (const node of this.nodes) {
+          if (!this.isUp(node.id)) return false;
+          const admin = adminClient(node, 3000);
+          try {
+            await admin.execute(`SELECT k FROM ${KEYSPACE}.kv WHERE k = 'settle'`, [], {
+              consistency: cassandra.types.consistencies.all,
+            });
+          } finally {
+            await admin.shutdown();
+          }
+        }
+        return true;
+      },
+      timeoutMs,
+      1000,
+    );
+  }
+}
