@@ -30,6 +30,12 @@ export async function bench(options: { duration: string; only?: string }): Promi
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
   for (const name of ['mysql-cluster', 'mysql-async', 'couchdb'])
     if (!options.only || options.only === name) await benchEngine(SYSTEMS[name]!, options.duration);
+  // Consistency is the client's choice: both levels on one cluster.
+  if (!options.only || options.only === 'cassandra')
+    await benchEngine(SYSTEMS.cassandra!, options.duration, [
+      { label: 'at ONE', flags: { cassandraConsistency: 'one' } },
+      { label: 'at QUORUM', flags: { cassandraConsistency: 'quorum' } },
+    ]);
   if (!options.only || options.only === 'checkers') benchCheckers();
 }
 

@@ -17,6 +17,7 @@ export async function benchWorkload(
   workload: string,
   duration: string,
   dir: string,
+  flags: Record<string, string> = {},
 ): Promise<MetricsSummary> {
   process.stderr.write(`bench: faultline ${workload} c=${CONCURRENCY} on ${system.name}\n`);
   const config = benchConfig({
@@ -25,6 +26,7 @@ export async function benchWorkload(
     concurrency: String(CONCURRENCY),
     duration,
     out: dir,
+    ...flags,
   });
   const result = await runSystem(system, {
     config,
@@ -50,7 +52,11 @@ export async function benchWorkload(
  * default cluster (no faults), for the systems with no reference tool of
  * their own in this bench.
  */
-export async function benchEngine(system: System, duration: string): Promise<void> {
+export async function benchEngine(
+  system: System,
+  duration: string,
+  variants: { label: string; flags: Record<string, string> }[] = [{ label: '', flags: {} }],
+): Promise<void> {
   const blocker = system.blocker?.();
   if (blocker) {
     console.log(`\n${system.name}: skipped, it ${blocker}`);
@@ -66,12 +72,14 @@ export async function benchEngine(system: System, duration: string): Promise<voi
       settings: {},
     });
     const rows: string[][] = [];
-    for (const workload of ['write-heavy', 'read-heavy']) {
-      const m = await benchWorkload(system, cluster, workload, duration, dir);
-      rows.push([workload, fmt(m.throughput), latencies(m)]);
+    for (const { label, flags } of variants) {
+      for (const workload of ['write-heavy', 'read-heavy']) {
+        const m = await benchWorkload(system, cluster, workload, duration, dir, flags);
+        rows.push([`${workload}${label ? ` ${label}` : ''}`, fmt(m.throughput), latencies(m)]);
+      }
     }
     console.log(
-      `\n${system.name}: ${system.engine}, ${system.defaultNodes} nodes (${system.describe({})}), concurrency ${CONCURRENCY}; latencies in ms\n`,
+      `\n${system.name}: ${system.engine}, ${system.defaultNodes} nodes (${system.describe({})}), concurrency ${CONCURRENCY}; ops/s; latencies in ms\n`,
     );
     printTable(rows, [0, 2]);
   } finally {

@@ -265,8 +265,16 @@ program
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, redis, mysql-cluster, mysql-async, couchdb or checkers',
-    ).choices(['store', 'redis', 'mysql-cluster', 'mysql-async', 'couchdb', 'checkers']),
+      'run one part: store, redis, mysql-cluster, mysql-async, couchdb, cassandra or checkers',
+    ).choices([
+      'store',
+      'redis',
+      'mysql-cluster',
+      'mysql-async',
+      'couchdb',
+      'cassandra',
+      'checkers',
+    ]),
   )
   .action(async (options: { duration: string; only?: string }) => {
     const { bench } = await import('../bench/bench.ts');
