@@ -1,3 +1,4 @@
+import { provisionLocal, settingsProblem } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CassandraClient } from './client.ts';
 import { CassandraLocalCluster } from './cluster.ts';
@@ -22,11 +23,11 @@ export const cassandraSystem: System = {
   build: installCassandra,
 
   validate({ nodes, settings }) {
-    const parsed = CassandraSettings.safeParse(settings);
-    if (!parsed.success)
-      return `cassandra: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-    if (nodes < parsed.data.replicationFactor)
-      return `cassandra: ${nodes} node(s) cannot hold ${parsed.data.replicationFactor} replicas`;
+    const problem = settingsProblem('cassandra', CassandraSettings, settings);
+    if (problem) return problem;
+    const { replicationFactor } = parseCassandraSettings(settings);
+    if (nodes < replicationFactor)
+      return `cassandra: ${nodes} node(s) cannot hold ${replicationFactor} replicas`;
     return undefined;
   },
 
@@ -35,18 +36,12 @@ export const cassandraSystem: System = {
     return `RF=${replicationFactor}, reads and writes at ${consistency.toUpperCase()}, LWT at SERIAL`;
   },
 
-  async provision(provider, options) {
-    if (provider !== 'local')
-      throw new Error(`cassandra runs on the local provider only (got ${provider})`);
-    const cluster = new CassandraLocalCluster(options, parseCassandraSettings(options.settings));
-    try {
-      await cluster.create();
-    } catch (error) {
-      await cluster.teardown();
-      throw error;
-    }
-    return cluster;
-  },
+  provision: (provider, options) =>
+    provisionLocal(
+      'cassandra',
+      provider,
+      () => new CassandraLocalCluster(options, parseCassandraSettings(options.settings)),
+    ),
 
   async connect(_cluster, node, settings, workload) {
     return new CassandraClient(node, parseCassandraSettings(settings), workload ?? 'kv');

@@ -1,3 +1,4 @@
+import { provisionLocal, settingsProblem } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CouchClient } from './client.ts';
 import { CouchLocalCluster } from './cluster.ts';
@@ -27,9 +28,8 @@ export const couchdb: System = {
   build: installServer,
 
   validate({ nodes, settings }) {
-    const parsed = CouchSettings.safeParse(settings);
-    if (!parsed.success)
-      return `couchdb: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    const problem = settingsProblem('couchdb', CouchSettings, settings);
+    if (problem) return problem;
     if (nodes < 2) return `couchdb needs at least 2 nodes to replicate (got ${nodes})`;
     return undefined;
   },
@@ -38,18 +38,12 @@ export const couchdb: System = {
     return 'master-master, continuous push replication to every peer';
   },
 
-  async provision(provider, options) {
-    if (provider !== 'local')
-      throw new Error(`couchdb runs on the local provider only (got ${provider})`);
-    const cluster = new CouchLocalCluster(options, parseCouchSettings(options.settings));
-    try {
-      await cluster.create();
-    } catch (error) {
-      await cluster.teardown();
-      throw error;
-    }
-    return cluster;
-  },
+  provision: (provider, options) =>
+    provisionLocal(
+      'couchdb',
+      provider,
+      () => new CouchLocalCluster(options, parseCouchSettings(options.settings)),
+    ),
 
   async connect(cluster, node, settings, workload) {
     return new CouchClient(cluster, node, parseCouchSettings(settings), workload ?? 'kv');

@@ -1,17 +1,12 @@
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
-import type { Cluster, NodeHandle, ProviderName, System } from '../types.ts';
+import { provisionLocal, settingsProblem } from '../provision.ts';
+import type { Cluster, NodeHandle, System } from '../types.ts';
 import { AsyncPairCluster } from './async-pair.ts';
 import { MysqlClient } from './client.ts';
 import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
 import { GaleraLocalCluster } from './galera.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
 import { MysqlSettings, parseMysqlSettings } from './settings.ts';
-
-function invalid(name: string, settings: Record<string, unknown>): string | undefined {
-  const parsed = MysqlSettings.safeParse(settings);
-  if (parsed.success) return undefined;
-  return `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-}
 
 /**
  * The MySQL Cluster row. MySQL NDB Cluster has no package on this machine's
@@ -37,7 +32,7 @@ export const mysqlCluster: System = {
   packages: MARIADB_PACKAGES,
 
   validate({ nodes, settings }) {
-    const problem = invalid('mysql-cluster', settings);
+    const problem = settingsProblem('mysql-cluster', MysqlSettings, settings);
     if (problem) return problem;
     if (nodes < 3)
       return `mysql-cluster needs at least 3 nodes for a majority to survive (got ${nodes})`;
@@ -61,23 +56,6 @@ export const mysqlCluster: System = {
     ),
   connect,
 };
-
-async function provisionLocal(
-  name: string,
-  provider: ProviderName,
-  make: () => MariadbCluster,
-): Promise<MariadbCluster> {
-  if (provider !== 'local')
-    throw new Error(`${name} runs on the local provider only (got ${provider})`);
-  const cluster = make();
-  try {
-    await cluster.create();
-  } catch (error) {
-    await cluster.teardown();
-    throw error;
-  }
-  return cluster;
-}
 
 async function connect(
   cluster: Cluster,
@@ -115,7 +93,7 @@ export const mysqlAsync: System = {
   build: () => bindSourceLibrary(),
 
   validate({ nodes, settings }) {
-    const problem = invalid('mysql-async', settings);
+    const problem = settingsProblem('mysql-async', MysqlSettings, settings);
     if (problem) return problem;
     if (nodes !== 2) return `mysql-async is a primary and one replica: --nodes=2 (got ${nodes})`;
     return undefined;

@@ -1,3 +1,4 @@
+import { provisionLocal, settingsProblem } from '../provision.ts';
 import type { System } from '../types.ts';
 import { RedisClusterClient } from './client.ts';
 import { RedisLocalCluster } from './cluster.ts';
@@ -25,10 +26,9 @@ export const redisCluster: System = {
   packages: REDIS_PACKAGES,
 
   validate({ nodes, settings }) {
-    const parsed = RedisSettings.safeParse(settings);
-    if (!parsed.success)
-      return `redis-cluster: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-    const group = 1 + parsed.data.replicas;
+    const problem = settingsProblem('redis-cluster', RedisSettings, settings);
+    if (problem) return problem;
+    const group = 1 + parseRedisSettings(settings).replicas;
     if (nodes < 3 * group || nodes % group !== 0)
       return `redis-cluster needs at least 3 masters of ${group} node(s) each: --nodes=${3 * group}, ${4 * group}, ... (got ${nodes})`;
     return undefined;
@@ -39,18 +39,12 @@ export const redisCluster: System = {
     return `${replicas} replica(s) per master, node-timeout ${nodeTimeoutMs} ms, appendfsync ${appendfsync}`;
   },
 
-  async provision(provider, options) {
-    if (provider !== 'local')
-      throw new Error(`redis-cluster runs on the local provider only (got ${provider})`);
-    const cluster = new RedisLocalCluster(options, parseRedisSettings(options.settings));
-    try {
-      await cluster.create();
-    } catch (error) {
-      await cluster.teardown();
-      throw error;
-    }
-    return cluster;
-  },
+  provision: (provider, options) =>
+    provisionLocal(
+      'redis-cluster',
+      provider,
+      () => new RedisLocalCluster(options, parseRedisSettings(options.settings)),
+    ),
 
   async connect(cluster, node, settings, workload) {
     return new RedisClusterClient(cluster, node, parseRedisSettings(settings), workload ?? 'kv');
