@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LocalProcess, waitUntil } from '../harness/processes.ts';
+import { acceptsConnections, LocalProcess, waitUntil } from '../harness/processes.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -53,6 +53,11 @@ export abstract class LocalCluster implements Cluster {
   async start(id: string, options: { env?: Record<string, string> } = {}): Promise<void> {
     const node = this.node(id);
     if (this.processes.get(id)?.running) return;
+    // Otherwise `ready` would be answered by whoever holds the port.
+    if (await acceptsConnections(node.host, node.port))
+      throw new Error(
+        `${this.system} node ${id}: ${node.host}:${node.port} is already in use by another process (a crashed run's node? npx faultline heal stops those)`,
+      );
     await this.beforeStart(node);
     const { program, args, env } = this.command(node);
     const proc = new LocalProcess(program, args, join(this.dir(node), 'node.log'));

@@ -28,7 +28,7 @@ const WORKLOADS = ['write-heavy', 'read-heavy'];
 export async function bench(options: { duration: string; only?: string }): Promise<void> {
   if (!options.only || options.only === 'store') await benchStore(options);
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
-  for (const name of ['mysql-cluster', 'mysql-async', 'couchdb'])
+  for (const name of ['mysql-cluster', 'mysql-async', 'couchdb', 'mongodb'])
     if (!options.only || options.only === name) await benchEngine(SYSTEMS[name]!, options.duration);
   // Consistency is the client's choice: both levels on one cluster.
   if (!options.only || options.only === 'cassandra')

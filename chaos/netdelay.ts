@@ -1,12 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { builtPath, type CachedBuild, ensureBuilt } from '../harness/cached-build.ts';
+import {
+  builtPath,
+  type CachedBuild,
+  ensureBuilt,
+  goBinary,
+  goBuild,
+} from '../harness/cached-build.ts';
 import { LocalProcess, waitUntil } from '../harness/processes.ts';
-import { findOnPath } from './support.ts';
-
-const run = promisify(execFile);
 
 /**
  * The packet-delay helper (`chaos/netdelay/`, Go): holds the packets iptables
@@ -16,24 +17,12 @@ const run = promisify(execFile);
  */
 const SOURCE = fileURLToPath(new URL('./netdelay/', import.meta.url));
 
-/** Go's binary: on PATH, or where the official tarball installs it. */
-export function goBinary(): string | undefined {
-  return findOnPath('go', ['/usr/local/go/bin']);
-}
-
 const HELPER: CachedBuild = {
   name: 'netdelay',
   source: SOURCE,
   files: /\.(go|mod|sum)$/,
   what: 'the packet-delay helper (Go)',
-  async build(out) {
-    const go = goBinary();
-    if (!go) throw new Error(`latency ${helperBlocker()}`);
-    await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', out, '.'], {
-      cwd: SOURCE,
-      env: { ...process.env, CGO_ENABLED: '0' },
-    });
-  },
+  build: (out) => goBuild(SOURCE, out, `latency ${helperBlocker()}`),
 };
 
 /** Where the helper for the current source lives once built. */

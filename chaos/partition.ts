@@ -29,6 +29,8 @@ export class PartitionNemesis implements Nemesis {
   }
 
   notApplicable(cluster: Cluster): string | undefined {
+    if (cluster.nodes.length < 2)
+      return `${cluster.system} runs a single node here: there is nothing to partition`;
     if (this.leaders && !cluster.primaries)
       return `${cluster.system} has no primaries (it is leaderless)`;
     return undefined;

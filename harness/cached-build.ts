@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { findOnPath } from '../chaos/support.ts';
+
+const run = promisify(execFile);
 
 /** Where helpers built from the repository's own sources are kept (ignored by git). */
 const CACHE = fileURLToPath(new URL('../.faultline/bin/', import.meta.url));
@@ -67,4 +72,23 @@ async function build(
     throw new Error(`cannot build ${spec.what}: ${stderr || (error as Error).message}`);
   }
   return path;
+}
+
+/** Go's binary: on PATH, or where the official tarball installs it. */
+export function goBinary(): string | undefined {
+  return findOnPath('go', ['/usr/local/go/bin']);
+}
+
+/**
+ * `go build` of the main package in `source` into `out`: static (no cgo),
+ * reproducible paths; modules come from the Go module proxy on first use.
+ */
+export async function goBuild(source: string, out: string, missing: string): Promise<void> {
+  const go = goBinary();
+  if (!go) throw new Error(missing);
+  await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', out, '.'], {
+    cwd: source,
+    env: { ...process.env, CGO_ENABLED: '0' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
 }

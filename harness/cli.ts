@@ -127,6 +127,15 @@ program
   .option('--cassandra-client-timeout <ms>', 'cassandra: driver request timeout (default 5000)')
   .option('--cassandra-heap <mb>', 'cassandra: heap of each node (default 512)')
   .option(
+    '--mongodb-write-concern <w>',
+    'mongodb: writeConcern of every write: 1 or majority (default majority)',
+  )
+  .option(
+    '--mongodb-read-concern <level>',
+    'mongodb: readConcern of every read: local, majority or linearizable (default majority)',
+  )
+  .option('--mongodb-client-timeout <ms>', 'mongodb: driver bound on one operation (default 2000)')
+  .option(
     '--mysql-failover-after <ms>',
     'mysql-async: how long the primary is unreachable before the replica is promoted (default 3000)',
   )
@@ -265,7 +274,7 @@ program
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, redis, mysql-cluster, mysql-async, couchdb, cassandra or checkers',
+      'run one part: store, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb or checkers',
     ).choices([
       'store',
       'redis',
@@ -273,6 +282,7 @@ program
       'mysql-async',
       'couchdb',
       'cassandra',
+      'mongodb',
       'checkers',
     ]),
   )

@@ -132,6 +132,15 @@ export const CompareOptions = z
       .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
       .optional(),
     cassandraHeap: int(256, 65_536).optional(),
+    mongodbWriteConcern: z.enum(['1', 'majority'], { message: 'valid: 1, majority' }).optional(),
+    mongodbReadConcern: z
+      .enum(['local', 'majority', 'linearizable'], {
+        message: 'valid: local, majority, linearizable',
+      })
+      .optional(),
+    mongodbClientTimeout: millis
+      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
+      .optional(),
     label: z.string().optional(),
   })
   .strict()
@@ -170,6 +179,9 @@ const FLAG: Record<string, string> = {
   cassandraConsistency: 'cassandra-consistency',
   cassandraClientTimeout: 'cassandra-client-timeout',
   cassandraHeap: 'cassandra-heap',
+  mongodbWriteConcern: 'mongodb-write-concern',
+  mongodbReadConcern: 'mongodb-read-concern',
+  mongodbClientTimeout: 'mongodb-client-timeout',
 };
 
 /** Validates `compare`'s options; throws a UsageError of one line. */
@@ -239,6 +251,11 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       ['cassandraConsistency', 'consistency'],
       ['cassandraClientTimeout', 'clientTimeoutMs'],
       ['cassandraHeap', 'heapMb'],
+    ]),
+    mongodb: pick([
+      ['mongodbWriteConcern', 'writeConcern'],
+      ['mongodbReadConcern', 'readConcern'],
+      ['mongodbClientTimeout', 'clientTimeoutMs'],
     ]),
   };
   for (const name of systems) {

@@ -126,9 +126,13 @@ function lostCell(find: Find, ev: Ev): Cell {
       ops,
     );
   });
+  // One node has no replication to blame: durability or lost updates.
+  const cause = found.every(({ r }) => r.nodes === 1)
+    ? ' on a single node (no replication to blame)'
+    : ': replication behaved async';
   if (lost > 0)
     return {
-      value: `${lost} of ${acknowledged} lost: replication behaved async`,
+      value: `${lost} of ${acknowledged} lost${cause}`,
       tone: 'bad',
       evidence,
     };

@@ -136,7 +136,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   try {
     for (const nemesis of nemeses) await nemesis.prepare?.(log);
     let t = clock();
-    log(`${system.name}: starting ${result.nodes} nodes (${result.configuration})`);
+    log(
+      `${system.name}: starting ${result.nodes} node${result.nodes === 1 ? '' : 's'} (${result.configuration})`,
+    );
     cluster =
       ctx.cluster ??
       (await system.provision(config.provider, {

@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
-import { waitUntil } from '../../harness/processes.ts';
+import { acceptsConnections, waitUntil } from '../../harness/processes.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
@@ -91,14 +90,8 @@ export class CassandraLocalCluster extends LocalCluster {
   }
 
   /** CQL is the last thing a node starts: accepting a connection on it means ready. */
-  protected async ready(node: NodeHandle): Promise<boolean> {
-    return new Promise((resolve) => {
-      const socket = connect({ host: node.host, port: node.port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
+  protected ready(node: NodeHandle): Promise<boolean> {
+    return acceptsConnections(node.host, node.port);
   }
 
   /** The seed first, then the others one by one; then keyspace and tables. */

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
+import { acceptsConnections } from '../../harness/processes.ts';
+import { LocalCluster } from '../local-cluster.ts';
+import type { NodeHandle, ProvisionOptions } from '../types.ts';
+import { ferretdbBinary } from './engine.ts';
+import type { MongoSettings } from './settings.ts';
+
+/**
+ * The MongoDB row on the local provider: one FerretDB process on
+ * 127.0.13.1 keeping its data in SQLite files under the run's folder.
+ * FerretDB has no replication, so there is one node, no primary to
+ * isolate and no partition to make; kills, pauses and restarts apply.
+ */
+export class FerretLocalCluster extends LocalCluster {
+  readonly system = 'mongodb';
+  private binary = '';
+
+  constructor(options: ProvisionOptions, settings: MongoSettings) {
+    super(options, [
+      {
+        id: 'n1',
+        host: nodeAddress('mongodb', 1),
+        port: settings.port,
+        clientAddress: clientAddress('mongodb', 1),
+      },
+    ]);
+    for (const node of this.nodes) mkdirSync(join(this.dir(node), 'data'), { recursive: true });
+  }
+
+  protected command(node: NodeHandle) {
+    const data = join(this.dir(node), 'data');
+    return {
+      program: this.binary,
+      args: ['-listen', `${node.host}:${node.port}`, '-data', data, '-log-level', 'warn'],
+      marker: data,
+    };
+  }
+
+  protected override async beforeStart(): Promise<void> {
+    this.binary = await ferretdbBinary();
+  }
+
+  /** FerretDB listens once its backend is open. */
+  protected ready(node: NodeHandle): Promise<boolean> {
+    return acceptsConnections(node.host, node.port);
+  }
+
+  async create(): Promise<void> {
+    await this.start('n1');
+  }
+}

@@ -1,0 +1,54 @@
+import { provisionLocal, settingsProblem } from '../provision.ts';
+import type { System } from '../types.ts';
+import { MongoWorkerClient } from './client.ts';
+import { FerretLocalCluster } from './cluster.ts';
+import { buildFerretdb, FERRETDB_VERSION, mongodbBlocker } from './engine.ts';
+import { MongoSettings, parseMongoSettings } from './settings.ts';
+
+/**
+ * The MongoDB row. mongod is in no registry this machine reaches; the
+ * local provider runs FerretDB, a MongoDB wire-protocol server, as one
+ * node, and the report says so: a FerretDB row never stands for mongod,
+ * and replica-set behaviour (elections, rollback) is not measured by it.
+ */
+export const mongodb: System = {
+  name: 'mongodb',
+  engine: `FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol on SQLite, single node; not mongod)`,
+  claims: {
+    concurrencyControl: 'Locks',
+    dataStorage: 'Disk',
+    replication: 'Async',
+    transactions: 'N',
+    cap: 'CP',
+  },
+  // cas: findOneAndUpdate on the expected value; counter: $inc. FerretDB
+  // has no multi-document transactions, so bank and list-append are n/a.
+  capabilities: ['kv', 'cas', 'counter'],
+  defaultNodes: 1,
+  blocker: mongodbBlocker,
+  build: buildFerretdb,
+
+  validate({ nodes, settings }) {
+    const problem = settingsProblem('mongodb', MongoSettings, settings);
+    if (problem) return problem;
+    if (nodes !== 1)
+      return `mongodb: the local provider runs FerretDB as a single node (a mongod replica set is not available here); got --nodes=${nodes}: leave --nodes unset or run mongodb on its own`;
+    return undefined;
+  },
+
+  describe(settings) {
+    const { writeConcern, readConcern } = parseMongoSettings(settings);
+    return `FerretDB single node, writeConcern w:${writeConcern}, readConcern ${readConcern}`;
+  },
+
+  provision: (provider, options) =>
+    provisionLocal(
+      'mongodb',
+      provider,
+      () => new FerretLocalCluster(options, parseMongoSettings(options.settings)),
+    ),
+
+  async connect(_cluster, node, settings, workload) {
+    return new MongoWorkerClient(node, parseMongoSettings(settings), workload ?? 'kv');
+  },
+};

@@ -1,0 +1,119 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mongodbBlocker } from '../../adapters/mongodb/engine.ts';
+import { mongodb } from '../../adapters/mongodb/index.ts';
+import type { Client, Cluster } from '../../adapters/types.ts';
+import { skipUnless } from '../engines.ts';
+import { compareDynamo } from '../runs.ts';
+
+const skip = skipUnless('mongodb tests', mongodbBlocker());
+
+let cluster: Cluster | undefined;
+const clients: Client[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  await cluster?.teardown();
+  cluster = undefined;
+});
+
+async function ferret(settings: Record<string, unknown> = {}) {
+  const started = Date.now();
+  cluster = await mongodb.provision('local', {
+    nodes: 1,
+    dir: mkdtempSync(join(tmpdir(), 'fl-mongo-')),
+    settings,
+  });
+  console.info(`mongodb: FerretDB up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const client = async (workload: string) => {
+    const c = await mongodb.connect(cluster!, cluster!.nodes[0]!, settings, workload);
+    clients.push(c);
+    return c;
+  };
+  return { cluster, client };
+}
+
+describe.skipIf(skip)('the MongoDB adapter against FerretDB (local, single node)', () => {
+  it('reads, writes, cas, counters and sets do what the workloads expect', async () => {
+    const { client } = await ferret();
+    const kv = await client('register');
+    expect(await kv.invoke({ f: 'read', key: 'k' })).toEqual({ type: 'ok', value: null });
+    // cas on an absent key is an insert; a second one finds the key taken.
+    expect(await kv.invoke({ f: 'cas', key: 'k', value: [null, 1] })).toMatchObject({ type: 'ok' });
+    expect(await kv.invoke({ f: 'cas', key: 'k', value: [null, 9] })).toMatchObject({
+      type: 'fail',
+      error: expect.stringMatching(/duplicate key|E11000/i),
+    });
+    expect(await kv.invoke({ f: 'cas', key: 'k', value: [1, 2] })).toMatchObject({ type: 'ok' });
+    expect(await kv.invoke({ f: 'cas', key: 'k', value: [1, 3] })).toEqual({
+      type: 'fail',
+      error: 'cas: expected value not found',
+    });
+    expect(await kv.invoke({ f: 'write', key: 'k', value: 4 })).toMatchObject({ type: 'ok' });
+    expect(await kv.invoke({ f: 'read', key: 'k' })).toEqual({ type: 'ok', value: 4 });
+
+    const counter = await client('counter');
+    expect(await counter.invoke({ f: 'read', key: 'c' })).toEqual({ type: 'ok', value: 0 });
+    for (const n of [1, 2, 3]) await counter.invoke({ f: 'add', key: 'c', value: n });
+    expect(await counter.invoke({ f: 'read', key: 'c' })).toEqual({ type: 'ok', value: 6 });
+
+    const set = await client('set');
+    for (const e of [3, 1, 2, 1]) await set.invoke({ f: 'add', key: 's', value: e });
+    expect(await set.invoke({ f: 'read', key: 's' })).toEqual({ type: 'ok', value: [1, 2, 3] });
+    // Collections per workload: the register's `k` is not the set's.
+    expect(await set.invoke({ f: 'read', key: 'k' })).toEqual({ type: 'ok', value: [] });
+  }, 60_000);
+
+  it('maps errors on the real server: a paused node leaves a write unknown, a killed one fails it, a restart keeps acknowledged data', async () => {
+    const { cluster, client } = await ferret({ clientTimeoutMs: 500 });
+    const kv = await client('register');
+    expect(await kv.invoke({ f: 'write', key: 'k', value: 1 })).toMatchObject({ type: 'ok' });
+
+    // Sent over an open connection to a stopped process: it may yet be applied.
+    await cluster.pause('n1');
+    const paused = await kv.invoke({ f: 'write', key: 'k', value: 2 });
+    expect(paused).toMatchObject({ type: 'info' });
+    expect(await kv.invoke({ f: 'read', key: 'k' })).toMatchObject({ type: 'fail' });
+    await cluster.resume('n1');
+
+    // Nobody listens: the write was never sent.
+    await cluster.kill('n1');
+    const killed = await kv.invoke({ f: 'write', key: 'k', value: 3 });
+    expect(killed).toMatchObject({ type: 'fail' });
+
+    await cluster.start('n1');
+    const read = await kv.invoke({ f: 'read', key: 'k' });
+    // The paused write was applied once the process resumed, or never: 1 or 2, never 3.
+    expect(read.type).toBe('ok');
+    expect([1, 2]).toContain((read as { value: number }).value);
+  }, 60_000);
+
+  it('compare under kill -9: nothing acknowledged is lost, and concurrent $inc and cas lose updates on FerretDB 1.x', async () => {
+    const { results } = await compareDynamo({
+      systems: 'mongodb',
+      workload: 'write-heavy,register,counter',
+      duration: '8',
+      nemesis: 'kill',
+      nemesisInterval: '2',
+      nemesisDuration: '2',
+    });
+    for (const run of results.systems) {
+      expect(run.status, `${run.workload}: ${run.error ?? ''}`).toBe('complete');
+      expect(run.faults.map((f) => f.fault)).toContain('kill');
+    }
+    const [writeHeavy, register, counter] = results.systems;
+    // SQLite commits before FerretDB answers: a crash loses no acknowledged write.
+    expect(writeHeavy!.checkers['lost-writes']).toMatchObject({ valid: true, lost: 0 });
+    expect(register!.checkers['lost-writes']).toMatchObject({ valid: true, lost: 0 });
+    // FerretDB 1.x reads, then writes, without a transaction around them
+    // (findAndModify and update with operators), so 12 workers on a few
+    // keys overwrite each other: lost increments and non-linearizable cas.
+    expect(counter!.checkers.counter).toMatchObject({ valid: false });
+    expect(register!.checkers.linearizable).toMatchObject({ valid: false });
+    const row = results.matrix[0]!;
+    expect(row.engine).toMatch(/^FerretDB .*not mongod/);
+    expect(row.observed.cap.value).toMatch(/partition/);
+  }, 180_000);
+});
