@@ -40,6 +40,7 @@ export async function benchWorkload(
     signal: new AbortController().signal,
     log: () => {},
     onProcess: () => {},
+    settings: config.configurations[system.name]?.[0]?.settings ?? {},
     cluster,
   });
   if (!result.metrics)

@@ -71,35 +71,39 @@ export async function compare(
   try {
     for (const workloadName of config.workloads) {
       for (const name of config.systems) {
-        if (abort.signal.aborted) break;
         const system = SYSTEMS[name]!;
-        const workload = WORKLOADS[workloadName]!.create({
-          keys: config.keys,
-          seed: config.seed,
-          capabilities: system.capabilities,
-        });
-        const missing = workload.requires.filter((c) => !system.capabilities.includes(c));
-        if (missing.length > 0) {
-          const result = notApplicable(system, workload, config, missing);
-          log(`${name}: ${workloadName} not applicable: ${result.error}`);
-          systems.push(result);
-          continue;
+        for (const { settings, label } of config.configurations[name] ?? [{ settings: {} }]) {
+          if (abort.signal.aborted) break;
+          const workload = WORKLOADS[workloadName]!.create({
+            keys: config.keys,
+            seed: config.seed,
+            capabilities: system.capabilities,
+          });
+          const missing = workload.requires.filter((c) => !system.capabilities.includes(c));
+          if (missing.length > 0) {
+            const result = notApplicable(system, workload, config, settings, missing);
+            log(`${name}: ${workloadName} not applicable: ${result.error}`);
+            systems.push(result);
+            continue;
+          }
+          systems.push(
+            await runSystem(system, {
+              config,
+              runDir,
+              workload,
+              clock,
+              signal: abort.signal,
+              log,
+              onProcess: (system, info) => {
+                state.processes.push({ system, ...info });
+                writeState(state);
+              },
+              settings,
+              ...(label ? { label } : {}),
+              separateFiles: config.workloads.length > 1,
+            }),
+          );
         }
-        systems.push(
-          await runSystem(system, {
-            config,
-            runDir,
-            workload,
-            clock,
-            signal: abort.signal,
-            log,
-            onProcess: (system, info) => {
-              state.processes.push({ system, ...info });
-              writeState(state);
-            },
-            separateFiles: config.workloads.length > 1,
-          }),
-        );
       }
     }
   } finally {

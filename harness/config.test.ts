@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
-import { parseCompareOptions } from './config.ts';
+import { configurationsOf, parseCompareOptions } from './config.ts';
 import { UsageError } from './errors.ts';
 
 const defaults = {
@@ -118,5 +118,41 @@ describe('compare options', () => {
       'kill-majority',
       'kill-all',
     ]);
+  });
+});
+
+describe('configurations', () => {
+  it('a listed setting runs the system once per value, each with a label', () => {
+    expect(configurationsOf({ consistency: ['one', 'all'], heapMb: 512 })).toEqual([
+      { label: 'consistency-one', settings: { consistency: 'one', heapMb: 512 } },
+      { label: 'consistency-all', settings: { consistency: 'all', heapMb: 512 } },
+    ]);
+    expect(configurationsOf({ writeConcern: ['1', 'majority'], readConcern: ['local'] })).toEqual([
+      { label: 'writeConcern-1', settings: { writeConcern: '1', readConcern: 'local' } },
+      {
+        label: 'writeConcern-majority',
+        settings: { writeConcern: 'majority', readConcern: 'local' },
+      },
+    ]);
+    expect(configurationsOf({ n: 3 })).toEqual([{ settings: { n: 3 } }]);
+    expect(configurationsOf({})).toEqual([{ settings: {} }]);
+  });
+
+  it('--cassandra-consistency and the MongoDB concerns take lists, checked value by value', () => {
+    const config = parseCompareOptions({
+      ...defaults,
+      systems: 'dynamo',
+      cassandraConsistency: 'one,quorum,one',
+      mongodbReadConcern: 'local,linearizable',
+    });
+    expect(config.settings.cassandra).toEqual({ consistency: ['one', 'quorum'] });
+    expect(config.settings.mongodb).toEqual({ readConcern: ['local', 'linearizable'] });
+    expect(config.configurations.dynamo).toEqual([{ settings: {} }]);
+    expect(error({ cassandraConsistency: 'one,two' })).toBe(
+      '--cassandra-consistency: unknown consistency level "two"; valid: one, quorum, all',
+    );
+    expect(error({ mongodbWriteConcern: 'majority,2' })).toBe(
+      '--mongodb-write-concern: unknown write concern "2"; valid: 1, majority',
+    );
   });
 });

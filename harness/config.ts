@@ -60,6 +60,15 @@ const list = (valid: readonly string[], what: string, allowed: readonly string[]
     return items;
   });
 
+/**
+ * A setting that may list several values (`one,quorum,all`): the system
+ * then runs once per value, each a row of its own in the matrix.
+ */
+const variants = (valid: readonly string[], what: string) =>
+  list(valid, what)
+    .transform((items) => [...new Set(items)])
+    .refine((items) => items.length > 0, { message: `name at least one ${what}` });
+
 export const CompareOptions = z
   .object({
     workload: list(WORKLOAD_NAMES, 'workload', Object.keys(WORKLOAD_PRESETS))
@@ -125,19 +134,13 @@ export const CompareOptions = z
     mysqlFailoverAfter: millis
       .pipe(z.number().min(500, { message: 'must be at least 500 ms' }))
       .optional(),
-    cassandraConsistency: z
-      .enum(['one', 'quorum', 'all'], { message: 'valid: one, quorum, all' })
-      .optional(),
+    cassandraConsistency: variants(['one', 'quorum', 'all'], 'consistency level').optional(),
     cassandraClientTimeout: millis
       .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
       .optional(),
     cassandraHeap: int(256, 65_536).optional(),
-    mongodbWriteConcern: z.enum(['1', 'majority'], { message: 'valid: 1, majority' }).optional(),
-    mongodbReadConcern: z
-      .enum(['local', 'majority', 'linearizable'], {
-        message: 'valid: local, majority, linearizable',
-      })
-      .optional(),
+    mongodbWriteConcern: variants(['1', 'majority'], 'write concern').optional(),
+    mongodbReadConcern: variants(['local', 'majority', 'linearizable'], 'read concern').optional(),
     mongodbClientTimeout: millis
       .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
       .optional(),
@@ -159,9 +162,38 @@ export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed' | 'workl
   skippedSystems: { system: string; reason: string }[];
   /** Faults asked for that this machine cannot inject, with the reason. */
   skippedFaults: { fault: string; reason: string }[];
-  /** Per-system settings handed to the adapters. */
+  /** Per-system settings as given; a list (`consistency: ['one', 'all']`) means one run per value. */
   settings: Record<string, Record<string, unknown>>;
+  /** Per system, the configurations to run: one, or one per combination of listed values. */
+  configurations: Record<string, Configuration[]>;
 };
+
+/** One configuration of a system: its settings, and a label when the run has several. */
+export interface Configuration {
+  /** e.g. `consistency-one`; names the configuration's files. */
+  label?: string;
+  settings: Record<string, unknown>;
+}
+
+/** Settings with lists expanded into one configuration per combination of their values. */
+export function configurationsOf(settings: Record<string, unknown>): Configuration[] {
+  let out: { labels: string[]; settings: Record<string, unknown> }[] = [
+    { labels: [], settings: {} },
+  ];
+  for (const [key, value] of Object.entries(settings)) {
+    const values = Array.isArray(value) ? value : [value];
+    out = out.flatMap((c) =>
+      values.map((v) => ({
+        labels: values.length > 1 ? [...c.labels, `${key}-${v}`] : c.labels,
+        settings: { ...c.settings, [key]: v },
+      })),
+    );
+  }
+  return out.map((c) => ({
+    ...(c.labels.length > 0 ? { label: c.labels.join('.') } : {}),
+    settings: c.settings,
+  }));
+}
 
 const FLAG: Record<string, string> = {
   nemesisInterval: 'nemesis-interval',
@@ -258,13 +290,14 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       ['mongodbClientTimeout', 'clientTimeoutMs'],
     ]),
   };
+  const configurations: CompareConfig['configurations'] = {};
   for (const name of systems) {
     const system = SYSTEMS[name]!;
-    const problem = system.validate({
-      nodes: options.nodes ?? system.defaultNodes,
-      settings: settings[name] ?? {},
-    });
-    if (problem) throw new UsageError(problem);
+    configurations[name] = configurationsOf(settings[name] ?? {});
+    for (const { settings } of configurations[name]) {
+      const problem = system.validate({ nodes: options.nodes ?? system.defaultNodes, settings });
+      if (problem) throw new UsageError(problem);
+    }
   }
   return {
     ...options,
@@ -276,5 +309,6 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
     skippedFaults,
     seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
     settings,
+    configurations,
   };
 }

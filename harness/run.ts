@@ -42,6 +42,13 @@ export interface RunContext {
   signal: AbortSignal;
   log: (line: string) => void;
   onProcess: (system: string, info: { node: string; pid: number; marker: string }) => void;
+  /** The system's settings for this run (one of its configurations). */
+  settings: Record<string, unknown>;
+  /**
+   * Names this configuration's files apart when the system runs in several:
+   * `history/<system>.<label>.jsonl`.
+   */
+  label?: string;
   /**
    * Names this workload's files apart when a run has several workloads:
    * `history/<system>.<workload>.jsonl`, `nodes/<system>.<workload>/`.
@@ -64,8 +71,12 @@ const ERROR_BACKOFF_MS = 50;
 const SETTLE_TIMEOUT_MS = 60_000;
 
 /** A result before anything ran: filled in by runSystem, or left as not applicable. */
-function emptyResult(system: System, workload: Workload, config: CompareConfig): SystemResult {
-  const settings = config.settings[system.name] ?? {};
+function emptyResult(
+  system: System,
+  workload: Workload,
+  config: CompareConfig,
+  settings: Record<string, unknown>,
+): SystemResult {
   return {
     system: system.name,
     workload: workload.name,
@@ -90,10 +101,11 @@ export function notApplicable(
   system: System,
   workload: Workload,
   config: CompareConfig,
+  settings: Record<string, unknown>,
   missing: readonly string[],
 ): SystemResult {
   return {
-    ...emptyResult(system, workload, config),
+    ...emptyResult(system, workload, config, settings),
     status: 'not-applicable',
     error: `${system.name} lacks ${missing.join(' and ')}, which ${workload.name} needs`,
   };
@@ -106,15 +118,16 @@ export function notApplicable(
  * is checked on what it recorded and marked incomplete.
  */
 export async function runSystem(system: System, ctx: RunContext): Promise<SystemResult> {
-  const { config, runDir, workload, clock, signal, log } = ctx;
-  const settings = config.settings[system.name] ?? {};
-  const name = ctx.separateFiles ? `${system.name}.${workload.name}` : system.name;
+  const { config, runDir, workload, clock, signal, log, settings } = ctx;
+  const name = [system.name, ctx.label, ctx.separateFiles ? workload.name : undefined]
+    .filter(Boolean)
+    .join('.');
   mkdirSync(join(runDir, 'history'), { recursive: true });
   const historyPath = join(runDir, 'history', `${name}.jsonl`);
   const history = new HistoryWriter(historyPath, clock);
   const elapsed = (since: number) => Math.round((clock() - since) / 1e6) / 1000;
   const result: SystemResult = {
-    ...emptyResult(system, workload, config),
+    ...emptyResult(system, workload, config, settings),
     history: relative(runDir, historyPath),
   };
   const { timings } = result;
