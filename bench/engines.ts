@@ -66,7 +66,7 @@ export async function benchEngine(
   const dir = mkdtempSync(join(tmpdir(), `faultline-bench-${system.name}-`));
   let cluster: Cluster | undefined;
   try {
-    process.stderr.write(`bench: ${system.name}: starting ${system.defaultNodes} nodes\n`);
+    process.stderr.write(`bench: ${system.name}: starting ${nodesText(system)}\n`);
     cluster = await system.provision('local', {
       nodes: system.defaultNodes,
       dir: join(dir, 'nodes'),
@@ -80,7 +80,7 @@ export async function benchEngine(
       }
     }
     console.log(
-      `\n${system.name}: ${system.engine}, ${system.defaultNodes} nodes (${system.describe({})}), concurrency ${CONCURRENCY}; ops/s; latencies in ms\n`,
+      `\n${system.name}: ${system.engine}, ${nodesText(system)} (${system.describe({})}), concurrency ${CONCURRENCY}; ops/s; latencies in ms\n`,
     );
     printTable(rows, [0, 2]);
   } finally {
@@ -107,3 +107,7 @@ export function printTable(rows: string[][], left: number[]): void {
 }
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function nodesText(system: System): string {
+  return `${system.defaultNodes} node${system.defaultNodes === 1 ? '' : 's'}`;
+}
