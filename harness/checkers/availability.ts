@@ -13,7 +13,10 @@ export interface Share {
  * Availability: the fraction of client operations that succeeded (`ok`),
  * healthy and during faults, and during partitions split by side: ops of
  * workers pinned to a minority node (the partition op's `nodes`) against
- * the rest. A `fail` or `info` counts as refused or unanswered. Left out:
+ * the rest. A `fail` or `info` counts as refused or unanswered, and so
+ * does an `ok` that came only after the fault ended: a request held until
+ * the partition healed (TCP retransmits it, the coordinator's timeout has
+ * not run out) was not served during the partition. Left out:
  * final-phase reads and reads of one replica's own copy (measurements), and
  * compare-and-sets, whose `fail` is most often an answer (the register did
  * not hold the expected value), not a refusal. Not a verdict: valid is
@@ -24,8 +27,8 @@ export function checkAvailability(history: readonly Op[]): CheckResult {
   const tally = { healthy: share(), fault: share(), minority: share(), majority: share() };
   for (const { invoke, complete } of pairs(history)) {
     if (invoke.final || invoke.replica || invoke.f === 'cas') continue;
-    const ok = complete?.type === 'ok';
     const window = windowAt(windows, invoke.time);
+    const ok = complete?.type === 'ok' && (!window || complete.time < window.end);
     add(window ? tally.fault : tally.healthy, ok);
     if (window?.fault.startsWith('partition-')) {
       add(

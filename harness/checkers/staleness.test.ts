@@ -13,6 +13,13 @@ const r = (process: number, value: unknown, at: number, done: number, node = 'n1
   { process, type: 'ok', f: 'read', key: 'p', value, time: done, node },
 ];
 const ms = 1e6;
+const nemesis = (f: string, time: number, value?: object): Step => ({
+  process: 'nemesis',
+  type: 'info',
+  f,
+  time,
+  ...(value ? { value } : {}),
+});
 
 describe('staleness checker', () => {
   it('a read of the latest acknowledged write is consistent; one of an older value is stale by the versions missed', () => {
@@ -46,13 +53,6 @@ describe('staleness checker', () => {
 
 describe('availability', () => {
   it('splits ops during a partition by side: workers of minority nodes apart', () => {
-    const nemesis = (f: string, time: number, value?: object): Step => ({
-      process: 'nemesis',
-      type: 'info',
-      f,
-      time,
-      ...(value ? { value } : {}),
-    });
     const result = checkAvailability(
       history(
         ...r(0, 1, 0, ms, 'n1'),
@@ -68,6 +68,25 @@ describe('availability', () => {
       healthy: { ok: 1, total: 1 },
       minority: { ok: 0, total: 1, fraction: 0 },
       majority: { ok: 1, total: 1, fraction: 1 },
+    });
+  });
+
+  it('an op held through the partition and answered only after heal was not served during it', () => {
+    const result = checkAvailability(
+      history(
+        nemesis('partition-isolate', 2 * ms, { nodes: ['n1'] }),
+        // Sent to the isolated node during the partition, ok once it healed.
+        ...w(0, 1, 3 * ms, 6 * ms, 'n1'),
+        ...w(1, 2, 3 * ms, 4 * ms, 'n2'),
+        nemesis('stop-partition', 5 * ms),
+        ...w(2, 3, 7 * ms, 8 * ms, 'n1'),
+      ),
+    );
+    expect(result).toMatchObject({
+      minority: { ok: 0, total: 1 },
+      majority: { ok: 1, total: 1 },
+      fault: { ok: 1, total: 2 },
+      healthy: { ok: 1, total: 1 },
     });
   });
 });
