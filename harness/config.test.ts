@@ -87,9 +87,19 @@ describe('compare options', () => {
   });
 
   it('rejects fewer nodes than replicas', () => {
-    expect(error({ nodes: '1' })).toMatch(
+    expect(error({ systems: 'dynamo', nodes: '1' })).toMatch(
       /--nodes=1 is fewer than dynamo's replication factor N=3/,
     );
+  });
+
+  it('with all, leaves out the systems the flags rule out, with the reason', () => {
+    const config = parseCompareOptions({ ...defaults, nodes: '4' });
+    expect(config.systems).toContain('dynamo');
+    expect(config.systems).not.toContain('mongodb');
+    const mongodb = config.skippedSystems.find((s) => s.system === 'mongodb');
+    // Left out for its flags where its engine is here, for its engine otherwise.
+    expect(mongodb?.reason).toMatch(/single node|needs Go/);
+    expect(error({ systems: 'mongodb', nodes: '4' })).toMatch(/runs FerretDB as a single node/);
   });
 
   it('rejects quorums larger than N', () => {
