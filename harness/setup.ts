@@ -25,15 +25,15 @@ export async function setupSystems(names: string[], log: (line: string) => void)
   let ok = true;
   for (const name of names) {
     const system = SYSTEMS[name]!;
+    const packages = system.packages ?? [];
+    // Engines from npm or built from source are reported by `build` below.
+    if (packages.length === 0 && system.build) continue;
     if (!system.blocker?.()) {
       log(
         `${name}: ${system.packages ? 'already installed' : 'built in, nothing to install'} · ${system.engine}`,
       );
       continue;
     }
-    const packages = system.packages ?? [];
-    // Engines from npm or built from source come with `build` below.
-    if (packages.length === 0 && system.build) continue;
     if (packages.length === 0 || process.getuid?.() !== 0) {
       log(`${name}: ${system.blocker?.()}; as root: apt-get install -y ${packages.join(' ')}`);
       ok = false;
