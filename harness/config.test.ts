@@ -98,7 +98,7 @@ describe('compare options', () => {
     expect(config.systems).not.toContain('mongodb');
     const mongodb = config.skippedSystems.find((s) => s.system === 'mongodb');
     // Left out for its flags where its engine is here, for its engine otherwise.
-    expect(mongodb?.reason).toMatch(/single node|needs Go/);
+    expect(mongodb?.reason).toMatch(/single node|needs (Go|FerretDB)/);
     expect(error({ systems: 'mongodb', nodes: '4' })).toMatch(/runs FerretDB as a single node/);
   });
 
