@@ -20,6 +20,8 @@ export const cassandraSystem: System = {
   capabilities: ['kv', 'cas', 'counter'],
   defaultNodes: 3,
   blocker: cassandraBlocker,
+  // Java to run it, Maven to fetch its jars (build).
+  packages: ['openjdk-17-jre-headless', 'maven'],
   build: installCassandra,
 
   validate({ nodes, settings }) {
