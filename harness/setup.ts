@@ -26,16 +26,19 @@ export async function setupSystems(names: string[], log: (line: string) => void)
   for (const name of names) {
     const system = SYSTEMS[name]!;
     const packages = system.packages ?? [];
-    // Engines from npm or built from source are reported by `build` below.
-    if (packages.length === 0 && system.build) continue;
-    if (!system.blocker?.()) {
-      log(
-        `${name}: ${system.packages ? 'already installed' : 'built in, nothing to install'} · ${system.engine}`,
-      );
+    const blocked = system.blocker?.();
+    // A system with a build step (jars, npm packages, a preload) is
+    // reported, and judged, by that step below.
+    if (!blocked) {
+      if (!system.build)
+        log(
+          `${name}: ${packages.length ? 'already installed' : 'built in, nothing to install'} · ${system.engine}`,
+        );
       continue;
     }
     if (packages.length === 0 || process.getuid?.() !== 0) {
-      log(`${name}: ${system.blocker?.()}; as root: apt-get install -y ${packages.join(' ')}`);
+      if (system.build) continue;
+      log(`${name}: ${blocked}; as root: apt-get install -y ${packages.join(' ')}`);
       ok = false;
       continue;
     }
@@ -53,6 +56,7 @@ export async function setupSystems(names: string[], log: (line: string) => void)
       ok = false;
       continue;
     }
+    if (system.build) continue;
     const still = system.blocker?.();
     if (still) {
       log(`${name}: still missing after install: ${still}`);
