@@ -290,34 +290,18 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       ['mongodbClientTimeout', 'clientTimeoutMs'],
     ]),
   };
-  // A system named outright must accept the flags; `all` leaves out, with
-  // the reason, those that cannot run on the --nodes given (mongodb, one
-  // node, with --nodes=3). A system's own flags that are wrong stay an error.
   const configurations: CompareConfig['configurations'] = {};
-  const runnable = systems.filter((name) => {
+  for (const name of systems) {
     const system = SYSTEMS[name]!;
-    const listed = configurationsOf(settings[name] ?? {});
-    for (const { settings } of listed) {
+    configurations[name] = configurationsOf(settings[name] ?? {});
+    for (const { settings } of configurations[name]) {
       const problem = system.validate({ nodes: options.nodes ?? system.defaultNodes, settings });
-      const nodesAlone =
-        options.nodes !== undefined && !system.validate({ nodes: system.defaultNodes, settings });
-      if (problem && !(all && nodesAlone)) throw new UsageError(problem);
-      if (problem) {
-        skippedSystems.push({ system: name, reason: `cannot run with these flags (${problem})` });
-        return false;
-      }
+      if (problem) throw new UsageError(problem);
     }
-    configurations[name] = listed;
-    return true;
-  });
-  if (runnable.length === 0) {
-    throw new UsageError(
-      `--systems: none can run: ${skippedSystems.map((s) => `${s.system} ${s.reason}`).join('; ')}`,
-    );
   }
   return {
     ...options,
-    systems: runnable,
+    systems,
     skippedSystems,
     workloads: options.workload,
     workload: String(raw.workload).replace(/\s+/g, ''),
