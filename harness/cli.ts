@@ -319,6 +319,10 @@ function parseTotal(text: string): number {
   return total;
 }
 
+// Output whose reader went away (a closed terminal, `| head`, a parent that
+// stopped reading) must not crash a run before it has stopped its nodes.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -22,7 +22,7 @@ export interface CompareOutcome {
 /**
  * `faultline compare`: the same workload, seed and faults against each
  * system in turn; one run folder with config, histories, results and report.
- * SIGINT/SIGTERM stop the workers, heal, stop every node and still write the
+ * SIGINT/SIGTERM/SIGHUP stop the workers, heal, stop every node and still write the
  * results (marked incomplete); the exit code is then 130.
  */
 export async function compare(
@@ -56,8 +56,9 @@ export async function compare(
     log(`\nfaultline: ${signal}: stopping workers, healing faults, stopping nodes…`);
     abort.abort();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // SIGHUP: the terminal closed; the nodes must not outlive the run.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
 
   log(`faultline ${VERSION}: run ${id}, workload ${config.workload}, seed ${config.seed}`);
   for (const { system, reason } of config.skippedSystems) {
@@ -107,8 +108,7 @@ export async function compare(
       }
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   }
 
   const results: RunResults = {

@@ -1,6 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mongodbBlocker } from '../../adapters/mongodb/engine.ts';
 import { mongodb } from '../../adapters/mongodb/index.ts';
@@ -116,4 +118,31 @@ describe.skipIf(skip)('the MongoDB adapter against FerretDB (local, single node)
     expect(row.engine).toMatch(/^FerretDB .*not mongod/);
     expect(row.observed.cap.value).toMatch(/partition/);
   }, 180_000);
+
+  it('a run whose parent stops reading and sends SIGTERM still stops its FerretDB (no watchdog of its own)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const bin = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
+    // spawnSync's timeout sends SIGTERM and closes the pipes: every later
+    // log line hits a closed stderr.
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'compare', '--systems=mongodb', '--duration=60', '--keys=50', `--out=${out}`],
+      {
+        timeout: 8000,
+        encoding: 'utf8',
+        env: { ...process.env, FAULTLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'fl-state-')) },
+      },
+    );
+    expect(result.status).toBe(130);
+    const running = readdirSync('/proc')
+      .filter((pid) => /^\d+$/.test(pid))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(out);
+        } catch {
+          return false;
+        }
+      });
+    expect(running).toEqual([]);
+  }, 60_000);
 });
