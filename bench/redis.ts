@@ -111,7 +111,7 @@ async function driverAlone(
     () =>
       new IoCluster(
         cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
-        { enableAutoPipelining: true },
+        { enableAutoPipelining: false },
       ),
   );
   let done = 0;

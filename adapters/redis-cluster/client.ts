@@ -225,7 +225,7 @@ class ClientPool {
           commandTimeout: timeout,
           maxRetriesPerRequest: 1,
         },
-        enableAutoPipelining: true,
+        enableAutoPipelining: false,
         // Without periodic refreshes a client cut off from an old master
         // keeps timing out although a replica has been promoted.
         slotsRefreshInterval: 1000,
