@@ -14,10 +14,12 @@ export interface Share {
  * healthy and during faults, and during partitions split by side: ops of
  * workers pinned to a minority node (the partition op's `nodes`) against
  * the rest. A `fail` or `info` counts as refused or unanswered, and so
- * does an `ok` that came only after the fault ended: a request held until
- * the partition healed (TCP retransmits it, the coordinator's timeout has
- * not run out) was not served during the partition. Left out:
- * final-phase reads and reads of one replica's own copy (measurements), and
+ * does an `ok` that came only once the fault began to lift: a request held
+ * until the partition healed (TCP retransmits it, the coordinator's timeout
+ * has not run out) was not served during the partition. The heal itself
+ * takes time (firewall rules go one by one; a slow machine records its end
+ * late), so "during" ends when the healing action starts, and ops invoked
+ * while it runs are left out, like final-phase reads and reads of one replica's own copy (measurements), and
  * compare-and-sets, whose `fail` is most often an answer (the register did
  * not hold the expected value), not a refusal. Not a verdict: valid is
  * always true.
@@ -28,7 +30,8 @@ export function checkAvailability(history: readonly Op[]): CheckResult {
   for (const { invoke, complete } of pairs(history)) {
     if (invoke.final || invoke.replica || invoke.f === 'cas') continue;
     const window = windowAt(windows, invoke.time);
-    const ok = complete?.type === 'ok' && (!window || complete.time < window.end);
+    if (window && invoke.time >= window.lifting) continue;
+    const ok = complete?.type === 'ok' && (!window || complete.time < window.lifting);
     add(window ? tally.fault : tally.healthy, ok);
     if (window?.fault.startsWith('partition-')) {
       add(

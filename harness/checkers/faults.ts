@@ -6,28 +6,40 @@ export interface Window {
   /** For partitions, the minority side; otherwise the nodes acted on. */
   nodes: string[];
   start: number;
-  /** Infinity when the history ended during the fault. */
+  /**
+   * When the action that ends the fault began (its nemesis invoke): from
+   * then on the fault may be partly lifted, e.g. some firewall rules gone.
+   * Infinity when the history ended during the fault.
+   */
+  lifting: number;
+  /** When that action finished (its info): the fault is fully gone. Infinity as above. */
   end: number;
 }
 
 /**
  * The fault windows of a history, read from its nemesis ops: a fault starts
- * with the info op that names it (f = the fault) and ends with the next
- * nemesis info op (restart, resume, stop-partition…). Failed nemesis actions
- * (an `error` on the info op) start nothing.
+ * with the info op that names it (f = the fault), once it is fully in place,
+ * and ends with the next nemesis action (restart, resume, stop-partition…),
+ * which lifts it between its invoke (`lifting`) and its info (`end`).
+ * Failed nemesis actions (an `error` on the info op) start nothing.
  */
 export function faultWindows(history: readonly Op[]): Window[] {
   const windows: Window[] = [];
   let open: Window | undefined;
+  let lastInvoke = Number.POSITIVE_INFINITY;
   for (const op of history) {
-    if (op.process !== 'nemesis' || op.type !== 'info' || op.error) continue;
+    if (op.process !== 'nemesis') continue;
+    if (op.type === 'invoke') lastInvoke = op.time;
+    if (op.type !== 'info' || op.error) continue;
     if (open) {
+      open.lifting = Math.max(open.start, Math.min(lastInvoke, op.time));
       open.end = op.time;
       open = undefined;
       continue;
     }
     const value = (op.value ?? {}) as { nodes?: string[] };
-    open = { fault: op.f, nodes: value.nodes ?? [], start: op.time, end: Number.POSITIVE_INFINITY };
+    const never = Number.POSITIVE_INFINITY;
+    open = { fault: op.f, nodes: value.nodes ?? [], start: op.time, lifting: never, end: never };
     windows.push(open);
   }
   return windows;

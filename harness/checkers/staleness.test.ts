@@ -89,4 +89,27 @@ describe('availability', () => {
       healthy: { ok: 1, total: 1 },
     });
   });
+
+  it('the partition ends for availability when its heal starts: an ok answered while rules were being removed was not served during it', () => {
+    const healing: Step = { process: 'nemesis', type: 'invoke', f: 'stop-partition', time: 5 * ms };
+    const result = checkAvailability(
+      history(
+        nemesis('partition-isolate', 2 * ms, { nodes: ['n1'] }),
+        // In flight through the partition, answered after the heal began but
+        // before the heal recorded its end (a slow machine).
+        ...w(0, 1, 3 * ms, 5.5 * ms, 'n1'),
+        ...w(1, 2, 3 * ms, 4 * ms, 'n2'),
+        healing,
+        // Invoked while the heal runs: neither partitioned nor healthy.
+        ...w(2, 3, 5.2 * ms, 5.4 * ms, 'n1'),
+        nemesis('stop-partition', 6 * ms),
+      ),
+    );
+    expect(result).toMatchObject({
+      minority: { ok: 0, total: 1 },
+      majority: { ok: 1, total: 1 },
+      fault: { ok: 1, total: 2 },
+      healthy: { ok: 0, total: 0 },
+    });
+  });
 });
