@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { history, op } from '../test/histories.ts';
-import { HistoryParseError, pairs, parseHistory, valuesRead } from './history.ts';
+import { HistoryParseError, type Op, opLine, pairs, parseHistory, valuesRead } from './history.ts';
 
 describe('history', () => {
   it('pairs each invocation with the next op of its process', () => {
@@ -24,6 +25,34 @@ describe('history', () => {
     expect(() => parseHistory(text)).toThrow(/^line 3:/);
     expect(() => parseHistory('{"process":0,"type":"maybe","f":"read"}')).toThrow(
       /line 1: bad type/,
+    );
+  });
+
+  it('writes each op as the JSON that JSON.stringify gives, whatever its strings and values', () => {
+    const anOp = fc.record(
+      {
+        index: fc.nat(),
+        time: fc.maxSafeNat(),
+        process: fc.oneof(fc.nat(), fc.constant('nemesis' as const)),
+        type: fc.constantFrom('invoke', 'ok', 'fail', 'info'),
+        f: fc.string(),
+        key: fc.string({ unit: 'binary' }),
+        value: fc.jsonValue(),
+        node: fc.string(),
+        error: fc.string({ unit: 'binary' }),
+        final: fc.constantFrom('cluster', 'replica'),
+        replica: fc.constant(true as const),
+        siblings: fc.constant(true as const),
+      },
+      { requiredKeys: ['index', 'time', 'process', 'type', 'f'] },
+    );
+    fc.assert(
+      fc.property(anOp, (o) => {
+        const line = opLine(o as Op);
+        expect(line.endsWith('\n')).toBe(true);
+        expect(JSON.parse(line)).toEqual(JSON.parse(JSON.stringify(o)));
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -82,7 +82,8 @@ class Outcomes {
 
 /** Latencies (HdrHistogram) per op type and phase, and throughput per second. */
 export class Metrics {
-  private readonly outcomes = new Map<string, Outcomes>();
+  /** Per op type: per phase and `all`, made on first use. */
+  private readonly outcomes = new Map<string, Partial<Record<Phase | 'all', Outcomes>>>();
   private readonly timeline: TimelinePoint[] = [];
   private readonly totals = { ok: 0, fail: 0, info: 0 };
 
@@ -97,8 +98,15 @@ export class Metrics {
     atNs: number,
   ): void {
     const latencyUs = latencyNs / 1000;
-    this.bucket(f, phase).add(type, latencyUs);
-    this.bucket(f, 'all').add(type, latencyUs);
+    let byPhase = this.outcomes.get(f);
+    if (!byPhase) {
+      byPhase = {};
+      this.outcomes.set(f, byPhase);
+    }
+    byPhase[phase] ??= new Outcomes();
+    byPhase.all ??= new Outcomes();
+    byPhase[phase].add(type, latencyUs);
+    byPhase.all.add(type, latencyUs);
     this.totals[type]++;
     const second = Math.max(0, Math.floor((atNs - this.startNs) / 1e9));
     while (this.timeline.length <= second) {
@@ -114,10 +122,10 @@ export class Metrics {
   summary(endNs: number): MetricsSummary {
     const durationS = Math.max(1e-9, (endNs - this.startNs) / 1e9);
     const byF: MetricsSummary['byF'] = {};
-    for (const [name, outcomes] of this.outcomes) {
-      const [f, phase] = name.split('/') as [string, Phase | 'all'];
-      byF[f] ??= {} as Record<Phase | 'all', OutcomeSummary>;
-      byF[f][phase] = outcomes.summary();
+    for (const [f, byPhase] of this.outcomes) {
+      byF[f] = {} as Record<Phase | 'all', OutcomeSummary>;
+      for (const [phase, outcomes] of Object.entries(byPhase) as [Phase | 'all', Outcomes][])
+        byF[f][phase] = outcomes.summary();
     }
     return {
       durationS: Math.round(durationS * 1000) / 1000,
@@ -127,12 +135,5 @@ export class Metrics {
       // A trailing partial second would plot as a false drop in throughput.
       timeline: this.timeline.filter((p) => p.t + 1 <= durationS + 0.05),
     };
-  }
-
-  private bucket(f: string, phase: Phase | 'all'): Outcomes {
-    const name = `${f}/${phase}`;
-    const outcomes = this.outcomes.get(name) ?? new Outcomes();
-    this.outcomes.set(name, outcomes);
-    return outcomes;
   }
 }

@@ -1,5 +1,5 @@
 import type { Client, Completion, Invocation, NodeHandle } from '../adapters/types.ts';
-import type { HistoryWriter } from './history.ts';
+import type { HistoryWriter, NewOp } from './history.ts';
 import type { Metrics, Phase } from './metrics.ts';
 
 /** Longest a client call may take before the harness records it as unknown. */
@@ -29,59 +29,100 @@ export class Worker {
   async execute(op: Invocation, observe?: { metrics: Metrics; phase: Phase }): Promise<Completion> {
     const { history, clock } = this.context;
     const isRead = op.f === 'read';
-    history.append({
-      process: this.process,
-      type: 'invoke',
-      f: op.f,
-      ...(op.key !== undefined ? { key: op.key } : {}),
-      value: isRead ? null : op.value,
-      node: this.node.id,
-      ...(op.final ? { final: op.final } : {}),
-      ...(op.replica ? { replica: true as const } : {}),
-    });
+    history.append(this.entry(op, 'invoke', isRead ? null : op.value));
     const started = clock();
-    const completion = await withSafetyTimeout(this.client.invoke(op));
-    const done = history.append({
-      process: this.process,
-      type: completion.type,
-      f: op.f,
-      ...(op.key !== undefined ? { key: op.key } : {}),
-      value:
-        completion.type === 'ok' && (isRead || completion.value !== undefined)
-          ? completion.value
-          : op.value,
-      node: this.node.id,
-      ...(op.final ? { final: op.final } : {}),
-      ...(op.replica ? { replica: true as const } : {}),
-      ...(completion.type === 'ok' && completion.siblings ? { siblings: true as const } : {}),
-      ...(completion.type !== 'ok' ? { error: completion.error } : {}),
-    });
+    const completion = await this.call(op);
+    const entry = this.entry(
+      op,
+      completion.type,
+      completion.type === 'ok' && (isRead || completion.value !== undefined)
+        ? completion.value
+        : op.value,
+    );
+    if (completion.type === 'ok' && completion.siblings) entry.siblings = true;
+    if (completion.type !== 'ok') entry.error = completion.error;
+    const done = history.append(entry);
     observe?.metrics.record(op.f, observe.phase, completion.type, done.time - started, done.time);
     if (completion.type === 'info') this.process = this.context.newProcess();
     return completion;
   }
-}
 
-async function withSafetyTimeout(call: Promise<Completion>): Promise<Completion> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Completion>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          type: 'info',
-          error: `no completion from the client in ${SAFETY_TIMEOUT_MS} ms`,
-        }),
-      SAFETY_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([
-      call.catch(
-        (error: unknown): Completion => ({ type: 'info', error: `client threw: ${String(error)}` }),
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
+  /**
+   * The client's completion of `op`, or info once it has taken longer than
+   * SAFETY_TIMEOUT_MS (a client bug must not stall the run). One watchdog
+   * timer checks every worker's call, rather than a timer per call.
+   */
+  private call(op: Invocation): Promise<Completion> {
+    return new Promise<Completion>((resolve) => {
+      const call: Call = {
+        since: Date.now(),
+        settle: (completion) => {
+          if (this.inflight === call) this.inflight = undefined;
+          resolve(completion);
+        },
+      };
+      this.inflight = call;
+      if (!this.watched) watch(this);
+      this.client
+        .invoke(op)
+        .then(call.settle, (error: unknown) =>
+          call.settle({ type: 'info', error: `client threw: ${String(error)}` }),
+        );
+    });
+  }
+
+  /** For the watchdog: the call in flight, if any. */
+  inflight: Call | undefined;
+  watched = false;
+
+  /** A history entry of this worker for `op` (built field by field: this runs twice per op). */
+  private entry(op: Invocation, type: NewOp['type'], value: unknown): NewOp {
+    const entry: NewOp = { process: this.process, type, f: op.f, value, node: this.node.id };
+    if (op.key !== undefined) entry.key = op.key;
+    if (op.final) entry.final = op.final;
+    if (op.replica) entry.replica = true;
+    return entry;
   }
 }
+
+interface Call {
+  since: number;
+  settle: (completion: Completion) => void;
+}
+
+/** Workers with recent calls. One that has had none for a minute is dropped (its run ended). */
+const WATCHED = new Set<Worker>();
+let watchdog: NodeJS.Timeout | undefined;
+
+function watch(worker: Worker): void {
+  worker.watched = true;
+  WATCHED.add(worker);
+  watchdog ??= setInterval(checkCalls, 1000).unref();
+}
+
+function checkCalls(): void {
+  const now = Date.now();
+  for (const worker of WATCHED) {
+    const call = worker.inflight;
+    if (call && now - call.since >= SAFETY_TIMEOUT_MS) {
+      call.settle({
+        type: 'info',
+        error: `no completion from the client in ${SAFETY_TIMEOUT_MS} ms`,
+      });
+    }
+    if (!call) idleChecks.set(worker, (idleChecks.get(worker) ?? 0) + 1);
+    else idleChecks.delete(worker);
+    if ((idleChecks.get(worker) ?? 0) >= 60) {
+      WATCHED.delete(worker);
+      idleChecks.delete(worker);
+      worker.watched = false;
+    }
+  }
+  if (WATCHED.size === 0) {
+    clearInterval(watchdog);
+    watchdog = undefined;
+  }
+}
+
+/** Seconds in a row each watched worker had no call in flight. */
+const idleChecks = new Map<Worker, number>();

@@ -58,11 +58,30 @@ function zeta(from: number, to: number, theta: number, initial: number): number 
  */
 export class ScrambledZipfian {
   private readonly zipfian = new Zipfian(1);
+  /**
+   * Item → its scrambled position, for the current item count. The 64-bit
+   * hash in BigInts allocates some thirty of them per call; a run draws from
+   * the same few thousand items again and again.
+   */
+  private readonly scrambled = new Map<number, number>();
+  private scrambledFor = 0;
 
   next(rng: Rng, items: number): number {
-    return Number(fnv1a64(this.zipfian.next(rng, items)) % BigInt(items));
+    if (items !== this.scrambledFor) {
+      this.scrambled.clear();
+      this.scrambledFor = items;
+    }
+    const item = this.zipfian.next(rng, items);
+    let position = this.scrambled.get(item);
+    if (position === undefined) {
+      position = Number(fnv1a64(item) % BigInt(items));
+      if (this.scrambled.size < SCRAMBLED_MAX) this.scrambled.set(item, position);
+    }
+    return position;
   }
 }
+
+const SCRAMBLED_MAX = 1 << 20;
 
 /** YCSB's "latest": the most recently inserted items are the most popular. */
 export class SkewedLatest {
