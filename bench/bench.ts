@@ -7,6 +7,7 @@ import type { SystemResult } from '../harness/run.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchConfig } from './config.ts';
 import { benchEngine } from './engines.ts';
+import { benchRecording } from './recording.ts';
 import { benchRedis } from './redis.ts';
 
 /**
@@ -27,6 +28,7 @@ const WORKLOADS = ['write-heavy', 'read-heavy'];
 
 export async function bench(options: { duration: string; only?: string }): Promise<void> {
   if (!options.only || options.only === 'store') await benchStore(options);
+  if (!options.only || options.only === 'recording') await benchRecording(options.duration);
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
   for (const name of ['mysql-cluster', 'mysql-async', 'couchdb', 'mongodb'])
     if (!options.only || options.only === name) await benchEngine(SYSTEMS[name]!, options.duration);

@@ -274,9 +274,10 @@ program
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb or checkers',
+      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb or checkers',
     ).choices([
       'store',
+      'recording',
       'redis',
       'mysql-cluster',
       'mysql-async',
