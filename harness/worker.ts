@@ -19,6 +19,10 @@ export interface WorkerContext {
  * new process id, so a process never has two operations open in the history.
  */
 export class Worker {
+  /** For the watchdog: the call in flight, if any, and whether it is watching this worker. */
+  inflight: Call | undefined;
+  watched = false;
+
   constructor(
     public process: number,
     readonly node: NodeHandle,
@@ -71,10 +75,6 @@ export class Worker {
     });
   }
 
-  /** For the watchdog: the call in flight, if any. */
-  inflight: Call | undefined;
-  watched = false;
-
   /** A history entry of this worker for `op` (built field by field: this runs twice per op). */
   private entry(op: Invocation, type: NewOp['type'], value: unknown): NewOp {
     const entry: NewOp = { process: this.process, type, f: op.f, value, node: this.node.id };
@@ -90,7 +90,11 @@ interface Call {
   settle: (completion: Completion) => void;
 }
 
-/** Workers with recent calls. One that has had none for a minute is dropped (its run ended). */
+/**
+ * Workers with a call in flight at the last check, or started since. One
+ * seen idle is dropped and comes back with its next call, so the workers of
+ * a finished run are not held.
+ */
 const WATCHED = new Set<Worker>();
 let watchdog: NodeJS.Timeout | undefined;
 
@@ -104,18 +108,14 @@ function checkCalls(): void {
   const now = Date.now();
   for (const worker of WATCHED) {
     const call = worker.inflight;
-    if (call && now - call.since >= SAFETY_TIMEOUT_MS) {
+    if (!call) {
+      WATCHED.delete(worker);
+      worker.watched = false;
+    } else if (now - call.since >= SAFETY_TIMEOUT_MS) {
       call.settle({
         type: 'info',
         error: `no completion from the client in ${SAFETY_TIMEOUT_MS} ms`,
       });
-    }
-    if (!call) idleChecks.set(worker, (idleChecks.get(worker) ?? 0) + 1);
-    else idleChecks.delete(worker);
-    if ((idleChecks.get(worker) ?? 0) >= 60) {
-      WATCHED.delete(worker);
-      idleChecks.delete(worker);
-      worker.watched = false;
     }
   }
   if (WATCHED.size === 0) {
@@ -123,6 +123,3 @@ function checkCalls(): void {
     watchdog = undefined;
   }
 }
-
-/** Seconds in a row each watched worker had no call in flight. */
-const idleChecks = new Map<Worker, number>();

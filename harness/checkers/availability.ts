@@ -17,12 +17,12 @@ export interface Share {
  * does an `ok` that came only once the fault began to lift: a request held
  * until the partition healed (TCP retransmits it, the coordinator's timeout
  * has not run out) was not served during the partition. The heal itself
- * takes time (firewall rules go one by one; a slow machine records its end
- * late), so "during" ends when the healing action starts, and ops invoked
- * while it runs are left out, like final-phase reads and reads of one replica's own copy (measurements), and
- * compare-and-sets, whose `fail` is most often an answer (the register did
- * not hold the expected value), not a refusal. Not a verdict: valid is
- * always true.
+ * takes time (iptables runs as a child process, and a loaded machine
+ * records the heal's end late), so "during" ends when the healing action
+ * starts. Left out: ops invoked while the heal runs, final-phase reads and
+ * reads of one replica's own copy (measurements), and compare-and-sets,
+ * whose `fail` is most often an answer (the register did not hold the
+ * expected value), not a refusal. Not a verdict: valid is always true.
  */
 export function checkAvailability(history: readonly Op[]): CheckResult {
   const windows = faultWindows(history);

@@ -8,7 +8,7 @@ export interface Window {
   start: number;
   /**
    * When the action that ends the fault began (its nemesis invoke): from
-   * then on the fault may be partly lifted, e.g. some firewall rules gone.
+   * then on the fault may be lifted already, before the action records it.
    * Infinity when the history ended during the fault.
    */
   lifting: number;
