@@ -89,6 +89,28 @@ export async function benchEngine(
   }
 }
 
+/**
+ * CONCURRENCY closed loops calling `op` one at a time for `seconds`: loop
+ * `i` gets n = i, i + CONCURRENCY, ... Returns the calls per second. The
+ * bare loop of the driver-alone and recording measurements.
+ */
+export async function closedLoops(
+  seconds: number,
+  op: (loop: number, n: number) => Promise<unknown>,
+): Promise<number> {
+  let done = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, i) => {
+      for (let n = i; Date.now() < end; n += CONCURRENCY) {
+        await op(i, n);
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
 /** Read and write latency of a run, as the bench tables print them. */
 export function latencies(m: MetricsSummary): string {
   const p = (f: string) => m.byF[f]?.all.latencyMs;

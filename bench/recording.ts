@@ -5,7 +5,7 @@ import type { Client, Completion, Invocation, NodeHandle } from '../adapters/typ
 import { HistoryWriter, runClock } from '../harness/history.ts';
 import { Metrics } from '../harness/metrics.ts';
 import { Worker } from '../harness/worker.ts';
-import { CONCURRENCY, fmt, printTable } from './engines.ts';
+import { CONCURRENCY, closedLoops, fmt, printTable } from './engines.ts';
 
 /**
  * What recording costs per op, with no database: 32 workers through
@@ -59,24 +59,17 @@ async function measure(seconds: number, record: boolean): Promise<{ rate: number
     { length: CONCURRENCY },
     (_, i) => new Worker(i, node, instant, context),
   );
-  let done = 0;
-  const end = Date.now() + seconds * 1000;
   const cpu = process.cpuUsage();
+  let rate: number;
   try {
-    await Promise.all(
-      workers.map(async (worker, i) => {
-        for (let n = i; Date.now() < end; n += CONCURRENCY) {
-          const op: Invocation = { f: 'update', key: `k${n % 1000}`, value: n };
-          if (record) await worker.execute(op, { metrics, phase: 'healthy' });
-          else await instant.invoke(op);
-          done++;
-        }
-      }),
-    );
+    rate = await closedLoops(seconds, (i, n) => {
+      const op: Invocation = { f: 'update', key: `k${n % 1000}`, value: n };
+      return record ? workers[i]!.execute(op, { metrics, phase: 'healthy' }) : instant.invoke(op);
+    });
   } finally {
     history.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const used = process.cpuUsage(cpu);
-  return { rate: done / seconds, cpuUs: (used.user + used.system) / done };
+  return { rate, cpuUs: (used.user + used.system) / (rate * seconds) };
 }

@@ -8,7 +8,7 @@ import { redisBlocker } from '../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../adapters/redis-cluster/index.ts';
 import type { Cluster } from '../adapters/types.ts';
 import { findOnPath } from '../chaos/support.ts';
-import { benchWorkload, CONCURRENCY, fmt, latencies, printTable } from './engines.ts';
+import { benchWorkload, CONCURRENCY, closedLoops, fmt, latencies, printTable } from './engines.ts';
 
 const run = promisify(execFile);
 
@@ -114,22 +114,13 @@ async function driverAlone(
         { enableAutoPipelining: false },
       ),
   );
-  let done = 0;
-  const end = Date.now() + seconds * 1000;
   try {
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async (_, i) => {
-        const client = clients[i % clients.length]!;
-        for (let n = i; Date.now() < end; n += CONCURRENCY) {
-          const key = `alone${n % 1000}`;
-          if (command === 'SET') await client.set(key, String(n));
-          else await client.get(key);
-          done++;
-        }
-      }),
-    );
+    return await closedLoops(seconds, (i, n) => {
+      const client = clients[i % clients.length]!;
+      const key = `alone${n % 1000}`;
+      return command === 'SET' ? client.set(key, String(n)) : client.get(key);
+    });
   } finally {
     for (const client of clients) client.disconnect();
   }
-  return done / seconds;
 }
