@@ -22,8 +22,8 @@ export interface CompareOutcome {
 /**
  * `faultline compare`: the same workload, seed and faults against each
  * system in turn; one run folder with config, histories, results and report.
- * SIGINT/SIGTERM/SIGHUP stop the workers, heal, stop every node and still write the
- * results (marked incomplete); the exit code is then 130.
+ * SIGINT/SIGTERM/SIGHUP stop the workers, heal, stop every node and still
+ * write the results (marked incomplete); the exit code is then 130.
  */
 export async function compare(
   config: CompareConfig,
