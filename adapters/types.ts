@@ -1,3 +1,5 @@
+import type { QuorumRule } from '../chaos/quorum.ts';
+
 /**
  * The contracts between the harness and a system (after Jepsen's db and
  * client protocols). Every adapter folder exports one `System`.
@@ -48,6 +50,13 @@ export interface Cluster {
    * it out, and the `partition-primaries` fault does not apply to them.
    */
   primaries?(): Promise<string[]>;
+  /**
+   * How this system decides which side of a partition may go on (its
+   * masters, its primary component, a key's replicas at the level used),
+   * asked at the moment of a cut and recorded with it. `keys` are the keys
+   * in play, for a store whose replicas are placed per key.
+   */
+  quorum?(context: { workload: string; keys: readonly string[] }): Promise<QuorumRule>;
   /**
    * After heal, before the final reads: waits until the cluster has
    * recovered by its own means (failovers done, replicas caught up), within
@@ -100,6 +109,12 @@ export interface System {
   /** The engine measured, as the report names it (e.g. "faultline dynamo 0.1"). */
   engine: string;
   claims: Claims;
+  /**
+   * For a system claimed "L" (limited transactions): the single-key
+   * transaction it offers, as the matrix names it ("single-partition
+   * LWT"); the register workload runs on it.
+   */
+  limitedTransactions?: string;
   capabilities: readonly Capability[];
   defaultNodes: number;
   /** Rejects settings that cannot work (e.g. fewer nodes than replicas), in one line. */

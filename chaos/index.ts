@@ -14,7 +14,10 @@ export const NEMESES: Record<string, (options: NemesisOptions) => Nemesis> = {
   latency: (options) => new LatencyNemesis(options),
   loss: () => new LossNemesis(),
   ...Object.fromEntries(
-    SHAPES.map((shape) => [`partition-${shape}`, () => new PartitionNemesis(shape)]),
+    SHAPES.map((shape) => [
+      `partition-${shape}`,
+      (options: NemesisOptions) => new PartitionNemesis(shape, options),
+    ]),
   ),
 };
 

@@ -1,21 +1,27 @@
 import type { Cluster } from '../adapters/types.ts';
 import type { Rng } from '../workloads/rng.ts';
 import { Firewall } from './firewall.ts';
+import { describeSides, type QuorumRule } from './quorum.ts';
 import { cutsFor, describeCuts, type Shape } from './shapes.ts';
 import { rootFaultBlocker } from './support.ts';
-import type { FaultRecord, Nemesis } from './types.ts';
+import type { FaultRecord, Nemesis, NemesisOptions } from './types.ts';
 
 /**
  * A network partition of one shape, made of real dropped packets. A node's
  * client address is cut together with the node, so the workers pinned to a
- * minority node still reach it and nobody else (Jepsen's model).
+ * minority node still reach it and nobody else (Jepsen's model). The
+ * record names each side and whether it holds the system's quorum, as the
+ * cluster defines it at the moment of the cut (`Cluster.quorum`).
  */
 export class PartitionNemesis implements Nemesis {
   readonly name: string;
   readonly endName = 'stop-partition';
   private readonly firewall = new Firewall();
 
-  constructor(readonly shape: Shape) {
+  constructor(
+    readonly shape: Shape,
+    private readonly options: NemesisOptions = {},
+  ) {
     this.name = `partition-${shape}`;
   }
 
@@ -45,28 +51,41 @@ export class PartitionNemesis implements Nemesis {
       if (primaries.length === 0) throw new Error(`${cluster.system} reports no primary right now`);
     }
     const cuts = cutsFor(this.shape, ids, rng, primaries);
+    // Asked before the cut: afterwards a side may no longer reach whom it asks.
+    const { quorum, quorumError } = await this.askQuorum(cluster);
     const addresses = (id: string) => {
       const node = cluster.nodes.find((n) => n.id === id)!;
       return [node.host, node.clientAddress];
     };
     const rules = await this.firewall.cut(cuts, addresses);
     const sees = describeCuts(ids, cuts);
-    // `nodes` names the minority side (nodes that cannot reach a majority,
-    // themselves included); shapes with none (a ring) name every cut node.
-    const majority = Math.floor(ids.length / 2) + 1;
-    const minority = ids.filter((id) => sees[id]!.length + 1 < majority);
-    const cutNodes = ids.filter((id) => sees[id]!.length < ids.length - 1);
-    const affected = minority.length > 0 ? minority : cutNodes;
+    const sides = describeSides(quorum, sees);
     return {
       f: this.name,
       value: {
-        nodes: affected,
+        nodes: withoutQuorum(ids, sees, sides),
         shape: this.shape,
         ...(primaries ? { primaries } : {}),
         sees,
+        sides,
+        ...(quorum ? { quorum } : {}),
+        ...(quorumError ? { quorumError } : {}),
         rules: rules.length,
       },
     };
+  }
+
+  private async askQuorum(
+    cluster: Cluster,
+  ): Promise<{ quorum?: QuorumRule; quorumError?: string }> {
+    if (!cluster.quorum) return {};
+    try {
+      const keys = this.options.keys?.() ?? [];
+      return { quorum: await cluster.quorum({ workload: this.options.workload ?? 'kv', keys }) };
+    } catch (error) {
+      // The cut still happens; its sides' roles are then unknown.
+      return { quorumError: (error as Error).message };
+    }
   }
 
   async stop(): Promise<FaultRecord> {
@@ -78,4 +97,22 @@ export class PartitionNemesis implements Nemesis {
   async heal(): Promise<void> {
     await this.firewall.teardown().catch(() => {});
   }
+}
+
+/**
+ * `nodes` of the record: the sides known not to hold the quorum; where the
+ * rule cannot tell per side (a leaderless store's quorum is per key), the
+ * nodes that reach no majority of nodes, and for shapes with none (a ring)
+ * every node that lost a peer.
+ */
+function withoutQuorum(
+  ids: readonly string[],
+  sees: Record<string, string[]>,
+  sides: readonly { nodes: string[]; quorum: boolean | null }[],
+): string[] {
+  if (sides.some((s) => s.quorum !== null))
+    return ids.filter((id) => sides.some((s) => s.quorum === false && s.nodes.includes(id)));
+  const majority = Math.floor(ids.length / 2) + 1;
+  const minority = ids.filter((id) => sees[id]!.length + 1 < majority);
+  return minority.length > 0 ? minority : ids.filter((id) => sees[id]!.length < ids.length - 1);
 }

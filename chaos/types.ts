@@ -35,4 +35,8 @@ export interface NemesisOptions {
   dir?: string;
   /** Records a helper process in the run's state file, so `faultline heal` finds it. */
   onProcess?: (info: { node: string; pid: number; marker: string }) => void;
+  /** The workload running, for a quorum that depends on it (Cassandra's LWT register). */
+  workload?: string;
+  /** The keys in play, for a quorum placed per key (a leaderless store's replicas). */
+  keys?: () => readonly string[];
 }

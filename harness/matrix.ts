@@ -1,4 +1,10 @@
 import type { Claims } from '../adapters/types.ts';
+import type {
+  AvailabilityResult,
+  PartitionAvailability,
+  Share,
+  SideShares,
+} from './checkers/availability.ts';
 import type { CheckResult } from './checkers/types.ts';
 import type { SystemResult } from './run.ts';
 
@@ -30,8 +36,8 @@ export interface Cell {
 
 export const OBSERVED = [
   'lostWrites',
-  'minorityAvailability',
-  'majorityAvailability',
+  'noQuorumSide',
+  'quorumSide',
   'staleReads',
   'linearizable',
   'conflicts',
@@ -78,11 +84,11 @@ function row(results: SystemResult[]): MatrixRow {
   });
 
   const lostWrites = lostCell(find, ev);
-  const [minority, majority] = availabilityCells(find, ev);
+  const sides = availabilityCells(find, ev);
   const observed: Record<Observed, Cell> = {
     lostWrites,
-    minorityAvailability: minority,
-    majorityAvailability: majority,
+    noQuorumSide: sides.noQuorumSide,
+    quorumSide: sides.quorumSide,
     staleReads: staleCell(find, ev),
     linearizable: linearizableCell(find, ev),
     conflicts: conflictsCell(find, ev),
@@ -90,14 +96,14 @@ function row(results: SystemResult[]): MatrixRow {
     converged: convergedCell(find, ev),
     cap: { value: '', tone: 'unknown', evidence: [] },
   };
-  observed.cap = capCell(observed);
+  observed.cap = capCell(observed, sides.shares);
   return {
     system: first.system,
     engine: first.engine,
     configuration: first.configuration,
     claimed: first.claims,
     observed,
-    contradictions: contradictions(first.claims, observed),
+    contradictions: contradictions(first.claims, observed, sides.shares),
   };
 }
 
@@ -114,11 +120,12 @@ function lostCell(find: Find, ev: Ev): Cell {
   const lost = found.reduce((n, { c }) => n + num(c.lost), 0);
   const acknowledged = found.reduce((n, { c }) => n + num(c.acknowledged), 0);
   const evidence = found.map(({ r, c }) => {
-    const examples =
-      (c.examples as { lost?: { index: number }[] } | { index: number }[] | undefined) ?? [];
+    // lost-writes gives `{ write: op, finalRead: op }` per loss, the set its lost adds' ops.
+    type Example = { index?: number; write?: { index?: number } };
+    const examples = (c.examples as { lost?: Example[] } | Example[] | undefined) ?? [];
     const ops = (Array.isArray(examples) ? examples : (examples.lost ?? []))
-      .map((e) => e.index)
-      .filter((i) => typeof i === 'number');
+      .map((e) => e.write?.index ?? e.index)
+      .filter((i): i is number => typeof i === 'number');
     return ev(
       r,
       r.checkers.set === c ? 'set' : 'lost-writes',
@@ -141,31 +148,106 @@ function lostCell(find: Find, ev: Ev): Cell {
   return { value: `0 of ${acknowledged} lost`, tone: 'good', evidence };
 }
 
-function availabilityCells(find: Find, ev: Ev): [Cell, Cell] {
-  const found = find('availability').filter(({ c }) => num(c.partitions) > 0);
+/** Partition ops by quorum role, summed over the run's workloads; null without a partition. */
+type Shares = SideShares | null;
+
+/**
+ * The two availability cells: ops on sides without the system's quorum
+ * and on sides with it (as the partition record says, by the system's own
+ * rule), after the system's detection time.
+ */
+function availabilityCells(
+  find: Find,
+  ev: Ev,
+): { noQuorumSide: Cell; quorumSide: Cell; shares: Shares } {
+  const found = find('availability')
+    .map(({ r, c }) => ({ r, c: c as AvailabilityResult }))
+    .filter(({ c }) => c.partitions > 0);
   if (found.length === 0) {
     const none = unknown('no partition in the run');
-    return [none, none];
+    return { noQuorumSide: none, quorumSide: none, shares: null };
   }
-  const side = (name: 'minority' | 'majority'): Cell => {
-    let ok = 0;
-    let total = 0;
-    const evidence = found.map(({ r, c }) => {
-      const s = c[name] as { ok: number; total: number };
-      ok += s.ok;
-      total += s.total;
-      return ev(
-        r,
-        'availability',
-        `${s.ok} of ${s.total} ops ok on the ${name} side, over ${num(c.partitions)} partition(s)`,
-      );
-    });
-    if (total === 0) return { value: `no op on the ${name} side`, tone: 'unknown', evidence };
-    const fraction = ok / total;
-    const word = fraction <= REFUSED ? 'refused' : fraction >= SERVED ? 'served' : 'partly served';
-    return { value: `${word} (${pct(fraction)} of ${total} ops ok)`, tone: 'neutral', evidence };
+  const shares = found.reduce(
+    (sum, { c }) => ({
+      quorumSide: plus(sum.quorumSide, c.quorumSide),
+      noQuorumSide: plus(sum.noQuorumSide, c.noQuorumSide),
+      detecting: plus(sum.detecting, c.detecting),
+      unknownSide: plus(sum.unknownSide, c.unknownSide),
+    }),
+    { quorumSide: zero(), noQuorumSide: zero(), detecting: zero(), unknownSide: zero() },
+  );
+  const evidence = found.flatMap(({ r, c }) =>
+    (c.byPartition ?? []).map((p) => ev(r, 'availability', partitionSentence(p), [p.index])),
+  );
+  const roleUnknown = (): Cell => ({
+    value: `– (no side's quorum role is known: ${shares.unknownSide.total} ops on sides it cannot tell)`,
+    tone: 'unknown',
+    evidence,
+  });
+  const cellOf = (s: Share, none: string, otherSide: Share): Cell => {
+    if (s.total > 0) return { value: shareWords(s), tone: 'neutral', evidence };
+    if (otherSide.total > 0) return { value: none, tone: 'neutral', evidence };
+    return shares.unknownSide.total > 0
+      ? roleUnknown()
+      : { value: '– (no op after the detection time)', tone: 'unknown', evidence };
   };
-  return [side('minority'), side('majority')];
+  return {
+    noQuorumSide: cellOf(
+      shares.noQuorumSide,
+      'none: every side held the quorum its ops needed',
+      shares.quorumSide,
+    ),
+    quorumSide: cellOf(
+      shares.quorumSide,
+      'none: no side held a quorum (an even split)',
+      shares.noQuorumSide,
+    ),
+    shares,
+  };
+}
+
+/** "refused (2.0% of 300 ops ok)" */
+function shareWords(s: Share): string {
+  const fraction = s.total ? s.ok / s.total : 0;
+  const word = fraction <= REFUSED ? 'refused' : fraction >= SERVED ? 'served' : 'partly served';
+  return `${word} (${pct(fraction)} of ${s.total} ops ok)`;
+}
+
+/** One partition in a sentence: who held the quorum, and how each side fared. */
+function partitionSentence(p: PartitionAvailability): string {
+  const nodes = (n: string[]) => n.join(',');
+  const sides = p.sides
+    .map((s) =>
+      s.quorum === null
+        ? `${nodes(s.nodes)}: ${s.why}`
+        : `${nodes(s.nodes)} ${s.quorum ? 'held' : 'did not hold'} the quorum (${s.why})`,
+    )
+    .join('; ');
+  const parts = [`${p.fault} at ${(p.start / 1e9).toFixed(1)} s: ${sides || 'no sides recorded'}`];
+  if (p.noQuorumAnywhere) parts.push('no side held the quorum');
+  const count = (label: string, s: Share) =>
+    s.total > 0 ? `${label} ${s.ok} of ${s.total} ok` : undefined;
+  const grace = p.rule?.graceMs
+    ? `within the ${p.rule.graceMs} ms detection time`
+    : 'during detection';
+  const counts = [
+    count('without the quorum', p.noQuorumSide),
+    count('with it', p.quorumSide),
+    count(grace, p.detecting),
+    count('role unknown', p.unknownSide),
+  ].filter(Boolean);
+  if (counts.length) parts.push(counts.join(', '));
+  return `${parts.join('. ')}.`;
+}
+
+function zero(): Share {
+  return { ok: 0, total: 0, fraction: null };
+}
+
+function plus(a: Share, b: Share | undefined): Share {
+  const ok = a.ok + (b?.ok ?? 0);
+  const total = a.total + (b?.total ?? 0);
+  return { ok, total, fraction: total ? ok / total : null };
 }
 
 function staleCell(find: Find, ev: Ev): Cell {
@@ -243,6 +325,8 @@ function conflictsCell(find: Find, ev: Ev): Cell {
 }
 
 function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
+  const limited = results[0]!.limitedTransactions;
+  if (results[0]!.claims.transactions === 'L' && limited) return limitedCell(limited, find, ev);
   const found = [...find('bank'), ...find('list-append')];
   if (found.length === 0) {
     const na = results.filter(
@@ -283,65 +367,168 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
   return { value: 'none found', tone: 'good', evidence };
 }
 
+/**
+ * A system claimed "L" (Cattell: single-row transactions) is judged on the
+ * single-key transaction it offers: the register workload runs on it
+ * (Cassandra's LWT), and its linearizability is the cell.
+ */
+function limitedCell(limited: string, find: Find, ev: Ev): Cell {
+  const found = find('linearizable');
+  if (found.length === 0)
+    return unknown(`limited: ${limited}; run \`--workload=register\` to check it`);
+  const partitioned = find('availability').some(
+    ({ r, c }) => r.workload === 'register' && num(c.partitions) > 0,
+  );
+  const evidence = found.map(({ r, c }) =>
+    ev(
+      r,
+      'linearizable',
+      `${limited} register: valid ${c.valid} over ${num(c.ops)} ops${partitioned ? ', with partitions' : ''}`,
+    ),
+  );
+  if (found.some(({ c }) => c.valid === false))
+    return { value: `limited: ${limited}, not linearizable`, tone: 'bad', evidence };
+  if (found.some(({ c }) => c.valid !== true))
+    return { value: `limited: ${limited}, linearizability unknown`, tone: 'unknown', evidence };
+  return {
+    value: `limited: ${limited}, linearizable ${partitioned ? 'under partitions' : '(no partition in the run)'}`,
+    tone: 'good',
+    evidence,
+  };
+}
+
 function convergedCell(find: Find, ev: Ev): Cell {
   const found = find('convergence');
   if (found.length === 0) return unknown('no replica reads');
-  const evidence = found.map(({ r, c }) =>
+  const measured = found.filter(({ c }) => !c.notMeasured);
+  if (measured.length === 0)
+    return { value: `not measured (${found[0]!.c.notMeasured})`, tone: 'neutral', evidence: [] };
+  const evidence = measured.map(({ r, c }) =>
     ev(r, 'convergence', `${num(c.diverged)} of ${num(c.keys)} keys diverged after heal`),
   );
-  if (found.some(({ c }) => c.valid === false)) return { value: 'no', tone: 'bad', evidence };
-  if (found.some(({ c }) => c.valid !== true))
+  if (measured.some(({ c }) => c.valid === false)) return { value: 'no', tone: 'bad', evidence };
+  if (measured.some(({ c }) => c.valid !== true))
     return { value: 'unknown', tone: 'unknown', evidence };
   return { value: 'yes', tone: 'good', evidence };
 }
 
+/** The facts the CAP cell and its contradictions rest on. */
+function capFacts(o: Record<Observed, Cell>, shares: SideShares) {
+  const fraction = (s: Share) => (s.total ? s.ok / s.total : null);
+  const nq = fraction(shares.noQuorumSide);
+  const q = fraction(shares.quorumSide);
+  return {
+    known: shares.noQuorumSide.total + shares.quorumSide.total > 0,
+    /** The sides without the quorum refused (a CP system's duty). */
+    refused: nq !== null && nq <= REFUSED,
+    /** The sides without the quorum served more than a CP system may. */
+    servedWithout: nq !== null && nq > REFUSED,
+    /** Every side of known role served (an AP system's promise). */
+    allServed: (nq === null || nq >= SERVED) && (q === null || q >= SERVED),
+    lost: o.lostWrites.tone === 'bad',
+    linearizable: o.linearizable.tone === 'good',
+    notLinearizable: o.linearizable.tone === 'bad',
+    converged: o.converged.value,
+  };
+}
+
 /**
- * The observed CAP class:
- * - CP: the minority side refused (≤ 10% of its ops ok), no acknowledged
- *   write was lost, and the register history is linearizable;
- * - AP: both sides served (≥ 90% ok) and the replicas converged after heal;
- * - anything else is said as it is ("minority refused, yet not
- *   linearizable"), not forced into a letter.
+ * The observed CAP class, from the sides whose quorum role is known, after
+ * the system's detection time:
+ * - CP: the sides without the quorum refused (≤ 10% of their ops ok), no
+ *   acknowledged write was lost, and the register history is linearizable;
+ * - AP: every side served (≥ 90% ok), the sides without a quorum included,
+ *   and the replicas converged after heal (or cannot be read apart);
+ * - a measurement missing (no register run) leaves the class open, said
+ *   with the command that fills it; anything else is said as it is
+ *   ("neither: …"), never forced into a letter.
  */
-export function capCell(o: Record<Observed, Cell>): Cell {
-  const minority = o.minorityAvailability;
-  if (minority.tone === 'unknown') return unknown('needs a partition (e.g. --nemesis=partitions)');
+export function capCell(o: Record<Observed, Cell>, shares: Shares): Cell {
+  if (!shares) return unknown('needs a partition (e.g. --nemesis=partitions)');
+  const f = capFacts(o, shares);
+  if (!f.known) return unknown("no side's quorum role is known");
   const evidence = [
-    ...minority.evidence,
+    ...o.noQuorumSide.evidence,
     ...o.lostWrites.evidence,
     ...o.linearizable.evidence,
     ...o.converged.evidence,
   ];
-  const refused = minority.value.startsWith('refused');
-  const served =
-    minority.value.startsWith('served') && o.majorityAvailability.value.startsWith('served');
-  const lost = o.lostWrites.tone === 'bad';
-  const linearizable = o.linearizable.value === 'yes';
-  if (refused && !lost && linearizable) return { value: 'CP', tone: 'neutral', evidence };
-  if (served && o.converged.value === 'yes') {
+  if (f.refused && !f.lost) {
+    if (f.linearizable) return { value: 'CP', tone: 'neutral', evidence };
+    if (o.linearizable.tone === 'unknown' && !f.notLinearizable)
+      return {
+        value:
+          'CP so far: refused without a quorum, nothing lost; linearizability not measured (run `--workload=register`)',
+        tone: 'unknown',
+        evidence,
+      };
+  }
+  if (f.allServed && f.converged !== 'no') {
+    const note = f.converged.startsWith('not measured')
+      ? ' (convergence not measured)'
+      : f.converged === 'yes'
+        ? ''
+        : ` (converged: ${f.converged})`;
     return {
-      value: lost ? 'AP, losing acknowledged writes' : 'AP',
-      tone: lost ? 'bad' : 'neutral',
+      value: `${f.lost ? 'AP, losing acknowledged writes' : 'AP'}${note}`,
+      tone: f.lost
+        ? 'bad'
+        : f.converged === 'yes' || note.includes('not measured')
+          ? 'neutral'
+          : 'unknown',
       evidence,
     };
   }
   const why: string[] = [];
-  if (refused) why.push('minority refused');
-  else if (served) why.push('both sides served');
-  else why.push(`minority ${minority.value.split(' (')[0]}`);
-  if (lost) why.push('acknowledged writes lost');
-  if (o.linearizable.tone === 'bad') why.push('not linearizable');
+  if (f.refused) why.push('refused without a quorum');
+  else if (f.allServed) why.push('every side served');
+  else if (shares.noQuorumSide.total > 0)
+    why.push(`${shareWords(shares.noQuorumSide).split(' (')[0]} without a quorum`);
+  else why.push(`the quorum side ${shareWords(shares.quorumSide).split(' (')[0]}`);
+  if (f.lost) why.push('acknowledged writes lost');
+  if (f.notLinearizable) why.push('not linearizable');
   else if (o.linearizable.tone === 'unknown') why.push('linearizability unknown');
-  if (served && o.converged.value !== 'yes') why.push(`converged: ${o.converged.value}`);
+  if (f.allServed && f.converged === 'no') why.push('replicas diverged');
   return { value: `neither: ${why.join(', ')}`, tone: 'bad', evidence };
 }
 
-/** Claimed cells that the observed row contradicts. */
-function contradictions(claims: Claims, o: Record<Observed, Cell>): MatrixRow['contradictions'] {
+/**
+ * Claimed cells that the observed row contradicts, each rule holding a
+ * claim only to what it promises:
+ * - CP: no side without the quorum serves after the detection time, no
+ *   acknowledged write is lost, the register is linearizable;
+ * - AP: every side serves, the replicas converge;
+ * - CA promises nothing under a partition (it excludes them): its
+ *   consistency is held by the replication and transaction rules;
+ * - Sync replication: no acknowledged write lost;
+ * - Y: no transaction anomaly, and transactions offered;
+ * - L: the single-key transaction offered is linearizable.
+ */
+function contradictions(
+  claims: Claims,
+  o: Record<Observed, Cell>,
+  shares: Shares,
+): MatrixRow['contradictions'] {
   const out: MatrixRow['contradictions'] = [];
-  const cap = o.cap.value;
-  if (cap && o.cap.tone !== 'unknown' && !cap.startsWith(claims.cap)) {
-    out.push({ claim: 'cap', reason: `claimed ${claims.cap}, observed ${cap}` });
+  const f = shares ? capFacts(o, shares) : undefined;
+  if (claims.cap === 'CP') {
+    const why: string[] = [];
+    if (f?.servedWithout)
+      why.push(
+        `the side without its quorum ${shareWords(shares!.noQuorumSide)} after the detection time`,
+      );
+    if (o.lostWrites.tone === 'bad') why.push(`acknowledged writes: ${o.lostWrites.value}`);
+    if (o.linearizable.tone === 'bad') why.push(`linearizable: ${o.linearizable.value}`);
+    if (why.length) out.push({ claim: 'cap', reason: `claimed CP, but ${why.join('; ')}` });
+  }
+  if (claims.cap === 'AP' && f) {
+    const why: string[] = [];
+    if (shares!.noQuorumSide.total > 0 && !f.allServed && f.known)
+      why.push(`the side without a quorum ${shareWords(shares!.noQuorumSide)}`);
+    else if (shares!.quorumSide.total > 0 && !f.allServed)
+      why.push(`a side with the quorum ${shareWords(shares!.quorumSide)}`);
+    if (o.converged.value === 'no') why.push('replicas diverged after heal');
+    if (why.length) out.push({ claim: 'cap', reason: `claimed AP, but ${why.join('; ')}` });
   }
   if (
     /sync/i.test(claims.replication) &&
@@ -353,16 +540,17 @@ function contradictions(claims: Claims, o: Record<Observed, Cell>): MatrixRow['c
       reason: `claimed ${claims.replication}, but ${o.lostWrites.value}`,
     });
   }
+  const tx = o.transactions.value;
   if (claims.transactions === 'Y' && o.transactions.tone === 'bad') {
-    out.push({
-      claim: 'transactions',
-      reason: `claimed ACID transactions, observed ${o.transactions.value}`,
-    });
+    out.push({ claim: 'transactions', reason: `claimed ACID transactions, observed ${tx}` });
   }
-  if (claims.transactions !== 'N' && o.transactions.value.startsWith('n/a')) {
+  if (claims.transactions === 'L' && o.transactions.tone === 'bad') {
+    out.push({ claim: 'transactions', reason: `claimed limited transactions, observed ${tx}` });
+  }
+  if (claims.transactions !== 'N' && tx.startsWith('n/a')) {
     out.push({
       claim: 'transactions',
-      reason: 'claimed transactions, but the adapter offers none',
+      reason: `claimed ${claims.transactions === 'L' ? 'limited (single-key)' : 'ACID'} transactions, but the adapter offers none`,
     });
   }
   return out;

@@ -6,7 +6,7 @@ import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
 import { deriveSeed, seededRng } from '../workloads/rng.ts';
 import type { Workload } from '../workloads/types.ts';
 import { CHECKERS } from './checkers/index.ts';
-import { type CheckResult, combine, type Validity } from './checkers/types.ts';
+import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
 import { HistoryWriter, readHistory } from './history.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
@@ -20,6 +20,8 @@ export interface SystemResult {
   configuration: string;
   nodes: number;
   claims: Claims;
+  /** The single-key transaction a system claimed "L" offers (System.limitedTransactions). */
+  limitedTransactions?: string;
   /** `not-applicable`: the system lacks what the workload needs (`error` says what). */
   status: 'complete' | 'incomplete' | 'error' | 'not-applicable';
   error?: string;
@@ -63,6 +65,17 @@ export interface RunContext {
 }
 
 /**
+ * Why a checker of the workload does not apply to this system, if it does
+ * not: convergence compares each replica's own copy, which a system
+ * without `replica-read` cannot give.
+ */
+function notMeasuredOn(system: System, checker: string): string | undefined {
+  if (checker === 'convergence' && !system.capabilities.includes('replica-read'))
+    return `${system.name} cannot read one replica's own copy`;
+  return undefined;
+}
+
+/**
  * Final reads retry for ~15 s: right after a partition heals, node-to-node
  * TCP connections can sit in retransmission back-off for seconds.
  */
@@ -84,6 +97,7 @@ function emptyResult(
     configuration: system.describe(settings),
     nodes: config.nodes ?? system.defaultNodes,
     claims: system.claims,
+    ...(system.limitedTransactions ? { limitedTransactions: system.limitedTransactions } : {}),
     status: 'complete',
     history: '',
     timings: { provisionS: 0, loadS: 0, runS: 0, finalS: 0 },
@@ -143,6 +157,8 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       latency: { delayMs: config.latency, jitterMs: config.latencyJitter },
       dir: join(runDir, 'faults'),
       onProcess: (info) => ctx.onProcess(system.name, info),
+      workload: workload.name,
+      keys: () => workload.writtenKeys(),
     }),
   );
 
@@ -308,13 +324,17 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
   if (signal.aborted && result.status === 'complete') result.status = 'incomplete';
   const recorded = readHistory(historyPath);
-  for (const name of workload.checkers)
-    result.checkers[name] = CHECKERS[name]!(recorded, workload.checkerOptions?.[name]);
+  for (const name of workload.checkers) {
+    const notMeasured = notMeasuredOn(system, name);
+    result.checkers[name] = notMeasured
+      ? { valid: 'unknown', notMeasured }
+      : CHECKERS[name]!(recorded, workload.checkerOptions?.[name]);
+  }
   // Every workload says how available the system stayed (partition sides
   // apart) and how it handled concurrent writes: the matrix reads both.
   result.checkers.availability = CHECKERS.availability!(recorded);
   result.checkers.conflicts = CHECKERS.conflicts!(recorded);
-  result.valid = combine(Object.values(result.checkers).map((c) => c.valid));
+  result.valid = verdict(Object.values(result.checkers));
   return result;
 }
 

@@ -12,8 +12,8 @@ const CLAIMED: [keyof Claims, string][] = [
 
 const OBSERVED_LABELS: Record<Observed, string> = {
   lostWrites: 'Acknowledged writes lost',
-  minorityAvailability: 'Minority side in partitions',
-  majorityAvailability: 'Majority side in partitions',
+  noQuorumSide: 'Side without its quorum, in partitions',
+  quorumSide: 'Side with its quorum',
   staleReads: 'Stale reads',
   linearizable: 'Linearizable',
   conflicts: 'Concurrent writes',

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
+import type { ReplicasRule } from '../../chaos/quorum.ts';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
 import { acceptsConnections, waitUntil } from '../../harness/processes.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
@@ -135,5 +136,33 @@ export class CassandraLocalCluster extends LocalCluster {
       timeoutMs,
       1000,
     );
+  }
+
+  /**
+   * A coordinator serves a key when it reaches the replicas its level
+   * needs: ONE 1, QUORUM a majority of RF, ALL every one. The register runs
+   * on lightweight transactions, whose Paxos rounds need a quorum (SERIAL)
+   * whatever the level. With RF below the node count each key's replicas
+   * would have to be listed, which this cluster does not do: it says so.
+   */
+  async quorum(context: { workload: string }): Promise<ReplicasRule> {
+    const { replicationFactor: rf, consistency } = this.settings;
+    if (rf < this.nodes.length)
+      throw new Error(
+        `cassandra: RF=${rf} on ${this.nodes.length} nodes: each key's replicas are not recorded, so which side holds them is unknown`,
+      );
+    const quorum = Math.floor(rf / 2) + 1;
+    const level = { one: 1, quorum, all: rf }[consistency];
+    const serial = context.workload === 'register';
+    return {
+      rule: 'replicas',
+      replicas: rf,
+      read: serial ? quorum : level,
+      write: serial ? Math.max(quorum, level) : level,
+      level: serial
+        ? `SERIAL (LWT), commit at ${consistency.toUpperCase()}`
+        : consistency.toUpperCase(),
+      graceMs: 0,
+    };
   }
 }

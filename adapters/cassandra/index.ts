@@ -16,6 +16,7 @@ export const cassandraSystem: System = {
     transactions: 'L',
     cap: 'AP',
   },
+  limitedTransactions: 'single-partition LWT',
   // cas: lightweight transactions; counter: counter columns.
   capabilities: ['kv', 'cas', 'counter'],
   defaultNodes: 3,

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReplicasRule } from '../../chaos/quorum.ts';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
 import { waitUntil } from '../../harness/processes.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
@@ -105,5 +106,18 @@ export class CouchLocalCluster extends LocalCluster {
       timeoutMs,
       500,
     );
+  }
+
+  /** Every node holds every document and answers from its own copy: one replica is enough. */
+  async quorum(): Promise<ReplicasRule> {
+    const n = this.nodes.length;
+    return {
+      rule: 'replicas',
+      replicas: n,
+      read: 1,
+      write: 1,
+      level: 'each node its own copy',
+      graceMs: 0,
+    };
   }
 }

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ReplicasRule } from '../../chaos/quorum.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
+import { Ring } from '../../dynamo/ring.ts';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
 import { tsNodeArgs } from '../../harness/tsx.ts';
 import { LocalCluster } from '../local-cluster.ts';
@@ -59,5 +61,27 @@ export class DynamoLocalCluster extends LocalCluster {
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * A coordinator serves a key when it reaches R (reads) or W (writes) of
+   * the key's N replicas; with more nodes than N, each key's preference
+   * list, from the same ring the nodes build.
+   */
+  async quorum(context: { keys: readonly string[] }): Promise<ReplicasRule> {
+    const { n, r, w, tokens } = this.settings;
+    const ids = this.nodes.map((node) => node.id);
+    const ring = n < ids.length ? new Ring(ids, tokens) : undefined;
+    return {
+      rule: 'replicas',
+      replicas: Math.min(n, ids.length),
+      read: r,
+      write: w,
+      level: `N=${n} R=${r} W=${w}`,
+      ...(ring
+        ? { placement: Object.fromEntries(context.keys.map((k) => [k, ring.preferenceList(k, n)])) }
+        : {}),
+      graceMs: 0,
+    };
   }
 }

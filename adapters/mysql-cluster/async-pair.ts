@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { MajorityRule } from '../../chaos/quorum.ts';
 import { waitUntil } from '../../harness/processes.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
@@ -95,6 +96,21 @@ export class AsyncPairCluster extends MariadbCluster {
     await this.settle(READY_TIMEOUT_MS);
     this.timer = setInterval(() => void this.watch(), PROBE_EVERY_MS);
     this.timer.unref();
+  }
+
+  /**
+   * A primary and one replica have no quorum to hold: each side decides
+   * alone (the primary keeps serving, the manager promotes the replica
+   * after `failoverAfterMs`), so a cut between them leaves no side with a
+   * majority of the two.
+   */
+  async quorum(): Promise<MajorityRule> {
+    return {
+      rule: 'majority',
+      of: 'nodes (no quorum: a primary and its replica)',
+      members: this.nodes.map((n) => n.id),
+      graceMs: this.settings.failoverAfterMs,
+    };
   }
 
   async primaries(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { MajorityRule } from '../../chaos/quorum.ts';
 import { waitUntil } from '../../harness/processes.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, run, statusOf } from './admin.ts';
@@ -110,6 +111,20 @@ export class GaleraLocalCluster extends MariadbCluster {
       timeoutMs,
       250,
     );
+  }
+
+  /**
+   * Galera's primary component: the nodes that reach more than half of the
+   * last component (equal weights); the others turn non-Primary and refuse
+   * once they have dropped their peers (the inactive timeout).
+   */
+  async quorum(): Promise<MajorityRule> {
+    return {
+      rule: 'majority',
+      of: 'nodes (primary component)',
+      members: this.nodes.map((n) => n.id),
+      graceMs: this.settings.inactiveTimeoutMs,
+    };
   }
 
   private async waitSynced(nodes: NodeHandle[], timeoutMs: number): Promise<void> {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { MajorityRule } from '../../chaos/quorum.ts';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
 import { waitUntil } from '../../harness/processes.ts';
 import { LocalCluster } from '../local-cluster.ts';
@@ -158,4 +159,57 @@ export class RedisLocalCluster extends LocalCluster {
     );
     return this.nodes.map((n) => n.id).filter((id) => masters.includes(id));
   }
+
+  /**
+   * Redis Cluster's quorum is its masters: a failure is agreed, and a
+   * replica promoted, by a majority of the masters that serve slots, and a
+   * master that reaches no such majority for the node timeout stops
+   * taking writes. Asked of the first node that answers, as the cluster
+   * sees itself at the moment of the cut.
+   */
+  async quorum(): Promise<MajorityRule> {
+    const byAddress = new Map(this.nodes.map((n) => [`${n.host}:${n.port}`, n.id]));
+    let lastError: unknown;
+    for (const node of this.nodes.filter((n) => this.isUp(n.id))) {
+      try {
+        const text = await nodeCommand(node.host, node.port, ['CLUSTER', 'NODES'], 500);
+        return mastersOf(text, byAddress, this.settings.nodeTimeoutMs);
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    throw new Error(
+      `no redis node told its masters: ${(lastError as Error)?.message ?? 'none up'}`,
+    );
+  }
+}
+
+/**
+ * The masters that serve slots, with their replicas, from CLUSTER NODES
+ * (`<id> <ip:port@bus> <flags> <master-id> <ping> <pong> <epoch> <link> <slots...>`).
+ */
+export function mastersOf(
+  text: string,
+  byAddress: ReadonlyMap<string, string>,
+  nodeTimeoutMs: number,
+): MajorityRule {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim().split(' '))
+    .filter((f) => f.length >= 8);
+  const idOf = new Map<string, string>();
+  for (const f of lines) {
+    const node = byAddress.get(f[1]!.split('@')[0]!);
+    if (node) idOf.set(f[0]!, node);
+  }
+  const masters = lines.filter(
+    (f) => f[2]!.split(',').includes('master') && f.length > 8 && idOf.has(f[0]!),
+  );
+  const followers: Record<string, string[]> = {};
+  for (const m of masters) {
+    const id = idOf.get(m[0]!)!;
+    followers[id] = lines.filter((f) => f[3] === m[0]).flatMap((f) => idOf.get(f[0]!) ?? []);
+  }
+  const members = [...byAddress.values()].filter((id) => id in followers);
+  return { rule: 'majority', of: 'masters', members, followers, graceMs: nodeTimeoutMs };
 }

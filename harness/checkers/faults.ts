@@ -3,6 +3,10 @@ import type { Op } from '../history.ts';
 /** A fault as the history records it: from its nemesis info op to the next end. */
 export interface Window {
   fault: string;
+  /** History index of the info op that started it. */
+  index: number;
+  /** That op's value: what the nemesis recorded (a partition's sides and quorum). */
+  value: Record<string, unknown>;
   /** For partitions, the minority side; otherwise the nodes acted on. */
   nodes: string[];
   start: number;
@@ -39,7 +43,15 @@ export function faultWindows(history: readonly Op[]): Window[] {
     }
     const value = (op.value ?? {}) as { nodes?: string[] };
     const never = Number.POSITIVE_INFINITY;
-    open = { fault: op.f, nodes: value.nodes ?? [], start: op.time, lifting: never, end: never };
+    open = {
+      fault: op.f,
+      index: op.index,
+      value,
+      nodes: value.nodes ?? [],
+      start: op.time,
+      lifting: never,
+      end: never,
+    };
     windows.push(open);
   }
   return windows;

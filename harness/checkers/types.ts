@@ -5,10 +5,25 @@ export type Validity = true | false | 'unknown';
 /** A checker's verdict, with counts and example ops as evidence. */
 export interface CheckResult {
   valid: Validity;
+  /**
+   * The check does not apply to this system (convergence on a system that
+   * cannot read one replica's copy): why. Such a result is shown as "not
+   * measured" and never touches the verdict.
+   */
+  notMeasured?: string;
   [detail: string]: unknown;
 }
 
 export type Checker = (history: readonly Op[], options?: Record<string, unknown>) => CheckResult;
+
+/**
+ * A system's verdict from its checkers' results: invalid when one found
+ * something wrong, unknown only when a check that applies could not be
+ * completed; checks that do not apply are left out.
+ */
+export function verdict(results: readonly CheckResult[]): Validity {
+  return combine(results.filter((r) => !r.notMeasured).map((r) => r.valid));
+}
 
 /** false beats unknown beats true. */
 export function combine(validities: Validity[]): Validity {

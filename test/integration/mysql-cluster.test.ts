@@ -136,8 +136,8 @@ describe.skipIf(skip)('MariaDB Galera on real mariadbd processes', () => {
     const row = results.matrix[0]!;
     expect(row.observed.lostWrites.tone).toBe('good');
     expect(row.observed.converged.value).toBe('yes');
-    expect(row.observed.minorityAvailability.value).toMatch(/^refused/);
-    expect(row.observed.majorityAvailability.value).toMatch(/^served/);
+    expect(row.observed.noQuorumSide.value).toMatch(/^refused/);
+    expect(row.observed.quorumSide.value).toMatch(/^served/);
     // Claimed synchronous replication: nothing lost, so the claim stands.
     expect(row.contradictions.map((c) => c.claim)).not.toContain('replication');
   }, 240_000);
