@@ -110,7 +110,7 @@ export function describeSides(rule: QuorumRule | undefined, sees: Sees): Side[] 
     return {
       nodes,
       quorum,
-      why: `${held.length} of ${rule.members.length} ${rule.of}${held.length ? ` (${held.join(', ')})` : ''}`,
+      why: `${held.length} of ${rule.members.length} ${rule.of}${held.length ? `: ${held.join(', ')}` : ''}`,
     };
   });
 }

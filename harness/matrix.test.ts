@@ -182,7 +182,7 @@ describe('CAP rule for a CP claim', () => {
     expect(r.observed.cap.value).toBe('CP');
     expect(r.contradictions).toEqual([]);
     expect(r.observed.noQuorumSide.evidence[0]!.detail).toMatch(
-      /n1,n3,n5 held the quorum \(2 of 3 masters \(n1, n3\)\); n2,n4,n6 did not hold the quorum \(1 of 3 masters \(n2\)\)/,
+      /n1,n3,n5 held the quorum \(2 of 3 masters: n1, n3\); n2,n4,n6 did not hold the quorum \(1 of 3 masters: n2\)/,
     );
   });
 
@@ -198,7 +198,7 @@ describe('CAP rule for a CP claim', () => {
     ]);
     const evidence = r.observed.cap.evidence.find((e) => e.checker === 'availability')!;
     expect(evidence.ops).toHaveLength(1);
-    expect(evidence.detail).toMatch(/without the quorum 3 of 3 ok/);
+    expect(evidence.detail).toMatch(/Without the quorum 3 of 3 ok/);
   });
 
   it('a lost acknowledged write contradicts CP even when the minority refused', () => {
@@ -215,7 +215,7 @@ describe('CAP rule for a CP claim', () => {
     expect(r.observed.lostWrites.tone).toBe('bad');
     expect(r.contradictions).toHaveLength(1);
     expect(r.contradictions[0]!.reason).toMatch(
-      /^claimed CP, but acknowledged writes: 1 of 2 lost/,
+      /^claimed CP, but acknowledged writes lost \(1 of 2 lost/,
     );
     // The acknowledgement of the lost write (index 4: its invoke is 3).
     expect(r.observed.lostWrites.evidence[0]!.ops).toEqual([4]);

@@ -199,7 +199,7 @@ function availabilityCells(
     ),
     quorumSide: cellOf(
       shares.quorumSide,
-      'none: no side held a quorum (an even split)',
+      'none: no side held a quorum',
       shares.noQuorumSide,
     ),
     shares,
@@ -224,7 +224,7 @@ function partitionSentence(p: PartitionAvailability): string {
     )
     .join('; ');
   const parts = [`${p.fault} at ${(p.start / 1e9).toFixed(1)} s: ${sides || 'no sides recorded'}`];
-  if (p.noQuorumAnywhere) parts.push('no side held the quorum');
+  if (p.noQuorumAnywhere) parts.push('No side held the quorum');
   const count = (label: string, s: Share) =>
     s.total > 0 ? `${label} ${s.ok} of ${s.total} ok` : undefined;
   const grace = p.rule?.graceMs
@@ -236,7 +236,8 @@ function partitionSentence(p: PartitionAvailability): string {
     count(grace, p.detecting),
     count('role unknown', p.unknownSide),
   ].filter(Boolean);
-  if (counts.length) parts.push(counts.join(', '));
+  const line = counts.join(', ');
+  if (line) parts.push(line[0]!.toUpperCase() + line.slice(1));
   return `${parts.join('. ')}.`;
 }
 
@@ -455,13 +456,16 @@ export function capCell(o: Record<Observed, Cell>, shares: Shares): Cell {
   ];
   if (f.refused && !f.lost) {
     if (f.linearizable) return { value: 'CP', tone: 'neutral', evidence };
-    if (o.linearizable.tone === 'unknown' && !f.notLinearizable)
+    if (o.linearizable.tone === 'unknown') {
+      const open = o.linearizable.value.startsWith('–')
+        ? 'linearizability not measured (run `--workload=register`)'
+        : `linearizable: ${o.linearizable.value}`;
       return {
-        value:
-          'CP so far: refused without a quorum, nothing lost; linearizability not measured (run `--workload=register`)',
+        value: `CP so far: refused without a quorum, nothing lost; ${open}`,
         tone: 'unknown',
         evidence,
       };
+    }
   }
   if (f.allServed && f.converged !== 'no') {
     const note = f.converged.startsWith('not measured')
@@ -517,7 +521,7 @@ function contradictions(
       why.push(
         `the side without its quorum ${shareWords(shares!.noQuorumSide)} after the detection time`,
       );
-    if (o.lostWrites.tone === 'bad') why.push(`acknowledged writes: ${o.lostWrites.value}`);
+    if (o.lostWrites.tone === 'bad') why.push(`acknowledged writes lost (${o.lostWrites.value})`);
     if (o.linearizable.tone === 'bad') why.push(`linearizable: ${o.linearizable.value}`);
     if (why.length) out.push({ claim: 'cap', reason: `claimed CP, but ${why.join('; ')}` });
   }

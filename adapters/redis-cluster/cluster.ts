@@ -173,7 +173,7 @@ export class RedisLocalCluster extends LocalCluster {
     for (const node of this.nodes.filter((n) => this.isUp(n.id))) {
       try {
         const text = await nodeCommand(node.host, node.port, ['CLUSTER', 'NODES'], 500);
-        return mastersOf(text, byAddress, this.settings.nodeTimeoutMs);
+        return mastersOf(text, byAddress, detectionMs(this.settings.nodeTimeoutMs));
       } catch (error) {
         lastError = error;
       }
@@ -185,13 +185,24 @@ export class RedisLocalCluster extends LocalCluster {
 }
 
 /**
+ * How long a master cut from the majority of masters may still answer:
+ * a peer is flagged failing once a ping has waited the node timeout, and
+ * pings go out when the last pong is half a node timeout old, so the flag
+ * comes 1 to 1.5 node timeouts after the cut; the state is then updated by
+ * the cluster's 10 Hz cron.
+ */
+export function detectionMs(nodeTimeoutMs: number): number {
+  return Math.ceil(nodeTimeoutMs * 1.5) + 100;
+}
+
+/**
  * The masters that serve slots, with their replicas, from CLUSTER NODES
  * (`<id> <ip:port@bus> <flags> <master-id> <ping> <pong> <epoch> <link> <slots...>`).
  */
 export function mastersOf(
   text: string,
   byAddress: ReadonlyMap<string, string>,
-  nodeTimeoutMs: number,
+  graceMs: number,
 ): MajorityRule {
   const lines = text
     .split('\n')
@@ -211,5 +222,5 @@ export function mastersOf(
     followers[id] = lines.filter((f) => f[3] === m[0]).flatMap((f) => idOf.get(f[0]!) ?? []);
   }
   const members = [...byAddress.values()].filter((id) => id in followers);
-  return { rule: 'majority', of: 'masters', members, followers, graceMs: nodeTimeoutMs };
+  return { rule: 'majority', of: 'masters', members, followers, graceMs };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mastersOf } from './cluster.ts';
+import { detectionMs, mastersOf } from './cluster.ts';
 
 // CLUSTER NODES as redis-server 7 prints it (trimmed ids), with n2 failed over to n5.
 const NODES = `a1 127.0.12.1:6379@16379 myself,master - 0 0 1 connected 0-5460
@@ -15,12 +15,12 @@ describe('Redis Cluster quorum from CLUSTER NODES', () => {
     const byAddress = new Map(
       Array.from({ length: 6 }, (_, i) => [`127.0.12.${i + 1}:6379`, `n${i + 1}`] as const),
     );
-    expect(mastersOf(NODES, byAddress, 2000)).toEqual({
+    expect(mastersOf(NODES, byAddress, detectionMs(2000))).toEqual({
       rule: 'majority',
       of: 'masters',
       members: ['n1', 'n3', 'n5'],
       followers: { n1: ['n6'], n3: ['n4'], n5: ['n2'] },
-      graceMs: 2000,
+      graceMs: 3100,
     });
   });
 });

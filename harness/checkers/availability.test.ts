@@ -60,8 +60,8 @@ describe('availability by quorum side', () => {
     expect(result.byPartition[0]).toMatchObject({
       noQuorumAnywhere: false,
       sides: [
-        { nodes: ['n1', 'n3', 'n5'], quorum: true, why: '2 of 3 masters (n1, n3)' },
-        { nodes: ['n2', 'n4', 'n6'], quorum: false, why: '1 of 3 masters (n2)' },
+        { nodes: ['n1', 'n3', 'n5'], quorum: true, why: '2 of 3 masters: n1, n3' },
+        { nodes: ['n2', 'n4', 'n6'], quorum: false, why: '1 of 3 masters: n2' },
       ],
     });
   });

@@ -6,7 +6,9 @@ import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../../adapters/redis-cluster/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
+import type { Side } from '../../chaos/quorum.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
+import type { AvailabilityResult } from '../../harness/checkers/availability.ts';
 import { seededRng } from '../../workloads/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
@@ -115,5 +117,57 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
     expect(row.system).toBe('redis-cluster');
     expect(row.observed.converged.value).toBe('yes');
     expect(Number(set!.checkers.set!.acknowledged)).toBeGreaterThan(1000);
+  }, 180_000);
+
+  it('partition-halves: the half without a majority of masters refuses once the node timeout has passed; no "served without quorum" ✗', async () => {
+    const { results } = await compareDynamo({
+      systems: 'redis-cluster',
+      workload: 'register',
+      duration: '16',
+      nemesis: 'partition-halves',
+      nemesisInterval: '2',
+      nemesisDuration: '6',
+      seed: '3',
+      redisClientTimeout: '300',
+    });
+    const [register] = results.systems;
+    expect(register!.status).toBe('complete');
+    const availability = register!.checkers.availability as AvailabilityResult;
+    expect(availability.partitions).toBeGreaterThan(0);
+    for (const p of availability.byPartition) {
+      // Three masters over two halves: one half always holds two or three.
+      const sides = p.sides as Side[];
+      expect(sides).toHaveLength(2);
+      expect(sides.filter((s) => s.quorum === true)).toHaveLength(1);
+      expect(sides.find((s) => s.quorum)!.why).toMatch(/^[23] of 3 masters/);
+      expect(p.rule).toMatchObject({ rule: 'majority', of: 'masters' });
+    }
+    const row = results.matrix[0]!;
+    console.info(
+      `redis halves: without quorum ${row.observed.noQuorumSide.value}; with it ${row.observed.quorumSide.value}; within the detection time ${availability.detecting.ok} of ${availability.detecting.total} ok; cap ${row.observed.cap.value}`,
+    );
+    expect(availability.noQuorumSide.total).toBeGreaterThan(10);
+    expect(row.observed.noQuorumSide.value).toMatch(/^refused/);
+    expect(row.contradictions.map((c) => c.reason).join('\n')).not.toMatch(/without its quorum/);
+  }, 180_000);
+
+  it('partition-primary: writes a cut master acknowledged within its node timeout are lost at failover, and the CP claim gets its ✗', async () => {
+    const { results } = await compareDynamo({
+      systems: 'redis-cluster',
+      workload: 'write-heavy',
+      duration: '14',
+      nemesis: 'partition-primary',
+      nemesisInterval: '2',
+      nemesisDuration: '6',
+      seed: '5',
+      redisClientTimeout: '300',
+    });
+    const row = results.matrix[0]!;
+    console.info(`redis primary: ${row.observed.lostWrites.value}; cap ${row.observed.cap.value}`);
+    expect(row.observed.lostWrites.tone).toBe('bad');
+    expect(row.observed.noQuorumSide.value).toMatch(/^refused/);
+    const cap = row.contradictions.find((c) => c.claim === 'cap');
+    expect(cap?.reason).toMatch(/^claimed CP, but acknowledged writes lost/);
+    expect(cap?.reason).not.toMatch(/without its quorum/);
   }, 180_000);
 });
