@@ -49,6 +49,18 @@ export interface ReplicasRule {
   graceMs: number;
 }
 
+/**
+ * More than half of the nodes: Galera's primary component, a replica set's
+ * voters (every member votes), a pair that has none.
+ */
+export function nodeMajority(
+  nodes: readonly { id: string }[],
+  graceMs: number,
+  of = 'nodes',
+): MajorityRule {
+  return { rule: 'majority', of, members: nodes.map((n) => n.id), graceMs };
+}
+
 /** One side of a cut as recorded: its nodes and whether it holds the quorum. */
 export interface Side {
   nodes: string[];

@@ -197,11 +197,7 @@ function availabilityCells(
       'none: every side held the quorum its ops needed',
       shares.quorumSide,
     ),
-    quorumSide: cellOf(
-      shares.quorumSide,
-      'none: no side held a quorum',
-      shares.noQuorumSide,
-    ),
+    quorumSide: cellOf(shares.quorumSide, 'none: no side held a quorum', shares.noQuorumSide),
     shares,
   };
 }

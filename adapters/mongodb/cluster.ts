@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { type MajorityRule, nodeMajority } from '../../chaos/quorum.ts';
 import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
 import { acceptsConnections } from '../../harness/processes.ts';
 import { LocalCluster } from '../local-cluster.ts';
@@ -49,5 +50,14 @@ export class FerretLocalCluster extends LocalCluster {
 
   async create(): Promise<void> {
     await this.start('n1');
+  }
+
+  /**
+   * A replica set's quorum is a majority of its voting members (every
+   * member votes here). FerretDB runs one node, so no partition applies;
+   * the rule is the one a replica set of these nodes would hold.
+   */
+  async quorum(): Promise<MajorityRule> {
+    return nodeMajority(this.nodes, 0, 'voters');
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { MajorityRule } from '../../chaos/quorum.ts';
+import { type MajorityRule, nodeMajority } from '../../chaos/quorum.ts';
 import { waitUntil } from '../../harness/processes.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
@@ -105,12 +105,7 @@ export class AsyncPairCluster extends MariadbCluster {
    * majority of the two.
    */
   async quorum(): Promise<MajorityRule> {
-    return {
-      rule: 'majority',
-      of: 'nodes (no quorum: a primary and its replica)',
-      members: this.nodes.map((n) => n.id),
-      graceMs: this.settings.failoverAfterMs,
-    };
+    return nodeMajority(this.nodes, this.settings.failoverAfterMs);
   }
 
   async primaries(): Promise<string[]> {

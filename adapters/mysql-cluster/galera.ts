@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MajorityRule } from '../../chaos/quorum.ts';
+import { type MajorityRule, nodeMajority } from '../../chaos/quorum.ts';
 import { waitUntil } from '../../harness/processes.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, run, statusOf } from './admin.ts';
@@ -119,12 +119,7 @@ export class GaleraLocalCluster extends MariadbCluster {
    * once they have dropped their peers (the inactive timeout).
    */
   async quorum(): Promise<MajorityRule> {
-    return {
-      rule: 'majority',
-      of: 'nodes (primary component)',
-      members: this.nodes.map((n) => n.id),
-      graceMs: this.settings.inactiveTimeoutMs,
-    };
+    return nodeMajority(this.nodes, this.settings.inactiveTimeoutMs);
   }
 
   private async waitSynced(nodes: NodeHandle[], timeoutMs: number): Promise<void> {

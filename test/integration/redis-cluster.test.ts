@@ -170,4 +170,32 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
     expect(cap?.reason).toMatch(/^claimed CP, but acknowledged writes lost/);
     expect(cap?.reason).not.toMatch(/without its quorum/);
   }, 180_000);
+
+  it('partition-primaries: every master alone leaves no side with a majority of masters; every side refuses and nothing fails over', async () => {
+    const { results } = await compareDynamo({
+      systems: 'redis-cluster',
+      workload: 'write-heavy',
+      duration: '12',
+      nemesis: 'partition-primaries',
+      nemesisInterval: '2',
+      nemesisDuration: '6',
+      seed: '5',
+      redisClientTimeout: '300',
+    });
+    const [run] = results.systems;
+    const availability = run!.checkers.availability as AvailabilityResult;
+    expect(availability.partitions).toBeGreaterThan(0);
+    for (const p of availability.byPartition) {
+      expect(p.noQuorumAnywhere).toBe(true);
+      // Each master alone, and its replicas together with no master.
+      expect((p.sides as Side[]).map((s) => s.why)).toContain('0 of 3 masters');
+    }
+    const row = results.matrix[0]!;
+    console.info(
+      `redis primaries: without quorum ${row.observed.noQuorumSide.value}; ${row.observed.lostWrites.value}`,
+    );
+    expect(row.observed.quorumSide.value).toBe('none: no side held a quorum');
+    expect(row.observed.noQuorumSide.value).toMatch(/^refused/);
+    expect(row.contradictions.map((c) => c.reason).join('\n')).not.toMatch(/without its quorum/);
+  }, 180_000);
 });
