@@ -100,17 +100,18 @@ export class PartitionNemesis implements Nemesis {
 }
 
 /**
- * `nodes` of the record: the sides known not to hold the quorum; where the
- * rule cannot tell per side (a leaderless store's quorum is per key), the
- * nodes that reach no majority of nodes, and for shapes with none (a ring)
- * every node that lost a peer.
+ * `nodes` of the record (the progress line, the fault list): the sides
+ * known not to hold the quorum; where none is known to lack it (every side
+ * holds a copy enough, or the quorum is per key), the nodes that reach no
+ * majority of nodes, and for shapes with none (a ring) every node that
+ * lost a peer. The checkers read `sides` and `quorum`, not this.
  */
 function withoutQuorum(
   ids: readonly string[],
   sees: Record<string, string[]>,
   sides: readonly { nodes: string[]; quorum: boolean | null }[],
 ): string[] {
-  if (sides.some((s) => s.quorum !== null))
+  if (sides.some((s) => s.quorum === false))
     return ids.filter((id) => sides.some((s) => s.quorum === false && s.nodes.includes(id)));
   const majority = Math.floor(ids.length / 2) + 1;
   const minority = ids.filter((id) => sees[id]!.length + 1 < majority);
