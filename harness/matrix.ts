@@ -523,9 +523,10 @@ function contradictions(
   }
   if (claims.cap === 'AP' && f) {
     const why: string[] = [];
-    if (shares!.noQuorumSide.total > 0 && !f.allServed && f.known)
+    const short = (s: Share) => s.total > 0 && s.ok / s.total < SERVED;
+    if (short(shares!.noQuorumSide))
       why.push(`the side without a quorum ${shareWords(shares!.noQuorumSide)}`);
-    else if (shares!.quorumSide.total > 0 && !f.allServed)
+    if (short(shares!.quorumSide))
       why.push(`a side with the quorum ${shareWords(shares!.quorumSide)}`);
     if (o.converged.value === 'no') why.push('replicas diverged after heal');
     if (why.length) out.push({ claim: 'cap', reason: `claimed AP, but ${why.join('; ')}` });
