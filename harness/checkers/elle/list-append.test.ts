@@ -110,7 +110,8 @@ describe('Elle list-append checker', () => {
       ]),
       txn(1, [['r', 'x', [1]]]),
     );
-    expect(types(g1b)).toEqual(['G1b']);
+    // The reader also sits between the writer's two appends: a G-single cycle.
+    expect(types(g1b)).toEqual(['G1b', 'G-single']);
   });
 
   it('internal inconsistency, duplicate elements, incompatible orders', () => {
@@ -142,5 +143,78 @@ describe('Elle list-append checker', () => {
   it('an indefinite transaction may have happened: its observed append is no anomaly', () => {
     const result = check(txn(0, [['append', 'x', 1]], 'info'), txn(1, [['r', 'x', [1]]]));
     expect(result.valid).toBe(true);
+  });
+
+  it('write skew with nobody reading the writes: unobserved appends follow the longest read (G2-item)', () => {
+    const result = check(
+      txn(0, [
+        ['append', 'x', 1],
+        ['r', 'y', []],
+      ]),
+      txn(1, [
+        ['append', 'y', 1],
+        ['r', 'x', []],
+      ]),
+    );
+    expect(types(result)).toEqual(['G2-item']);
+  });
+
+  it("a key's one unread append has the order [x]; an empty read of it anti-depends on it", () => {
+    // T1 saw x empty and T0's y; T0 appended x after: T1 -rw(x)-> T0 -wr(y)-> T1.
+    const result = check(
+      txn(0, [
+        ['append', 'x', 1],
+        ['append', 'y', 1],
+      ]),
+      txn(1, [
+        ['r', 'x', []],
+        ['r', 'y', [1]],
+      ]),
+    );
+    expect(types(result)).toEqual(['G-single']);
+    expect(result.keys).toBe(2);
+  });
+
+  it('lost update: two transactions read the same version and both append', () => {
+    const result = check(
+      txn(0, [
+        ['r', 'x', []],
+        ['append', 'x', 1],
+      ]),
+      txn(1, [
+        ['r', 'x', []],
+        ['append', 'x', 2],
+      ]),
+    );
+    expect(types(result)).toEqual(['G2-item', 'lost-update']);
+  });
+
+  it('a duplicate in a read is reported and dropped: it makes no false ww cycle (G0)', () => {
+    const result = check(
+      txn(0, [['append', 'x', 1]]),
+      txn(1, [['append', 'x', 2]]),
+      txn(2, [['r', 'x', [1, 2, 1]]]),
+    );
+    expect(types(result)).toEqual(['duplicate-elements']);
+  });
+
+  it("the internal check reads the full list: another txn's element before its own appends is kept", () => {
+    const valid = check(
+      txn(0, [['append', 'x', 1]]),
+      txn(1, [
+        ['append', 'x', 2],
+        ['r', 'x', [1, 2]],
+      ]),
+      txn(2, [['r', 'x', [1]]]),
+    );
+    expect(valid.valid).toBe(true);
+    const wrong = check(
+      txn(0, [['append', 'x', 1]]),
+      txn(1, [
+        ['append', 'x', 2],
+        ['r', 'x', [2, 1]],
+      ]),
+    );
+    expect(types(wrong)).toContain('internal');
   });
 });

@@ -10,9 +10,13 @@ import { type Cycle, classifyComponent, DependencyGraph, RW, WR, WW } from './gr
  * longest read is the order, and every other read must be a prefix of it.
  * From it come write-write (ww), write-read (wr) and read-write (rw,
  * anti-dependency) edges between transactions; cycles in that graph are
- * the anomalies G0, G1c, G-single and G2-item. Non-cycle anomalies are found
- * directly: G1a (read of an aborted append), G1b (read of an intermediate
- * append), internal inconsistency, duplicate elements, incompatible orders.
+ * the anomalies G0, G1c, G-single and G2-item. An append no read observed
+ * comes after the longest read (lists only grow), so a read of that list
+ * anti-depends on it: write skew shows even when nobody read the writes.
+ * Non-cycle anomalies are found directly: G1a (read of an aborted append),
+ * G1b (read of an intermediate append), internal inconsistency, lost
+ * update (two txns read one version and both appended), duplicate elements
+ * (reported, then dropped before any edge is drawn), incompatible orders.
  *
  * Checked up to serializability: real-time order between transactions is
  * not used (no strict-serializability edges).
@@ -38,6 +42,7 @@ const ANOMALY_ORDER = [
   'G-single',
   'G2-item',
   'internal',
+  'lost-update',
   'duplicate-elements',
   'incompatible-order',
   'unexpected-element',
@@ -75,6 +80,7 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
 
   // Who appended what, and what each txn appended last to each key.
   const writer = new Map<string, { txn: Txn; final: boolean }>();
+  const observedCells = new Map<string, Set<string>>();
   for (const txn of txns) {
     const lastIndex = new Map<string, number>();
     for (const [i, m] of txn.ops.entries()) if (m[0] === 'append') lastIndex.set(m[1], i);
@@ -84,49 +90,54 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
     }
   }
 
-  // Internal consistency and the reads each txn made from outside itself.
-  const externalReads: { txn: Txn; key: string; list: unknown[] }[] = [];
+  // Every read, deduplicated (a duplicate is reported, then dropped, so it
+  // cannot fake a ww cycle), checked against what the txn itself wrote.
+  // A read is external (it observed other txns' state) when it is the
+  // txn's first access to the key; later reads hold the txn's own appends.
+  const reads: { txn: Txn; key: string; list: unknown[] }[] = [];
+  const externalReads: typeof reads = [];
   for (const txn of txns) {
     if (txn.status !== 'ok') continue;
-    const known = new Map<string, { list: unknown[] | undefined; own: unknown[] }>();
+    const known = new Map<string, { expected: unknown[] | undefined; own: unknown[] }>();
     for (const m of txn.ops) {
-      const state = known.get(m[1]) ?? { list: undefined, own: [] };
-      known.set(m[1], state);
+      const state = known.get(m[1]);
       if (m[0] === 'append') {
-        state.own.push(m[2]);
-        if (state.list) state.list = [...state.list, m[2]];
+        if (!state) known.set(m[1], { expected: undefined, own: [m[2]] });
+        else {
+          state.own.push(m[2]);
+          if (state.expected) state.expected = [...state.expected, m[2]];
+        }
         continue;
       }
-      const list = m[2] ?? [];
-      if (new Set(list.map((v) => JSON.stringify(v))).size !== list.length)
-        report('duplicate-elements', { txn: show(txn), key: m[1], read: list });
-      if (state.list) {
-        if (!sameList(state.list, list))
-          report('internal', { txn: show(txn), key: m[1], expected: state.list, read: list });
-      } else {
-        // The first read of a key: it must end with this txn's own appends so far.
-        const tail = list.slice(list.length - state.own.length);
-        if (state.own.length > 0 && !sameList(tail, state.own))
-          report('internal', {
-            txn: show(txn),
-            key: m[1],
-            expected: ['…', ...state.own],
-            read: list,
-          });
-        externalReads.push({ txn, key: m[1], list: list.slice(0, list.length - state.own.length) });
-      }
-      state.list = list;
+      const raw = m[2] ?? [];
+      const list = dedupe(raw);
+      if (list.length !== raw.length)
+        report('duplicate-elements', { txn: show(txn), key: m[1], read: raw });
+      if (state?.expected && !sameList(state.expected, list))
+        report('internal', { txn: show(txn), key: m[1], expected: state.expected, read: list });
+      else if (state && !state.expected && !endsWith(list, state.own))
+        report('internal', {
+          txn: show(txn),
+          key: m[1],
+          expected: ['…', ...state.own],
+          read: list,
+        });
+      reads.push({ txn, key: m[1], list });
+      if (!state) externalReads.push({ txn, key: m[1], list });
+      known.set(m[1], { expected: list, own: [] });
     }
   }
 
-  // Version order per key: the longest read; every read must be a prefix.
-  const order = new Map<string, unknown[]>();
-  for (const { key, list } of externalReads) {
-    const current = order.get(key);
-    if (!current || list.length > current.length) order.set(key, list);
+  // Version order per key: the longest read, which every read must prefix;
+  // then the appends no read observed, which can only have come after it
+  // (lists only grow), in an order nobody saw.
+  const observed = new Map<string, unknown[]>();
+  for (const { key, list } of reads) {
+    const current = observed.get(key);
+    if (!current || list.length > current.length) observed.set(key, list);
   }
-  for (const read of externalReads) {
-    const longest = order.get(read.key)!;
+  for (const read of reads) {
+    const longest = observed.get(read.key)!;
     if (!isPrefix(read.list, longest))
       report('incompatible-order', {
         key: read.key,
@@ -135,43 +146,74 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
         longest,
       });
   }
+  const unobserved = new Map<string, Txn[]>();
+  for (const [c, w] of writer) {
+    const key = c.slice(0, c.indexOf('\u0000'));
+    const seen = observedCells.get(key) ?? cellsOf(key, observed.get(key) ?? []);
+    observedCells.set(key, seen);
+    if (!seen.has(c)) unobserved.set(key, [...(unobserved.get(key) ?? []), w.txn]);
+  }
 
   // G1a, G1b and elements nobody appended.
-  for (const { txn, key, list } of externalReads) {
+  for (const { txn, key, list } of reads) {
     for (const value of list) {
       const c = cell(key, value);
       const aborted = failedAppends.get(c);
       if (aborted) report('G1a', { txn: show(txn), key, value, abortedIndex: aborted.index });
       else if (!writer.has(c)) report('unexpected-element', { txn: show(txn), key, value });
     }
+  }
+  for (const { txn, key, list } of externalReads) {
     const last = list[list.length - 1];
     const w = last === undefined ? undefined : writer.get(cell(key, last));
     if (w && !w.final && w.txn !== txn)
       report('G1b', { txn: show(txn), key, value: last, writer: show(w.txn) });
   }
 
+  // Lost update: two txns read the same version of a key and both appended to it.
+  const readThenAppended = new Map<string, Txn[]>();
+  for (const { txn, key, list } of externalReads) {
+    if (!txn.ops.some((m) => m[0] === 'append' && m[1] === key)) continue;
+    const version = `${key}\u0000${JSON.stringify(list[list.length - 1] ?? null)}`;
+    readThenAppended.set(version, [...(readThenAppended.get(version) ?? []), txn]);
+  }
+  for (const [version, group] of readThenAppended) {
+    if (group.length < 2) continue;
+    const [key, value] = version.split('\u0000') as [string, string];
+    report('lost-update', { key, read: JSON.parse(value), txns: group.map(show) });
+  }
+
   // The dependency graph.
   const graph = new DependencyGraph(txns.length);
-  for (const [key, list] of order) {
+  for (const [key, list] of observed) {
     for (let i = 1; i < list.length; i++) {
       const a = writer.get(cell(key, list[i - 1]));
       const b = writer.get(cell(key, list[i]));
       if (a && b) graph.add(a.txn.id, b.txn.id, WW, key);
     }
   }
+  for (const [key, later] of unobserved) {
+    const list = observed.get(key) ?? [];
+    const last = list.length ? writer.get(cell(key, list[list.length - 1])) : undefined;
+    if (last) for (const t of later) graph.add(last.txn.id, t.id, WW, key);
+  }
   for (const { txn, key, list } of externalReads) {
-    const longest = order.get(key)!;
+    const longest = observed.get(key) ?? [];
     const last = list[list.length - 1];
     if (last !== undefined) {
       const w = writer.get(cell(key, last));
       if (w) graph.add(w.txn.id, txn.id, WR, key);
     }
-    // The next version after what it read was written after it read: rw.
+    if (!isPrefix(list, longest)) continue;
+    // The next version after what it read was installed after it read: rw.
+    // After the longest read, any unobserved append may be the next one;
+    // an edge to each keeps every cycle (the one that is next precedes the
+    // others by ww) without adding an rw that could not be.
     const next = longest[list.length];
-    if (next !== undefined && isPrefix(list, longest)) {
+    if (next !== undefined) {
       const w = writer.get(cell(key, next));
       if (w) graph.add(txn.id, w.txn.id, RW, key);
-    }
+    } else for (const t of unobserved.get(key) ?? []) graph.add(txn.id, t.id, RW, key);
   }
 
   const cycles: Cycle[] = graph
@@ -183,7 +225,7 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
   return {
     valid: found.length === 0,
     txns: txns.length,
-    keys: order.size,
+    keys: new Set([...observed.keys(), ...unobserved.keys()]).size,
     anomalyTypes: found,
     anomalies: Object.fromEntries(
       found.map((type) => [
@@ -225,6 +267,26 @@ function show(txn: Txn) {
 }
 
 const cell = (key: string, value: unknown) => `${key}\u0000${JSON.stringify(value)}`;
+
+function cellsOf(key: string, list: readonly unknown[]): Set<string> {
+  return new Set(list.map((v) => cell(key, v)));
+}
+
+/** The list with each element's first occurrence only. */
+function dedupe(list: readonly unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return list.filter((v) => {
+    const k = JSON.stringify(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Whether `list` ends with `tail`. */
+function endsWith(list: readonly unknown[], tail: readonly unknown[]): boolean {
+  return tail.length <= list.length && sameList(list.slice(list.length - tail.length), tail);
+}
 
 function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && isPrefix(b, a);
