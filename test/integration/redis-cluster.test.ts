@@ -28,6 +28,19 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A compare run of one shape of partition, 2 s healthy then 6 s cut, again and again. */
+const partitioned = (nemesis: string, workload: string, duration: string, seed: string) =>
+  compareDynamo({
+    systems: 'redis-cluster',
+    workload,
+    duration,
+    nemesis,
+    nemesisInterval: '2',
+    nemesisDuration: '6',
+    seed,
+    redisClientTimeout: '300',
+  });
+
 describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
   it('a master isolated with its clients acknowledges writes that are lost once its replica is promoted and the partition heals', async () => {
     cluster = await redisCluster.provision('local', {
@@ -120,16 +133,7 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
   }, 180_000);
 
   it('partition-halves: the half without a majority of masters refuses once the node timeout has passed; no "served without quorum" ✗', async () => {
-    const { results } = await compareDynamo({
-      systems: 'redis-cluster',
-      workload: 'register',
-      duration: '16',
-      nemesis: 'partition-halves',
-      nemesisInterval: '2',
-      nemesisDuration: '6',
-      seed: '3',
-      redisClientTimeout: '300',
-    });
+    const { results } = await partitioned('partition-halves', 'register', '16', '3');
     const [register] = results.systems;
     expect(register!.status).toBe('complete');
     const availability = register!.checkers.availability as AvailabilityResult;
@@ -152,16 +156,7 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
   }, 180_000);
 
   it('partition-primary: writes a cut master acknowledged within its node timeout are lost at failover, and the CP claim gets its ✗', async () => {
-    const { results } = await compareDynamo({
-      systems: 'redis-cluster',
-      workload: 'write-heavy',
-      duration: '14',
-      nemesis: 'partition-primary',
-      nemesisInterval: '2',
-      nemesisDuration: '6',
-      seed: '5',
-      redisClientTimeout: '300',
-    });
+    const { results } = await partitioned('partition-primary', 'write-heavy', '14', '5');
     const row = results.matrix[0]!;
     console.info(`redis primary: ${row.observed.lostWrites.value}; cap ${row.observed.cap.value}`);
     expect(row.observed.lostWrites.tone).toBe('bad');
@@ -172,16 +167,7 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
   }, 180_000);
 
   it('partition-primaries: every master alone leaves no side with a majority of masters; every side refuses and nothing fails over', async () => {
-    const { results } = await compareDynamo({
-      systems: 'redis-cluster',
-      workload: 'write-heavy',
-      duration: '12',
-      nemesis: 'partition-primaries',
-      nemesisInterval: '2',
-      nemesisDuration: '6',
-      seed: '5',
-      redisClientTimeout: '300',
-    });
+    const { results } = await partitioned('partition-primaries', 'write-heavy', '12', '5');
     const [run] = results.systems;
     const availability = run!.checkers.availability as AvailabilityResult;
     expect(availability.partitions).toBeGreaterThan(0);
