@@ -5,6 +5,7 @@ import { Firewall, leftoverRules } from '../chaos/firewall.ts';
 import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
 import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
+import { CHECKED_MODELS } from './checkers/elle/models.ts';
 import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
 import { UnknownOpError } from './checkers/linearizable/index.ts';
 import { MODELS } from './checkers/linearizable/models.ts';
@@ -177,10 +178,20 @@ program
     '60s',
   )
   .option('--total <n>', 'bank: the money in the bank (default: the total of the first read)')
+  .option(
+    '--consistency-model <name>',
+    `list-append: the strongest model checked: ${CHECKED_MODELS.join(', ')} (default serializable)`,
+  )
   .action(
     (
       file: string,
-      options: { checker: string; model?: string; timeLimit: string; total?: string },
+      options: {
+        checker: string;
+        model?: string;
+        timeLimit: string;
+        total?: string;
+        consistencyModel?: string;
+      },
     ) => {
       const checker = CHECKERS[options.checker];
       if (!checker)
@@ -190,6 +201,15 @@ program
       const history = readSavedHistory(file);
       if (options.model && options.checker !== 'linearizable')
         throw new UsageError('--model applies to --checker=linearizable only');
+      if (options.consistencyModel && options.checker !== 'list-append')
+        throw new UsageError('--consistency-model applies to --checker=list-append only');
+      if (
+        options.consistencyModel &&
+        !(CHECKED_MODELS as readonly string[]).includes(options.consistencyModel)
+      )
+        throw new UsageError(
+          `unknown consistency model "${options.consistencyModel}"; valid: ${CHECKED_MODELS.join(', ')}`,
+        );
       if (options.model && !MODELS[options.model])
         throw new UsageError(
           `unknown model "${options.model}"; valid: ${Object.keys(MODELS).join(', ')}`,
@@ -198,6 +218,7 @@ program
       try {
         result = checker(history, {
           ...(options.model ? { model: options.model } : {}),
+          ...(options.consistencyModel ? { model: options.consistencyModel } : {}),
           timeLimitMs: parseSeconds(options.timeLimit, '--time-limit') * 1000,
           ...(options.total !== undefined ? { total: parseTotal(options.total) } : {}),
         });

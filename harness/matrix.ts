@@ -5,6 +5,7 @@ import type {
   Share,
   SideShares,
 } from './checkers/availability.ts';
+import { modelVerdict } from './checkers/elle/models.ts';
 import type { CheckResult } from './checkers/types.ts';
 import type { SystemResult } from './run.ts';
 
@@ -360,7 +361,15 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
       `anomalies: ${((c.anomalyTypes as string[]) ?? []).join(', ') || 'none'} over ${num(c.txns)} transactions`,
     );
   });
-  if (types.size > 0) return { value: [...types].join(', '), tone: 'bad', evidence };
+  // The models the anomalies rule out, as Elle says them.
+  const { summary } = modelVerdict([...types].filter((t) => t !== 'bank invariant'));
+  if (types.has('bank invariant'))
+    return {
+      value: [...types].length > 1 ? `bank invariant broken; ${summary}` : 'bank invariant broken',
+      tone: 'bad',
+      evidence,
+    };
+  if (types.size > 0) return { value: summary, tone: 'bad', evidence };
   return { value: 'none found', tone: 'good', evidence };
 }
 
@@ -543,7 +552,7 @@ function contradictions(
   }
   const tx = o.transactions.value;
   if (claims.transactions === 'Y' && o.transactions.tone === 'bad') {
-    out.push({ claim: 'transactions', reason: `claimed ACID transactions, observed ${tx}` });
+    out.push({ claim: 'transactions', reason: `claimed ACID transactions, but ${tx}` });
   }
   if (claims.transactions === 'L' && o.transactions.tone === 'bad') {
     out.push({ claim: 'transactions', reason: `claimed limited transactions, observed ${tx}` });

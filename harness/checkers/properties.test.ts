@@ -291,6 +291,9 @@ describe('list-append (properties)', () => {
             seed,
           });
           expect(checkListAppend(history).valid).toBe(true);
+          // A serial execution keeps every order: sessions and real time too.
+          for (const model of ['strong-session-serializable', 'strict-serializable'])
+            expect(checkListAppend(history, { model }).valid).toBe(true);
           const injected = GADGETS[anomaly]!.flatMap((ops, i): Op[] => [
             { index: 0, time: 0, process: 100 + i, type: 'invoke', f: 'txn', value: ops },
             { index: 0, time: 0, process: 100 + i, type: 'ok', f: 'txn', value: ops },

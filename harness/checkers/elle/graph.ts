@@ -8,7 +8,11 @@
 export const WW = 1;
 export const WR = 2;
 export const RW = 4;
-export type EdgeType = typeof WW | typeof WR | typeof RW;
+/** The same process's (session's) next transaction. */
+export const PROCESS = 8;
+/** A transaction that began after this one had completed. */
+export const REALTIME = 16;
+export type EdgeType = typeof WW | typeof WR | typeof RW | typeof PROCESS | typeof REALTIME;
 
 export interface Edge {
   to: number;
@@ -120,7 +124,8 @@ export class DependencyGraph {
 export type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G2-item';
 
 export interface Cycle {
-  type: CycleAnomaly;
+  /** A CycleAnomaly, suffixed `-process` or `-realtime` when it needs those edges. */
+  type: string;
   /** Nodes in order; edges[i] goes from nodes[i] to nodes[i+1] (wrapping). */
   nodes: number[];
   edges: Edge[];
@@ -136,29 +141,58 @@ const RW_TRIES = 2000;
  * G0 or G1c cycle exists is exact (components of the restricted graph);
  * the cycle shown is the shortest through one node of it.
  */
-export function classifyComponent(graph: DependencyGraph, component: number[]): Cycle {
+export function classifyComponent(
+  graph: DependencyGraph,
+  component: number[],
+  extra = 0,
+  suffix = '',
+): Cycle {
   const nodes = new Set(component);
-  for (const [type, allowed] of [
+  // Weakest first; each class without the extra (session, real-time) edges
+  // before it with them.
+  const steps: [string, number][] = [
     ['G0', WW],
+    ...(extra ? ([[`G0${suffix}`, WW | extra]] as [string, number][]) : []),
     ['G1c', WW | WR],
-  ] as const) {
+    ...(extra ? ([[`G1c${suffix}`, WW | WR | extra]] as [string, number][]) : []),
+  ];
+  for (const [type, allowed] of steps) {
     const sub = graph.components(allowed, nodes)[0];
     if (sub) return cycleThrough(graph, sub[0]!, new Set(sub), allowed, type);
   }
-  // Exactly one rw: an rw edge a→b closed by a ww/wr path b ⇝ a.
+  for (const [type, back] of [
+    ['G-single', WW | WR],
+    ...(extra ? [[`G-single${suffix}`, WW | WR | extra] as const] : []),
+  ] as const) {
+    const single = singleRw(graph, component, nodes, back, type);
+    if (single) return single;
+  }
+  const base = graph.components(WW | WR | RW, nodes)[0];
+  if (base) return cycleThrough(graph, base[0]!, new Set(base), WW | WR | RW, 'G2-item');
+  return cycleThrough(graph, component[0]!, nodes, WW | WR | RW | extra, `G2-item${suffix}`);
+}
+
+/** Exactly one rw: an rw edge a→b closed by a path b ⇝ a over `back` edges. */
+function singleRw(
+  graph: DependencyGraph,
+  component: number[],
+  nodes: Set<number>,
+  back: number,
+  type: string,
+): Cycle | undefined {
   let single: Cycle | undefined;
   let tries = 0;
   for (const a of component) {
     for (const edge of graph.out[a]!) {
       if (edge.type !== RW || !nodes.has(edge.to) || tries++ > RW_TRIES) continue;
-      const back = graph.shortestPath(edge.to, a, nodes, WW | WR);
-      if (back && (!single || back.length + 1 < single.edges.length)) {
-        single = toCycle('G-single', a, [edge, ...back]);
-        if (back.length === 1) return single;
+      const path = graph.shortestPath(edge.to, a, nodes, back);
+      if (path && (!single || path.length + 1 < single.edges.length)) {
+        single = toCycle(type, a, [edge, ...path]);
+        if (path.length === 1) return single;
       }
     }
   }
-  return single ?? cycleThrough(graph, component[0]!, nodes, WW | WR | RW, 'G2-item');
+  return single;
 }
 
 /** The shortest cycle through `v` inside `nodes` (a strongly connected set). */
@@ -167,7 +201,7 @@ function cycleThrough(
   v: number,
   nodes: Set<number>,
   allowed: number,
-  type: CycleAnomaly,
+  type: string,
 ): Cycle {
   let best: Edge[] | undefined;
   for (const edge of graph.out[v]!) {
@@ -178,7 +212,7 @@ function cycleThrough(
   return toCycle(type, v, best!);
 }
 
-function toCycle(type: CycleAnomaly, start: number, edges: Edge[]): Cycle {
+function toCycle(type: string, start: number, edges: Edge[]): Cycle {
   const nodes = [start];
   for (const edge of edges.slice(0, -1)) nodes.push(edge.to);
   return { type, nodes, edges };

@@ -204,4 +204,33 @@ describe('Elle list-append checker', () => {
     );
     expect(types(wrong)).toContain('internal');
   });
+
+  it('the same transactions are serializable, yet not strictly: a read that began after an append completed missed it', () => {
+    // T0 appends and completes; T1 begins after that (real time) and reads x empty.
+    const steps = history(...txn(0, [['append', 'x', 1]]), ...txn(1, [['r', 'x', []]]));
+    expect(checkListAppend(steps).valid).toBe(true);
+    const strict = checkListAppend(steps, { model: 'strict-serializable' });
+    expect(types(strict)).toEqual(['G-single-realtime']);
+    expect(strict.models).toMatchObject({ ruledOut: ['strict-serializable'] });
+    const cycle = (strict.anomalies as Record<string, { examples: { explanation: string[] }[] }>)[
+      'G-single-realtime'
+    ]!.examples[0]!;
+    expect(cycle.explanation).toContain('T1 completed before T3 began');
+    // Different processes: the session order alone says nothing.
+    expect(checkListAppend(steps, { model: 'strong-session-serializable' }).valid).toBe(true);
+  });
+
+  it('a process that does not see its own earlier append breaks strong session serializability', () => {
+    const steps = history(...txn(0, [['append', 'x', 1]]), ...txn(0, [['r', 'x', []]]));
+    expect(checkListAppend(steps).valid).toBe(true);
+    expect(types(checkListAppend(steps, { model: 'strong-session-serializable' }))).toEqual([
+      'G-single-process',
+    ]);
+  });
+
+  it('an unknown model is refused with the valid ones', () => {
+    expect(() => checkListAppend([], { model: 'linearizable' })).toThrow(
+      'unknown consistency model "linearizable"; valid: serializable, strong-session-serializable, strict-serializable',
+    );
+  });
 });

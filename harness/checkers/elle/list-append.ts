@@ -1,6 +1,16 @@
 import { type Op, pairs } from '../../history.ts';
 import type { CheckResult } from '../types.ts';
-import { type Cycle, classifyComponent, DependencyGraph, RW, WR, WW } from './graph.ts';
+import {
+  type Cycle,
+  classifyComponent,
+  DependencyGraph,
+  PROCESS,
+  REALTIME,
+  RW,
+  WR,
+  WW,
+} from './graph.ts';
+import { CHECKED_MODELS, type CheckedModel, modelVerdict } from './models.ts';
 
 /**
  * Elle's list-append checker (Kingsbury & Alvaro, VLDB 2020). Transactions
@@ -28,6 +38,7 @@ interface Txn {
   /** Node in the graph. */
   id: number;
   op: Op;
+  invokedAt: number;
   process: number | string;
   ops: MicroOp[];
   status: 'ok' | 'info';
@@ -48,8 +59,24 @@ const ANOMALY_ORDER = [
   'unexpected-element',
 ] as const;
 
-export function checkListAppend(history: readonly Op[]): CheckResult {
+/**
+ * `model`: the strongest model checked. `serializable` (the default) uses
+ * the dependency edges alone; `strong-session-serializable` adds each
+ * process's order of its own transactions; `strict-serializable` adds
+ * real-time order (a transaction that began after another completed comes
+ * after it). Cycles that need those edges are named with `-process` or
+ * `-realtime`.
+ */
+export function checkListAppend(
+  history: readonly Op[],
+  options: { model?: string } = {},
+): CheckResult {
   const started = Date.now();
+  const model = (options.model ?? 'serializable') as CheckedModel;
+  if (!CHECKED_MODELS.includes(model))
+    throw new UnknownModelError(
+      `unknown consistency model "${options.model}"; valid: ${CHECKED_MODELS.join(', ')}`,
+    );
   const txns: Txn[] = [];
   const failedAppends = new Map<string, Op>(); // `${key} ${value}` of aborted txns
   for (const { invoke, complete } of pairs(history)) {
@@ -65,6 +92,7 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
     txns.push({
       id: txns.length,
       op: complete ?? invoke,
+      invokedAt: invoke.time,
       process: invoke.process,
       ops: kept,
       status: type === 'ok' ? 'ok' : 'info',
@@ -216,17 +244,33 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
     } else for (const t of unobserved.get(key) ?? []) graph.add(txn.id, t.id, RW, key);
   }
 
+  const extra =
+    model === 'strict-serializable'
+      ? REALTIME
+      : model === 'strong-session-serializable'
+        ? PROCESS
+        : 0;
+  if (extra === PROCESS) addSessionEdges(graph, txns);
+  if (extra === REALTIME) addRealtimeEdges(graph, txns);
+  const suffix = extra === REALTIME ? '-realtime' : extra === PROCESS ? '-process' : '';
   const cycles: Cycle[] = graph
-    .components()
-    .map((component) => classifyComponent(graph, component));
+    .components(WW | WR | RW | extra)
+    .map((component) => classifyComponent(graph, component, extra, suffix));
   for (const cycle of cycles) report(cycle.type, explainCycle(cycle, txns));
 
-  const found = ANOMALY_ORDER.filter((type) => anomalies.has(type));
+  const found = [
+    ...ANOMALY_ORDER.filter((type) => anomalies.has(type)),
+    ...[...anomalies.keys()]
+      .filter((type) => !(ANOMALY_ORDER as readonly string[]).includes(type))
+      .sort(),
+  ];
   return {
     valid: found.length === 0,
     txns: txns.length,
     keys: new Set([...observed.keys(), ...unobserved.keys()]).size,
     anomalyTypes: found,
+    model,
+    models: modelVerdict(found, model),
     anomalies: Object.fromEntries(
       found.map((type) => [
         type,
@@ -237,9 +281,50 @@ export function checkListAppend(history: readonly Op[]): CheckResult {
   };
 }
 
+/** The session order: each process's ok transactions, one after the other. */
+function addSessionEdges(graph: DependencyGraph, txns: readonly Txn[]): void {
+  const last = new Map<number | string, Txn>();
+  for (const txn of [...txns].sort((a, b) => a.invokedAt - b.invokedAt)) {
+    if (txn.status !== 'ok') continue;
+    const before = last.get(txn.process);
+    if (before) graph.add(before.id, txn.id, PROCESS, String(txn.process));
+    last.set(txn.process, txn);
+  }
+}
+
+/**
+ * Real-time order, transitively reduced: an edge from each transaction of
+ * the frontier (completed, and not yet followed by one that completed after
+ * it began) to every transaction invoked after it completed. Only ok
+ * transactions have a known completion.
+ */
+function addRealtimeEdges(graph: DependencyGraph, txns: readonly Txn[]): void {
+  const events = txns
+    .filter((t) => t.status === 'ok')
+    .flatMap((t) => [
+      { time: t.invokedAt, invoke: true, txn: t },
+      { time: t.op.time, invoke: false, txn: t },
+    ])
+    .sort((a, b) => a.time - b.time || (a.invoke ? 1 : -1));
+  let frontier: Txn[] = [];
+  const predecessors = new Map<Txn, Txn[]>();
+  for (const { invoke, txn } of events) {
+    if (invoke) {
+      predecessors.set(txn, frontier);
+      for (const p of frontier) graph.add(p.id, txn.id, REALTIME, 'real time');
+      continue;
+    }
+    const covered = new Set(predecessors.get(txn) ?? []);
+    frontier = [...frontier.filter((t) => !covered.has(t)), txn];
+  }
+}
+
+export class UnknownModelError extends Error {}
+
 function explainCycle(cycle: Cycle, txns: Txn[]) {
   const name = (id: number) => `T${txns[id]!.op.index}`;
-  const kind = (type: number) => (type === WW ? 'ww' : type === WR ? 'wr' : 'rw');
+  const kind = (type: number) =>
+    ({ [WW]: 'ww', [WR]: 'wr', [RW]: 'rw', [PROCESS]: 'process', [REALTIME]: 'realtime' })[type];
   const chain = cycle.nodes
     .map((id, i) => `${name(id)} -${kind(cycle.edges[i]!.type)}(${cycle.edges[i]!.key})->`)
     .join(' ');
@@ -248,6 +333,8 @@ function explainCycle(cycle: Cycle, txns: Txn[]) {
     txns: cycle.nodes.map((id) => show(txns[id]!)),
     explanation: cycle.edges.map((e, i) => {
       const [a, b] = [name(cycle.nodes[i]!), name(e.to)];
+      if (e.type === PROCESS) return `${a} came before ${b} in process ${e.key}'s session`;
+      if (e.type === REALTIME) return `${a} completed before ${b} began`;
       if (e.type === WW) return `${a} appended to ${e.key} before ${b} did`;
       if (e.type === WR) return `${b} read ${a}'s append to ${e.key}`;
       return `${a} read ${e.key} before ${b}'s append to it`;
