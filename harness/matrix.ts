@@ -370,7 +370,8 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
       evidence,
     };
   if (types.size > 0) return { value: summary, tone: 'bad', evidence };
-  return { value: 'none found', tone: 'good', evidence };
+  const appended = found.some(({ r }) => r.workload === 'list-append');
+  return { value: appended ? `none found: ${summary}` : 'none found', tone: 'good', evidence };
 }
 
 /**

@@ -233,4 +233,17 @@ describe('Elle list-append checker', () => {
       'unknown consistency model "linearizable"; valid: serializable, strong-session-serializable, strict-serializable',
     );
   });
+
+  it('a later read holding what another txn committed meanwhile is a fuzzy read, not an internal one: its cycle rules out repeatable read', () => {
+    const result = check(
+      txn(0, [
+        ['r', 'x', []],
+        ['append', 'x', 2],
+        ['r', 'x', [1, 2]],
+      ]),
+      txn(1, [['append', 'x', 1]]),
+    );
+    expect(types(result)).toEqual(['G-single']);
+    expect(result.models).toMatchObject({ strongest: ['read-committed'] });
+  });
 });
