@@ -139,12 +139,9 @@ export function quorumOf(
 ): (op: { node?: string; f: string; key?: string }) => boolean | null {
   if (!rule) return () => null;
   if (rule.rule === 'majority') {
-    const { sides, overlapping } = sidesOf(sees);
-    const byNode = new Map<string, boolean | null>();
-    for (const side of sides) {
-      const held = rule.members.filter((m) => side.includes(m)).length;
-      for (const n of side) byNode.set(n, overlapping ? null : held * 2 > rule.members.length);
-    }
+    const byNode = new Map(
+      describeSides(rule, sees).flatMap((s) => s.nodes.map((n) => [n, s.quorum] as const)),
+    );
     return (op) => (op.node === undefined ? null : (byNode.get(op.node) ?? null));
   }
   const views = new Map(Object.entries(sees).map(([n, reach]) => [n, new Set([n, ...reach])]));

@@ -1,9 +1,11 @@
 import type { Claims } from '../adapters/types.ts';
-import type {
-  AvailabilityResult,
-  PartitionAvailability,
-  Share,
-  SideShares,
+import {
+  type AvailabilityResult,
+  type PartitionAvailability,
+  type Share,
+  type SideShares,
+  share,
+  sumShares,
 } from './checkers/availability.ts';
 import { modelVerdict } from './checkers/elle/models.ts';
 import type { CheckResult } from './checkers/types.ts';
@@ -170,12 +172,12 @@ function availabilityCells(
   }
   const shares = found.reduce(
     (sum, { c }) => ({
-      quorumSide: plus(sum.quorumSide, c.quorumSide),
-      noQuorumSide: plus(sum.noQuorumSide, c.noQuorumSide),
-      detecting: plus(sum.detecting, c.detecting),
-      unknownSide: plus(sum.unknownSide, c.unknownSide),
+      quorumSide: sumShares(sum.quorumSide, c.quorumSide),
+      noQuorumSide: sumShares(sum.noQuorumSide, c.noQuorumSide),
+      detecting: sumShares(sum.detecting, c.detecting),
+      unknownSide: sumShares(sum.unknownSide, c.unknownSide),
     }),
-    { quorumSide: zero(), noQuorumSide: zero(), detecting: zero(), unknownSide: zero() },
+    { quorumSide: share(), noQuorumSide: share(), detecting: share(), unknownSide: share() },
   );
   const evidence = found.flatMap(({ r, c }) =>
     (c.byPartition ?? []).map((p) => ev(r, 'availability', partitionSentence(p), [p.index])),
@@ -205,7 +207,7 @@ function availabilityCells(
 
 /** "refused (2.0% of 300 ops ok)" */
 function shareWords(s: Share): string {
-  const fraction = s.total ? s.ok / s.total : 0;
+  const fraction = ratio(s) ?? 0;
   const word = fraction <= REFUSED ? 'refused' : fraction >= SERVED ? 'served' : 'partly served';
   return `${word} (${pct(fraction)} of ${s.total} ops ok)`;
 }
@@ -238,14 +240,9 @@ function partitionSentence(p: PartitionAvailability): string {
   return `${parts.join('. ')}.`;
 }
 
-function zero(): Share {
-  return { ok: 0, total: 0, fraction: null };
-}
-
-function plus(a: Share, b: Share | undefined): Share {
-  const ok = a.ok + (b?.ok ?? 0);
-  const total = a.total + (b?.total ?? 0);
-  return { ok, total, fraction: total ? ok / total : null };
+/** ok / total unrounded (the thresholds are judged on it), or null with no op. */
+function ratio(s: Share): number | null {
+  return s.total ? s.ok / s.total : null;
 }
 
 function staleCell(find: Find, ev: Ev): Cell {
@@ -421,9 +418,8 @@ function convergedCell(find: Find, ev: Ev): Cell {
 
 /** The facts the CAP cell and its contradictions rest on. */
 function capFacts(o: Record<Observed, Cell>, shares: SideShares) {
-  const fraction = (s: Share) => (s.total ? s.ok / s.total : null);
-  const nq = fraction(shares.noQuorumSide);
-  const q = fraction(shares.quorumSide);
+  const nq = ratio(shares.noQuorumSide);
+  const q = ratio(shares.quorumSide);
   return {
     known: shares.noQuorumSide.total + shares.quorumSide.total > 0,
     /** The sides without the quorum refused (a CP system's duty). */
@@ -474,18 +470,15 @@ export function capCell(o: Record<Observed, Cell>, shares: Shares): Cell {
     }
   }
   if (f.allServed && f.converged !== 'no') {
-    const note = f.converged.startsWith('not measured')
+    const notMeasured = f.converged.startsWith('not measured');
+    const note = notMeasured
       ? ' (convergence not measured)'
       : f.converged === 'yes'
         ? ''
         : ` (converged: ${f.converged})`;
     return {
       value: `${f.lost ? 'AP, losing acknowledged writes' : 'AP'}${note}`,
-      tone: f.lost
-        ? 'bad'
-        : f.converged === 'yes' || note.includes('not measured')
-          ? 'neutral'
-          : 'unknown',
+      tone: f.lost ? 'bad' : f.converged === 'yes' || notMeasured ? 'neutral' : 'unknown',
       evidence,
     };
   }
@@ -533,7 +526,7 @@ function contradictions(
   }
   if (claims.cap === 'AP' && f) {
     const why: string[] = [];
-    const short = (s: Share) => s.total > 0 && s.ok / s.total < SERVED;
+    const short = (s: Share) => (ratio(s) ?? 1) < SERVED;
     if (short(shares!.noQuorumSide))
       why.push(`the side without a quorum ${shareWords(shares!.noQuorumSide)}`);
     if (short(shares!.quorumSide))

@@ -134,8 +134,13 @@ function roleShare(holds: boolean | null): keyof SideShares {
   return holds === null ? 'unknownSide' : holds ? 'quorumSide' : 'noQuorumSide';
 }
 
-function share(): Share {
+export function share(): Share {
   return { ok: 0, total: 0, fraction: null };
+}
+
+/** Two shares as one (the matrix sums a run's workloads). */
+export function sumShares(a: Share, b: Share): Share {
+  return finish({ ok: a.ok + b.ok, total: a.total + b.total, fraction: null });
 }
 
 function sideShares(): SideShares {

@@ -108,7 +108,6 @@ export function checkListAppend(
 
   // Who appended what, and what each txn appended last to each key.
   const writer = new Map<string, { txn: Txn; final: boolean }>();
-  const observedCells = new Map<string, Set<string>>();
   for (const txn of txns) {
     const lastIndex = new Map<string, number>();
     for (const [i, m] of txn.ops.entries()) if (m[0] === 'append') lastIndex.set(m[1], i);
@@ -126,18 +125,13 @@ export function checkListAppend(
   const externalReads: typeof reads = [];
   for (const txn of txns) {
     if (txn.status !== 'ok') continue;
-    const known = new Map<
-      string,
-      { previous: unknown[] | undefined; expected: unknown[] | undefined; own: unknown[] }
-    >();
+    // Per key: the txn's last read of it, and its own appends since.
+    const known = new Map<string, { previous: unknown[] | undefined; own: unknown[] }>();
     for (const m of txn.ops) {
       const state = known.get(m[1]);
       if (m[0] === 'append') {
-        if (!state) known.set(m[1], { previous: undefined, expected: undefined, own: [m[2]] });
-        else {
-          state.own.push(m[2]);
-          if (state.expected) state.expected = [...state.expected, m[2]];
-        }
+        if (state) state.own.push(m[2]);
+        else known.set(m[1], { previous: undefined, own: [m[2]] });
         continue;
       }
       const raw = m[2] ?? [];
@@ -149,7 +143,12 @@ export function checkListAppend(
       // read): it must still start with the txn's last read of the key and
       // end with the txn's own appends since.
       if (state?.previous && !(isPrefix(state.previous, list) && endsWith(list, state.own)))
-        report('internal', { txn: show(txn), key: m[1], expected: state.expected, read: list });
+        report('internal', {
+          txn: show(txn),
+          key: m[1],
+          expected: [...state.previous, ...state.own],
+          read: list,
+        });
       else if (state && !state.previous && !endsWith(list, state.own))
         report('internal', {
           txn: show(txn),
@@ -159,7 +158,7 @@ export function checkListAppend(
         });
       reads.push({ txn, key: m[1], list });
       if (!state) externalReads.push({ txn, key: m[1], list });
-      known.set(m[1], { previous: list, expected: list, own: [] });
+      known.set(m[1], { previous: list, own: [] });
     }
   }
 
@@ -181,12 +180,12 @@ export function checkListAppend(
         longest,
       });
   }
+  const seen = new Set([...observed].flatMap(([key, list]) => list.map((v) => cell(key, v))));
   const unobserved = new Map<string, Txn[]>();
   for (const [c, w] of writer) {
+    if (seen.has(c)) continue;
     const key = c.slice(0, c.indexOf('\u0000'));
-    const seen = observedCells.get(key) ?? cellsOf(key, observed.get(key) ?? []);
-    observedCells.set(key, seen);
-    if (!seen.has(c)) unobserved.set(key, [...(unobserved.get(key) ?? []), w.txn]);
+    unobserved.set(key, [...(unobserved.get(key) ?? []), w.txn]);
   }
 
   // G1a, G1b and elements nobody appended.
@@ -206,16 +205,17 @@ export function checkListAppend(
   }
 
   // Lost update: two txns read the same version of a key and both appended to it.
-  const readThenAppended = new Map<string, Txn[]>();
+  const readThenAppended = new Map<string, { key: string; read: unknown; txns: Txn[] }>();
   for (const { txn, key, list } of externalReads) {
     if (!txn.ops.some((m) => m[0] === 'append' && m[1] === key)) continue;
-    const version = `${key}\u0000${JSON.stringify(list[list.length - 1] ?? null)}`;
-    readThenAppended.set(version, [...(readThenAppended.get(version) ?? []), txn]);
+    const read = list[list.length - 1] ?? null;
+    const version = cell(key, read);
+    const group = readThenAppended.get(version) ?? { key, read, txns: [] };
+    group.txns.push(txn);
+    readThenAppended.set(version, group);
   }
-  for (const [version, group] of readThenAppended) {
-    if (group.length < 2) continue;
-    const [key, value] = version.split('\u0000') as [string, string];
-    report('lost-update', { key, read: JSON.parse(value), txns: group.map(show) });
+  for (const { key, read, txns: group } of readThenAppended.values()) {
+    if (group.length > 1) report('lost-update', { key, read, txns: group.map(show) });
   }
 
   // The dependency graph.
@@ -361,10 +361,6 @@ function show(txn: Txn) {
 }
 
 const cell = (key: string, value: unknown) => `${key}\u0000${JSON.stringify(value)}`;
-
-function cellsOf(key: string, list: readonly unknown[]): Set<string> {
-  return new Set(list.map((v) => cell(key, v)));
-}
 
 /** The list with each element's first occurrence only. */
 function dedupe(list: readonly unknown[]): unknown[] {
