@@ -65,8 +65,10 @@ export class DelayHelper {
       ],
       logFile,
     );
-    await helper.start();
+    // Measured before the start: a helper quick to bind its queue has
+    // written "ready" by the time start() returns.
     const from = logSize(logFile);
+    await helper.start();
     try {
       await waitUntil(
         'packet-delay helper',
