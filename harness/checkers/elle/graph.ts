@@ -121,7 +121,7 @@ export class DependencyGraph {
   }
 }
 
-export type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G2-item';
+export type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G-nonadjacent' | 'G2-item';
 
 export interface Cycle {
   /** A CycleAnomaly, suffixed `-process` or `-realtime` when it needs those edges. */
@@ -131,13 +131,15 @@ export interface Cycle {
   edges: Edge[];
 }
 
-/** Tries at most this many rw edges for G-single in one component. */
+/** Tries at most this many rw edges for G-single (and G-nonadjacent) in one component. */
 const RW_TRIES = 2000;
 
 /**
  * The weakest anomaly a component holds, as Elle classifies: a cycle of
  * write-write edges only (G0); of ww and wr (G1c); with exactly one
- * anti-dependency rw (G-single); else with two or more (G2-item). Whether a
+ * anti-dependency rw (G-single); with two or more, no two of them adjacent
+ * (G-nonadjacent: what snapshot isolation proscribes, Cerone & Gotsman
+ * 2016); else with adjacent ones (G2-item). Whether a
  * G0 or G1c cycle exists is exact (components of the restricted graph);
  * the cycle shown is the shortest through one node of it.
  */
@@ -167,6 +169,13 @@ export function classifyComponent(
     const single = singleRw(graph, component, nodes, back, type);
     if (single) return single;
   }
+  for (const [type, other] of [
+    ['G-nonadjacent', WW | WR],
+    ...(extra ? [[`G-nonadjacent${suffix}`, WW | WR | extra] as const] : []),
+  ] as const) {
+    const nonadjacent = nonadjacentRw(graph, component, nodes, other, type);
+    if (nonadjacent) return nonadjacent;
+  }
   const base = graph.components(WW | WR | RW, nodes)[0];
   if (base) return cycleThrough(graph, base[0]!, new Set(base), WW | WR | RW, 'G2-item');
   return cycleThrough(graph, component[0]!, nodes, WW | WR | RW | extra, `G2-item${suffix}`);
@@ -193,6 +202,74 @@ function singleRw(
     }
   }
   return single;
+}
+
+/**
+ * Two or more rw edges, never two in a row: an rw edge a→b closed by a
+ * path b ⇝ a that starts and ends with an `other` edge and never takes two
+ * rw edges in a row. Searched breadth-first over (node, came by rw) pairs.
+ */
+function nonadjacentRw(
+  graph: DependencyGraph,
+  component: number[],
+  nodes: Set<number>,
+  other: number,
+  type: string,
+): Cycle | undefined {
+  let best: Cycle | undefined;
+  let tries = 0;
+  for (const a of component) {
+    for (const edge of graph.out[a]!) {
+      if (edge.type !== RW || !nodes.has(edge.to) || tries++ > RW_TRIES) continue;
+      const path = alternatingPath(graph, edge.to, a, nodes, other);
+      if (path && path.some((e) => e.type === RW) && (!best || path.length + 1 < best.edges.length))
+        best = toCycle(type, a, [edge, ...path]);
+    }
+  }
+  return best;
+}
+
+/**
+ * The shortest path from `from` (entered by an rw edge) to `to` (entered by
+ * an `other` edge) inside `nodes` on which no rw edge follows another.
+ */
+function alternatingPath(
+  graph: DependencyGraph,
+  from: number,
+  to: number,
+  nodes: Set<number>,
+  other: number,
+): Edge[] | undefined {
+  // State s = node * 2 + (1 when entered by an rw edge).
+  const start = from * 2 + 1;
+  const previous = new Map<number, { state: number; edge: Edge }>();
+  const queue = [start];
+  const seen = new Set([start]);
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head]!;
+    const v = state >> 1;
+    const cameByRw = state & 1;
+    for (const edge of graph.out[v]!) {
+      if (!nodes.has(edge.to)) continue;
+      const isRw = edge.type === RW;
+      if (isRw ? cameByRw : !(edge.type & other)) continue;
+      const next = edge.to * 2 + (isRw ? 1 : 0);
+      if (seen.has(next)) continue;
+      seen.add(next);
+      previous.set(next, { state, edge });
+      if (next === to * 2) {
+        const path: Edge[] = [];
+        for (let at = next; at !== start; ) {
+          const step = previous.get(at)!;
+          path.unshift(step.edge);
+          at = step.state;
+        }
+        return path;
+      }
+      queue.push(next);
+    }
+  }
+  return undefined;
 }
 
 /** The shortest cycle through `v` inside `nodes` (a strongly connected set). */

@@ -102,6 +102,31 @@ describe('Elle list-append checker', () => {
     expect(types(result)).toEqual(['G2-item']);
   });
 
+  it('G-nonadjacent: two anti-dependencies, never one after the other, rule out snapshot isolation', () => {
+    // T0 -wr-> T1 -rw-> T2 -wr-> T3 -rw-> T0: each reader saw one append and missed the other.
+    const result = check(
+      txn(0, [['append', 'x', 1]]),
+      txn(1, [
+        ['r', 'x', [1]],
+        ['r', 'y', []],
+      ]),
+      txn(2, [['append', 'y', 1]]),
+      txn(3, [
+        ['r', 'y', [1]],
+        ['r', 'x', []],
+      ]),
+    );
+    expect(types(result)).toEqual(['G-nonadjacent']);
+    const cycle = (result.anomalies as Record<string, { examples: { cycle: string }[] }>)[
+      'G-nonadjacent'
+    ]!.examples[0]!;
+    expect(cycle.cycle.match(/-(\w+)\(/g)!.sort()).toEqual(['-rw(', '-rw(', '-wr(', '-wr(']);
+    expect(result.models).toMatchObject({
+      ruledOut: ['repeatable-read', 'snapshot-isolation', 'serializable'],
+      strongest: ['read-committed'],
+    });
+  });
+
   it('G1a: a read of an aborted append; G1b: a read of an intermediate append', () => {
     expect(types(check(txn(0, [['append', 'x', 9]], 'fail'), txn(1, [['r', 'x', [9]]])))).toEqual([
       'G1a',

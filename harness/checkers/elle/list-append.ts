@@ -20,16 +20,13 @@ import { CHECKED_MODELS, type CheckedModel, modelVerdict } from './models.ts';
  * longest read is the order, and every other read must be a prefix of it.
  * From it come write-write (ww), write-read (wr) and read-write (rw,
  * anti-dependency) edges between transactions; cycles in that graph are
- * the anomalies G0, G1c, G-single and G2-item. An append no read observed
+ * the anomalies G0, G1c, G-single, G-nonadjacent and G2-item. An append no read observed
  * comes after the longest read (lists only grow), so a read of that list
  * anti-depends on it: write skew shows even when nobody read the writes.
  * Non-cycle anomalies are found directly: G1a (read of an aborted append),
  * G1b (read of an intermediate append), internal inconsistency, lost
  * update (two txns read one version and both appended), duplicate elements
  * (reported, then dropped before any edge is drawn), incompatible orders.
- *
- * Checked up to serializability: real-time order between transactions is
- * not used (no strict-serializability edges).
  */
 
 type MicroOp = ['append', string, unknown] | ['r', string, unknown[] | null];
@@ -51,6 +48,7 @@ const ANOMALY_ORDER = [
   'G1b',
   'G1c',
   'G-single',
+  'G-nonadjacent',
   'G2-item',
   'internal',
   'lost-update',

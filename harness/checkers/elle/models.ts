@@ -55,8 +55,9 @@ const IMPLIES: Record<Model, readonly Model[]> = {
 /**
  * The weakest models that proscribe each anomaly: every model that implies
  * one of them is ruled out by it. Adya: PL-1 proscribes G0; PL-2 G1 (G1a,
- * G1b, G1c); PL-2.99 G2-item; PL-SI G-single (G-SIb) and lost update; PL-3
- * all of G2. A read that contradicts the txn's own writes, or an order no
+ * G1b, G1c); PL-2.99 G2-item; PL-SI G-single (G-SIb), lost update and,
+ * per Cerone & Gotsman, any cycle whose rw edges are never adjacent
+ * (G-nonadjacent); PL-3 all of G2. A read that contradicts the txn's own writes, or an order no
  * execution could give, rules out every model.
  */
 const PROSCRIBED_BY: Record<string, readonly Model[]> = {
@@ -65,6 +66,8 @@ const PROSCRIBED_BY: Record<string, readonly Model[]> = {
   G1b: ['read-committed'],
   G1c: ['read-committed'],
   'G-single': ['snapshot-isolation', 'repeatable-read'],
+  // Item anti-dependencies, so also G2-item.
+  'G-nonadjacent': ['snapshot-isolation', 'repeatable-read'],
   'G2-item': ['repeatable-read'],
   'lost-update': ['repeatable-read', 'snapshot-isolation'],
   internal: ['read-uncommitted'],
