@@ -115,6 +115,14 @@ export interface System {
    * LWT"); the register workload runs on it.
    */
   limitedTransactions?: string;
+  /**
+   * The strongest model its transactions are documented to give at these
+   * settings, when stronger than serializability (e.g. strict
+   * serializability): list-append checks it instead of the default.
+   */
+  claimedModel?(
+    settings: Record<string, unknown>,
+  ): 'strong-session-serializable' | 'strict-serializable' | undefined;
   capabilities: readonly Capability[];
   defaultNodes: number;
   /** Rejects settings that cannot work (e.g. fewer nodes than replicas), in one line. */

@@ -138,6 +138,10 @@ program
   )
   .option('--mongodb-client-timeout <ms>', 'mongodb: driver bound on one operation (default 2000)')
   .option(
+    '--consistency-model <name>',
+    `list-append: the strongest model checked: ${CHECKED_MODELS.join(', ')} (default: the model the system claims, else serializable)`,
+  )
+  .option(
     '--mysql-failover-after <ms>',
     'mysql-async: how long the primary is unreachable before the replica is promoted (default 3000)',
   )

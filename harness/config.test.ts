@@ -33,6 +33,15 @@ function error(overrides: Record<string, unknown>): string {
 }
 
 describe('compare options', () => {
+  it('takes the consistency model list-append checks, and names the valid ones', () => {
+    expect(parseCompareOptions({ ...defaults, consistencyModel: 'strict-serializable' }))
+      .toMatchObject({ consistencyModel: 'strict-serializable' });
+    expect(parseCompareOptions(defaults).consistencyModel).toBeUndefined();
+    expect(error({ consistencyModel: 'linearizable' })).toBe(
+      '--consistency-model: valid: serializable, strong-session-serializable, strict-serializable',
+    );
+  });
+
   it('reads latency and jitter in ms, and refuses jitter above the latency', () => {
     const config = parseCompareOptions({ ...defaults, latency: '0.2s', latencyJitter: '20ms' });
     expect([config.latency, config.latencyJitter]).toEqual([200, 20]);

@@ -1,3 +1,4 @@
+import { CHECKED_MODELS } from './checkers/elle/models.ts';
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
@@ -144,6 +145,9 @@ export const CompareOptions = z
     mongodbClientTimeout: millis
       .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
       .optional(),
+    consistencyModel: z
+      .enum(CHECKED_MODELS, { message: `valid: ${CHECKED_MODELS.join(', ')}` })
+      .optional(),
     label: z.string().optional(),
   })
   .strict()
@@ -214,6 +218,7 @@ const FLAG: Record<string, string> = {
   mongodbWriteConcern: 'mongodb-write-concern',
   mongodbReadConcern: 'mongodb-read-concern',
   mongodbClientTimeout: 'mongodb-client-timeout',
+  consistencyModel: 'consistency-model',
 };
 
 /** Validates `compare`'s options; throws a UsageError of one line. */

@@ -76,6 +76,23 @@ function notMeasuredOn(system: System, checker: string): string | undefined {
 }
 
 /**
+ * The workload's options for a checker; list-append checks the model asked
+ * for, else the one the system claims at these settings, else serializable.
+ */
+function checkerOptions(
+  checker: string,
+  workload: Workload,
+  system: System,
+  config: CompareConfig,
+  settings: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const options = workload.checkerOptions?.[checker];
+  if (checker !== 'list-append') return options;
+  const model = config.consistencyModel ?? system.claimedModel?.(settings);
+  return model ? { ...options, model } : options;
+}
+
+/**
  * Final reads retry for ~15 s: right after a partition heals, node-to-node
  * TCP connections can sit in retransmission back-off for seconds.
  */
@@ -328,7 +345,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     const notMeasured = notMeasuredOn(system, name);
     result.checkers[name] = notMeasured
       ? { valid: 'unknown', notMeasured }
-      : CHECKERS[name]!(recorded, workload.checkerOptions?.[name]);
+      : CHECKERS[name]!(recorded, checkerOptions(name, workload, system, config, settings));
   }
   // Every workload says how available the system stayed (partition sides
   // apart) and how it handled concurrent writes: the matrix reads both.

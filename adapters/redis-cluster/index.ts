@@ -18,6 +18,11 @@ export const redisCluster: System = {
     transactions: 'N',
     cap: 'CP',
   },
+  // A MULTI/EXEC "is serialized and executed sequentially", never with
+  // another client's request in its middle (Redis's transactions page), on
+  // the one primary of its hash slot, a single thread that runs requests as
+  // they arrive: strict serializability is what that promises.
+  claimedModel: () => 'strict-serializable',
   // txn: MULTI/EXEC and Lua within one hash slot; append: RPUSH;
   // replica-read: READONLY on a replica.
   capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
