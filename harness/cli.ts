@@ -5,12 +5,12 @@ import { Firewall, leftoverRules } from '../chaos/firewall.ts';
 import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
 import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
+import { checkTarget, checkTargets, type HistoryCheck } from './check.ts';
 import { UnknownModelError } from './checkers/elle/list-append.ts';
-import { CHECKED_MODELS } from './checkers/elle/models.ts';
+import { CHECKED_MODELS, isCheckedModel } from './checkers/elle/models.ts';
 import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
 import { UnknownOpError } from './checkers/linearizable/index.ts';
 import { MODELS } from './checkers/linearizable/models.ts';
-import type { CheckResult } from './checkers/types.ts';
 import { compare } from './compare.ts';
 import { parseCompareOptions, parseSeconds } from './config.ts';
 import { UsageError } from './errors.ts';
@@ -168,65 +168,87 @@ program
   });
 
 program
-  .command('check <history>')
+  .command('check <histories...>')
   .description(
-    'run a checker on a saved history (JSONL); exit 0 valid, 1 invalid, 3 unknown, 2 bad input',
+    "check saved histories (JSONL files, or run folders: each history with its run's checkers); one JSON line per history; exit 0 valid, 1 any invalid, 3 any unknown, 2 bad input",
   )
-  .requiredOption('--checker <name>', `checker: ${CHECKER_NAMES.join(', ')}`)
+  .option(
+    '--checker <name>',
+    `run this checker only: ${CHECKER_NAMES.join(', ')} (required for a file outside a run folder)`,
+  )
   .option(
     '--model <name>',
     `linearizable: ${Object.keys(MODELS).join(' or ')} (default: cas-register if the history has cas ops)`,
   )
   .option(
     '--time-limit <time>',
-    'linearizable: search budget; beyond it the verdict is unknown',
+    'linearizable: search budget per history; beyond it the verdict is unknown',
     '60s',
   )
   .option('--total <n>', 'bank: the money in the bank (default: the total of the first read)')
   .option(
     '--consistency-model <name>',
-    `list-append: the strongest model checked: ${CHECKED_MODELS.join(', ')} (default serializable)`,
+    `list-append: the strongest model checked: ${CHECKED_MODELS.join(', ')} (default: the run's, else serializable)`,
   )
   .action(
     (
-      file: string,
+      paths: string[],
       options: {
-        checker: string;
+        checker?: string;
         model?: string;
         timeLimit: string;
         total?: string;
         consistencyModel?: string;
       },
     ) => {
-      const checker = CHECKERS[options.checker];
-      if (!checker)
+      if (options.checker && !CHECKERS[options.checker])
         throw new UsageError(
           `unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`,
         );
-      const history = readSavedHistory(file);
       if (options.model && options.checker !== 'linearizable')
         throw new UsageError('--model applies to --checker=linearizable only');
-      if (options.consistencyModel && options.checker !== 'list-append')
-        throw new UsageError('--consistency-model applies to --checker=list-append only');
       if (options.model && !MODELS[options.model])
         throw new UsageError(
           `unknown model "${options.model}"; valid: ${Object.keys(MODELS).join(', ')}`,
         );
-      let result: CheckResult;
-      try {
-        result = checker(history, {
-          ...(options.model ? { model: options.model } : {}),
-          ...(options.consistencyModel ? { model: options.consistencyModel } : {}),
-          timeLimitMs: parseSeconds(options.timeLimit, '--time-limit') * 1000,
-          ...(options.total !== undefined ? { total: parseTotal(options.total) } : {}),
-        });
-      } catch (error) {
-        if (error instanceof UnknownOpError) throw new UsageError(`${file}: ${error.message}`);
-        if (error instanceof UnknownModelError) throw new UsageError(error.message);
-        throw error;
+      if (options.consistencyModel && !isCheckedModel(options.consistencyModel))
+        throw new UsageError(
+          `--consistency-model: unknown consistency model "${options.consistencyModel}"; valid: ${CHECKED_MODELS.join(', ')}`,
+        );
+      const timeLimitMs = parseSeconds(options.timeLimit, '--time-limit') * 1000;
+      const total = options.total !== undefined ? parseTotal(options.total) : undefined;
+      const cliOptions = (checker: string): Record<string, unknown> => ({
+        ...(checker === 'linearizable' ? { timeLimitMs } : {}),
+        ...(checker === 'linearizable' && options.model ? { model: options.model } : {}),
+        ...(checker === 'bank' && total !== undefined ? { total } : {}),
+      });
+      const targets = checkTargets(paths);
+      const counts = { valid: 0, invalid: 0, unknown: 0 };
+      for (const target of targets) {
+        const history = readSavedHistory(target.path);
+        let checked: HistoryCheck;
+        try {
+          checked = checkTarget(target, history, {
+            ...(options.checker ? { checker: options.checker } : {}),
+            options: cliOptions,
+            ...(options.consistencyModel ? { consistencyModel: options.consistencyModel } : {}),
+          });
+        } catch (error) {
+          if (error instanceof UnknownOpError)
+            throw new UsageError(`${target.path}: ${error.message}`);
+          if (error instanceof UnknownModelError)
+            throw new UsageError(`${target.path}: ${error.message}`);
+          throw error;
+        }
+        console.log(JSON.stringify(checked));
+        counts[
+          checked.valid === true ? 'valid' : checked.valid === false ? 'invalid' : 'unknown'
+        ]++;
       }
-      console.log(JSON.stringify(result, null, 2));
-      process.exitCode = result.valid === true ? 0 : result.valid === false ? 1 : 3;
+      console.error(
+        `checked ${targets.length} ${targets.length === 1 ? 'history' : 'histories'}: ${counts.invalid} invalid, ${counts.unknown} unknown, ${counts.valid} valid`,
+      );
+      process.exitCode = counts.invalid > 0 ? 1 : counts.unknown > 0 ? 3 : 0;
     },
   );
 

@@ -34,8 +34,9 @@ function error(overrides: Record<string, unknown>): string {
 
 describe('compare options', () => {
   it('takes the consistency model list-append checks, and names the valid ones', () => {
-    expect(parseCompareOptions({ ...defaults, consistencyModel: 'strict-serializable' }))
-      .toMatchObject({ consistencyModel: 'strict-serializable' });
+    expect(
+      parseCompareOptions({ ...defaults, consistencyModel: 'strict-serializable' }),
+    ).toMatchObject({ consistencyModel: 'strict-serializable' });
     expect(parseCompareOptions(defaults).consistencyModel).toBeUndefined();
     expect(error({ consistencyModel: 'linearizable' })).toBe(
       '--consistency-model: valid: serializable, strong-session-serializable, strict-serializable',

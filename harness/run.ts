@@ -5,7 +5,7 @@ import { NEMESES } from '../chaos/index.ts';
 import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
 import { deriveSeed, seededRng } from '../workloads/rng.ts';
 import type { Workload } from '../workloads/types.ts';
-import { CHECKERS } from './checkers/index.ts';
+import { checkRecorded, runPlan } from './check.ts';
 import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
 import { HistoryWriter, readHistory } from './history.ts';
@@ -62,34 +62,6 @@ export interface RunContext {
    * caller tears it down.
    */
   cluster?: Cluster;
-}
-
-/**
- * Why a checker of the workload does not apply to this system, if it does
- * not: convergence compares each replica's own copy, which a system
- * without `replica-read` cannot give.
- */
-function notMeasuredOn(system: System, checker: string): string | undefined {
-  if (checker === 'convergence' && !system.capabilities.includes('replica-read'))
-    return `${system.name} cannot read one replica's own copy`;
-  return undefined;
-}
-
-/**
- * The workload's options for a checker; list-append checks the model asked
- * for, else the one the system claims at these settings, else serializable.
- */
-function checkerOptions(
-  checker: string,
-  workload: Workload,
-  system: System,
-  config: CompareConfig,
-  settings: Record<string, unknown>,
-): Record<string, unknown> | undefined {
-  const options = workload.checkerOptions?.[checker];
-  if (checker !== 'list-append') return options;
-  const model = config.consistencyModel ?? system.claimedModel?.(settings);
-  return model ? { ...options, model } : options;
 }
 
 /**
@@ -340,17 +312,10 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   }
 
   if (signal.aborted && result.status === 'complete') result.status = 'incomplete';
-  const recorded = readHistory(historyPath);
-  for (const name of workload.checkers) {
-    const notMeasured = notMeasuredOn(system, name);
-    result.checkers[name] = notMeasured
-      ? { valid: 'unknown', notMeasured }
-      : CHECKERS[name]!(recorded, checkerOptions(name, workload, system, config, settings));
-  }
-  // Every workload says how available the system stayed (partition sides
-  // apart) and how it handled concurrent writes: the matrix reads both.
-  result.checkers.availability = CHECKERS.availability!(recorded);
-  result.checkers.conflicts = CHECKERS.conflicts!(recorded);
+  result.checkers = checkRecorded(
+    readHistory(historyPath),
+    runPlan(workload, system, settings, config.consistencyModel),
+  );
   result.valid = verdict(Object.values(result.checkers));
   return result;
 }

@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,9 +120,14 @@ describe('faultline check', () => {
   it('exits 1 with the evidence when a saved history shows a lost write', () => {
     const file = join(dir, 'lost.jsonl');
     writeFileSync(file, `${lostHistory.join('\n')}\n`);
-    const { code, stdout } = run(['check', file, '--checker=lost-writes']);
+    const { code, stdout, stderr } = run(['check', file, '--checker=lost-writes']);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ valid: false, lost: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({
+      history: file,
+      valid: false,
+      checkers: { 'lost-writes': { valid: false, lost: 1 } },
+    });
+    expect(stderr).toBe('checked 1 history: 1 invalid, 0 unknown, 0 valid');
   });
 
   it('exits 0 on a valid history and 3 when it cannot tell', () => {
@@ -135,6 +147,68 @@ describe('faultline check', () => {
       /unknown checker "nope"; valid: lost-writes/,
     );
   });
+
+  it('checks many histories: a run folder with its own checkers, files beside it; one JSON line each', () => {
+    // A run folder as compare leaves it: config.json, results.json, history/.
+    const runDir = join(dir, 'run');
+    mkdirSync(join(runDir, 'history'), { recursive: true });
+    writeFileSync(
+      join(runDir, 'config.json'),
+      JSON.stringify({ workloads: ['register'], keys: 10 }),
+    );
+    writeFileSync(
+      join(runDir, 'results.json'),
+      JSON.stringify({
+        systems: [
+          { system: 'dynamo', workload: 'register', history: 'history/dynamo.jsonl' },
+          { system: 'redis-cluster', workload: 'register', history: '' },
+        ],
+      }),
+    );
+    writeFileSync(join(runDir, 'history', 'dynamo.jsonl'), `${lostHistory.join('\n')}\n`);
+    const fine = join(dir, 'fine.jsonl');
+    writeFileSync(fine, `${lostHistory.slice(0, 2).join('\n')}\n`);
+
+    const folder = run(['check', runDir]);
+    expect(folder.code).toBe(1);
+    const [line] = folder.stdout.split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({
+      history: join(runDir, 'history/dynamo.jsonl'),
+      system: 'dynamo',
+      workload: 'register',
+      valid: false,
+    });
+    // The register workload's checkers, then the two every run applies.
+    expect(Object.keys(line.checkers)).toEqual([
+      'linearizable',
+      'lost-writes',
+      'convergence',
+      'availability',
+      'conflicts',
+    ]);
+    expect(line.checkers['lost-writes']).toMatchObject({ valid: false, lost: 1 });
+
+    // A file of the folder alone knows its run too; a file outside one needs --checker.
+    const alone = run(['check', join(runDir, 'history', 'dynamo.jsonl')]);
+    expect(JSON.parse(alone.stdout).workload).toBe('register');
+    const outside = run(['check', fine]);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toBe(
+      `faultline: ${fine}: its workload is not known (not in a run folder); name one with --checker=<name>`,
+    );
+
+    // None invalid, one unknown: 3; a malformed line in the second file: 2, naming file and line.
+    const mixed = run(['check', fine, fine, '--checker=lost-writes']);
+    expect(mixed.code).toBe(3);
+    expect(mixed.stdout.split('\n')).toHaveLength(2);
+    expect(mixed.stderr).toBe('checked 2 histories: 0 invalid, 2 unknown, 0 valid');
+    const bad = join(dir, 'bad2.jsonl');
+    writeFileSync(bad, `${lostHistory[0]}\n${lostHistory[1]}\n{"process":\n`);
+    const broken = run(['check', fine, bad, '--checker=lost-writes']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/bad2\.jsonl: line 3: not JSON/);
+    expect(run(['check', join(dir, 'nowhere')]).stderr).toMatch(/nowhere: no such file or folder/);
+  });
 });
 
 describe('faultline check --checker=linearizable', () => {
@@ -153,7 +227,7 @@ describe('faultline check --checker=linearizable', () => {
     writeFileSync(file, stale);
     const { code, stdout } = run(['check', file, '--checker=linearizable', '--model=register']);
     expect(code).toBe(1);
-    const result = JSON.parse(stdout);
+    const result = JSON.parse(stdout).checkers.linearizable;
     expect(result).toMatchObject({ valid: false, model: 'register', nonLinearizableKeys: 1 });
     expect(result.failures[0].counterexample.stuck).toMatchObject({ f: 'read', returned: null });
   });
@@ -186,7 +260,11 @@ describe('faultline check (bank) and export', () => {
     );
     const bank = run(['check', file, '--checker=bank', '--total=20']);
     expect(bank.code).toBe(1);
-    expect(JSON.parse(bank.stdout)).toMatchObject({ valid: false, total: 20, wrongTotalReads: 1 });
+    expect(JSON.parse(bank.stdout).checkers.bank).toMatchObject({
+      valid: false,
+      total: 20,
+      wrongTotalReads: 1,
+    });
     expect(run(['check', file, '--checker=bank']).code).toBe(0);
 
     const exported = run(['export', file, '--format=edn']);

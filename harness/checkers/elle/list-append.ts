@@ -10,7 +10,7 @@ import {
   WR,
   WW,
 } from './graph.ts';
-import { CHECKED_MODELS, type CheckedModel, modelVerdict } from './models.ts';
+import { CHECKED_MODELS, isCheckedModel, modelVerdict } from './models.ts';
 
 /**
  * Elle's list-append checker (Kingsbury & Alvaro, VLDB 2020). Transactions
@@ -70,8 +70,8 @@ export function checkListAppend(
   options: { model?: string } = {},
 ): CheckResult {
   const started = Date.now();
-  const model = (options.model ?? 'serializable') as CheckedModel;
-  if (!CHECKED_MODELS.includes(model))
+  const model = options.model ?? 'serializable';
+  if (!isCheckedModel(model))
     throw new UnknownModelError(
       `unknown consistency model "${options.model}"; valid: ${CHECKED_MODELS.join(', ')}`,
     );

@@ -23,6 +23,9 @@ export const CHECKED_MODELS = [
 ] as const;
 export type CheckedModel = (typeof CHECKED_MODELS)[number];
 
+export const isCheckedModel = (name: string): name is CheckedModel =>
+  (CHECKED_MODELS as readonly string[]).includes(name);
+
 /**
  * The models each model implies (is at least as strong as), itself
  * included. Serializability does not imply snapshot isolation (write skew
