@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, Completion, Invocation, NodeHandle } from '../adapters/types.ts';
@@ -17,27 +17,56 @@ import { CONCURRENCY, closedLoops, fmt, printTable } from './engines.ts';
 export async function benchRecording(duration: string): Promise<void> {
   const seconds = Math.min(5, Number.parseFloat(duration));
   process.stderr.write(`bench: recording cost, ${CONCURRENCY} workers, no database\n`);
-  const direct = await measure(seconds, false);
-  const recorded = await measure(seconds, true);
+  const direct = await measure(seconds, undefined);
+  // Alternated, so that a slower stretch of the machine does not fall on one format.
+  const jsonl = [await measure(seconds / 2, 1)];
+  const compact = [await measure(seconds / 2, 2)];
+  jsonl.push(await measure(seconds / 2, 1));
+  compact.push(await measure(seconds / 2, 2));
+  const [v1, v2] = [mean(jsonl), mean(compact)];
   console.log(
-    `\nrecording cost per op: ${CONCURRENCY} workers, a client that answers on the next event-loop turn, no database; CPU in µs per op\n`,
+    `\nrecording cost per op: ${CONCURRENCY} workers, a client that answers on the next event-loop turn, no database; CPU in µs per op, history bytes per op (two lines)\n`,
   );
+  const cost = (m: Measured) => (m.cpuUs - direct.cpuUs).toFixed(2);
   printTable(
     [
+      ['', 'ops/s', 'CPU/op', 'recording alone', 'bytes/op'],
+      ['client called directly', fmt(direct.rate), `${direct.cpuUs.toFixed(2)} µs`, '', ''],
       [
-        'client called directly (reference)',
-        `${fmt(direct.rate)} ops/s`,
-        `${direct.cpuUs.toFixed(2)} µs`,
+        'recorded, one JSON object per line (format 1, reference)',
+        fmt(v1.rate),
+        `${v1.cpuUs.toFixed(2)} µs`,
+        `${cost(v1)} µs`,
+        v1.bytesPerOp.toFixed(1),
       ],
       [
-        'through Worker.execute, every op recorded',
-        `${fmt(recorded.rate)} ops/s`,
-        `${recorded.cpuUs.toFixed(2)} µs`,
+        'recorded, compact (format 2, the default)',
+        fmt(v2.rate),
+        `${v2.cpuUs.toFixed(2)} µs`,
+        `${cost(v2)} µs`,
+        v2.bytesPerOp.toFixed(1),
       ],
-      ['recording alone', '', `${(recorded.cpuUs - direct.cpuUs).toFixed(2)} µs`],
     ],
     [0],
   );
+  console.log(
+    `compact / reference: ${(v2.cpuUs / v1.cpuUs).toFixed(2)}× CPU per op (goal ≤ 1.10), ${(v2.bytesPerOp / v1.bytesPerOp).toFixed(2)}× bytes`,
+  );
+}
+
+interface Measured {
+  rate: number;
+  cpuUs: number;
+  bytesPerOp: number;
+}
+
+function mean(runs: Measured[]): Measured {
+  const avg = (f: (m: Measured) => number) => runs.reduce((s, m) => s + f(m), 0) / runs.length;
+  return {
+    rate: avg((m) => m.rate),
+    cpuUs: avg((m) => m.cpuUs),
+    bytesPerOp: avg((m) => m.bytesPerOp),
+  };
 }
 
 const node: NodeHandle = { id: 'n1', host: '127.0.0.1', port: 0, clientAddress: '127.0.0.1' };
@@ -48,10 +77,12 @@ const instant: Client = {
   close: async () => {},
 };
 
-async function measure(seconds: number, record: boolean): Promise<{ rate: number; cpuUs: number }> {
+/** `format`: the history format recorded in; none calls the client directly. */
+async function measure(seconds: number, format: 1 | 2 | undefined): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-recording-'));
   const clock = runClock();
-  const history = new HistoryWriter(join(dir, 'history.jsonl'), clock);
+  const path = join(dir, 'history.jsonl');
+  const history = new HistoryWriter(path, clock, { format: format ?? 2 });
   const metrics = new Metrics(clock());
   let next = CONCURRENCY;
   const context = { history, clock, newProcess: () => next++ };
@@ -64,12 +95,17 @@ async function measure(seconds: number, record: boolean): Promise<{ rate: number
   try {
     rate = await closedLoops(seconds, (i, n) => {
       const op: Invocation = { f: 'update', key: `k${n % 1000}`, value: n };
-      return record ? workers[i]!.execute(op, { metrics, phase: 'healthy' }) : instant.invoke(op);
+      return format ? workers[i]!.execute(op, { metrics, phase: 'healthy' }) : instant.invoke(op);
     });
   } finally {
     history.close();
-    rmSync(dir, { recursive: true, force: true });
   }
   const used = process.cpuUsage(cpu);
-  return { rate, cpuUs: (used.user + used.system) / (rate * seconds) };
+  const bytes = statSync(path).size;
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    rate,
+    cpuUs: (used.user + used.system) / (rate * seconds),
+    bytesPerOp: bytes / (rate * seconds),
+  };
 }

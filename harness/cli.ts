@@ -15,7 +15,7 @@ import { compare } from './compare.ts';
 import { parseCompareOptions, parseSeconds } from './config.ts';
 import { UsageError } from './errors.ts';
 import { toEdnLines } from './export-edn.ts';
-import { HistoryParseError, type Op, readHistory } from './history.ts';
+import { HistoryParseError, type Op, opLine, readHistory } from './history.ts';
 import { engineStatus, setupSystems } from './setup.ts';
 import { findLeftovers, healCrashedRuns } from './state.ts';
 import { VERSION } from './version.ts';
@@ -254,12 +254,19 @@ program
 
 program
   .command('export <history>')
-  .description('write a saved history as Jepsen EDN (one op map per line), for Elle or Knossos')
-  .addOption(new Option('--format <format>', 'output format').choices(['edn']).default('edn'))
+  .description(
+    'write a saved history (either format) as one JSON object per op (jsonl), or as Jepsen EDN for Elle or Knossos',
+  )
+  .addOption(
+    new Option('--format <format>', 'output format').choices(['edn', 'jsonl']).default('edn'),
+  )
   .option('--out <file>', 'write to this file instead of standard output')
-  .action((file: string, options: { format: 'edn'; out?: string }) => {
+  .action((file: string, options: { format: 'edn' | 'jsonl'; out?: string }) => {
     const history = readSavedHistory(file);
-    const text = `${toEdnLines(history).join('\n')}\n`;
+    const text =
+      options.format === 'jsonl'
+        ? history.map(opLine).join('')
+        : `${toEdnLines(history).join('\n')}\n`;
     if (options.out) {
       writeFileSync(options.out, text);
       console.error(`wrote ${history.length} ops to ${options.out}`);

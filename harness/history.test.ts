@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { history, op } from '../test/histories.ts';
 import { HistoryParseError, type Op, opLine, pairs, parseHistory, valuesRead } from './history.ts';
+import { FORMAT_HEADER, HistoryEncoder } from './history-codec.ts';
 
 describe('history', () => {
   it('pairs each invocation with the next op of its process', () => {
@@ -78,5 +79,78 @@ describe('metrics timeline', async () => {
     ]);
     expect(s.byF.read!.all).toMatchObject({ ok: 2, fail: 1 });
     expect(s.byF.read!.fault.latencyMs!.p50).toBeCloseTo(2, 1);
+  });
+
+  it('the compact format gives back every op as it was written, whatever its fields', () => {
+    // Ops as runs make them (few processes, repeated keys and nodes, a
+    // completion after its invocation) and as they may not (anything).
+    const small = <T>(values: T[]) => fc.constantFrom(...values);
+    const anOp = fc.record(
+      {
+        dt: fc.oneof(
+          fc.nat(5_000_000),
+          fc.nat(5_000).map((us) => us * 1000),
+        ),
+        process: fc.oneof(small([0, 1, 2, 17]), fc.constant('nemesis' as const), fc.nat()),
+        type: small(['invoke', 'ok', 'fail', 'info'] as const),
+        f: fc.oneof(small(['read', 'update', 'txn']), fc.string()),
+        key: fc.oneof(small(['k1', 'k2']), fc.string({ unit: 'binary' })),
+        value: fc.oneof(fc.constant(null), fc.integer(), fc.jsonValue()),
+        node: fc.oneof(small(['n1', 'n2']), fc.string()),
+        error: fc.string({ unit: 'binary' }),
+        final: small(['cluster', 'replica'] as const),
+        replica: fc.constant(true as const),
+        siblings: fc.constant(true as const),
+        skip: fc.oneof(fc.constant(0), fc.constant(0), fc.nat(3)),
+      },
+      { requiredKeys: ['dt', 'process', 'type', 'f', 'skip'] },
+    );
+    fc.assert(
+      fc.property(fc.array(anOp, { maxLength: 60 }), fc.boolean(), (drafts, reuse) => {
+        const ops: Op[] = [];
+        let time = 0;
+        let index = 0;
+        const lastInvoke = new Map<unknown, Op>();
+        for (const { dt, skip, ...fields } of drafts) {
+          time += dt;
+          index += skip;
+          const op = { ...fields, index: index++, time } as Op;
+          // A completion that carries its invocation's own objects, as the worker's do.
+          const invocation = lastInvoke.get(op.process);
+          if (reuse && invocation && op.type !== 'invoke') {
+            op.value = invocation.value;
+            if (invocation.key !== undefined) op.key = invocation.key;
+            else delete op.key;
+          }
+          if (op.type === 'invoke') lastInvoke.set(op.process, op);
+          ops.push(op);
+        }
+        const encoder = new HistoryEncoder();
+        const text = `${FORMAT_HEADER}\n${ops.map((o) => encoder.encode(o)).join('')}`;
+        expect(parseHistory(text)).toStrictEqual(ops.map((o) => JSON.parse(JSON.stringify(o))));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('compact: a bad line is named; a last line cut short is left out', () => {
+    const encoder = new HistoryEncoder();
+    const write = {
+      index: 0,
+      time: 1000,
+      process: 0,
+      type: 'invoke',
+      f: 'write',
+      key: 'k',
+      value: 1,
+    };
+    const lines = `${FORMAT_HEADER}\n${encoder.encode(write as Op)}`;
+    expect(lines.split('\n')).toEqual([FORMAT_HEADER, '"write"', '"k"', '[1,0,0,1,1]', '']);
+    expect(parseHistory(`${lines}[5,0,`)).toHaveLength(1);
+    expect(() => parseHistory(`${lines}[5,0,\n`)).toThrow(/^line 5: not JSON/);
+    expect(() => parseHistory(`${lines}[5,0,9]\n`)).toThrow(/^line 5: string id 2 is not defined/);
+    expect(() => parseHistory(`${lines}{"x":1}\n`)).toThrow(
+      /^line 5: not an op, a string or the header/,
+    );
   });
 });

@@ -5,12 +5,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readHistory } from '../../harness/history.ts';
 import { nodePids, onlyRun, waitFor } from '../runs.ts';
 
 const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
@@ -273,7 +275,7 @@ describe('faultline check (bank) and export', () => {
       '{:index 1 :time 2 :type :ok :process 0 :f :read :value {:a 10 :b 5}}',
     );
     expect(run(['export', join(dir, 'missing.jsonl')]).code).toBe(2);
-    expect(run(['export', file, '--format=json']).stderr).toMatch(/Allowed choices are edn/);
+    expect(run(['export', file, '--format=json']).stderr).toMatch(/Allowed choices are edn, jsonl/);
   });
 });
 
@@ -294,10 +296,16 @@ describe('faultline CLI: interruption', () => {
     expect(results.status).toBe('incomplete');
     expect(results.interrupted).toBe('SIGINT');
     expect(results.systems[0].metrics.ok).toBeGreaterThan(0);
-    const lines = readFileSync(join(runDir, 'history', 'dynamo.jsonl'), 'utf8')
-      .trim()
-      .split('\n');
-    expect(lines.length).toBeGreaterThan(results.systems[0].metrics.ok);
+    const historyFile = join(runDir, 'history', 'dynamo.jsonl');
+    const ops = readHistory(historyFile);
+    expect(ops.length).toBeGreaterThan(results.systems[0].metrics.ok);
+    // Compact on disk; export gives one JSON object per op, the same ops.
+    expect(statSync(historyFile).size / ops.length).toBeLessThan(40);
+    const exported = run(['export', historyFile, '--format=jsonl']);
+    expect(exported.code).toBe(0);
+    const objects = exported.stdout.split('\n').map((l) => JSON.parse(l));
+    expect(objects).toEqual(ops);
+    expect(objects[0]).toMatchObject({ index: 0, process: 0, type: 'invoke' });
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
     expect(readdirSync(stateDir)).toEqual([]);
   }, 60_000);
@@ -308,8 +316,20 @@ describe('faultline CLI: interruption', () => {
     await waitFor('the run phase', () => stderr().includes('running mixed'));
     const runDir = onlyRun(out);
     const pids = nodePids(runDir);
+    await waitFor(
+      'ops in the history',
+      () => statSync(join(runDir, 'history', 'dynamo.jsonl')).size > 10_000,
+    );
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
+    // What was written before the kill reads back, and checks.
+    const killed = run(['check', runDir]);
+    expect(killed.code).toBe(3);
+    expect(JSON.parse(killed.stdout)).toMatchObject({
+      system: 'dynamo',
+      workload: 'mixed',
+      checkers: { 'lost-writes': { valid: 'unknown' }, 'unexpected-values': { valid: true } },
+    });
     // Nodes watch their parent and stop when it is gone.
     await waitFor('the nodes to stop', () => pids.every((pid) => !alive(pid)), 5000);
     expect(readdirSync(stateDir)).toHaveLength(1);
