@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { history, op } from '../test/histories.ts';
 import { HistoryParseError, type Op, opLine, pairs, parseHistory, valuesRead } from './history.ts';
 import { FORMAT_HEADER, HistoryEncoder } from './history-codec.ts';
+import { readHistoryFile } from './history-reader.ts';
 
 describe('history', () => {
   it('pairs each invocation with the next op of its process', () => {
@@ -152,5 +156,23 @@ describe('metrics timeline', async () => {
     expect(() => parseHistory(`${lines}{"x":1}\n`)).toThrow(
       /^line 5: not an op, a string or the header/,
     );
+  });
+
+  it('a file read a few bytes at a time gives the same ops, multi-byte characters split or not', () => {
+    const encoder = new HistoryEncoder();
+    const ops = history(
+      ...op(0, 'write', 'clé', 'ünïcödé ✓', 'ok'),
+      ...op(1, 'read', 'clé', null, 'ok', 'ünïcödé ✓'),
+      ...op(2, 'write', '键', 7, 'fail'),
+    );
+    const text = `${FORMAT_HEADER}\n${ops.map((o) => encoder.encode(o)).join('')}`;
+    const file = join(mkdtempSync(join(tmpdir(), 'fl-history-')), 'h.jsonl');
+    writeFileSync(file, text);
+    for (const chunk of [1, 3, 7, 64]) {
+      const read: Op[] = [];
+      readHistoryFile(file, (o) => read.push(o), chunk);
+      expect(read).toEqual(parseHistory(text));
+    }
+    expect(parseHistory(text)).toEqual(ops);
   });
 });

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { FORMAT_HEADER, FormatError, HistoryDecoder, HistoryEncoder } from './history-codec.ts';
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { FORMAT_HEADER, HistoryEncoder } from './history-codec.ts';
+import { parseHistoryText, readHistoryFile } from './history-reader.ts';
 
 /**
  * Histories, after Jepsen: plain data, one operation per JSON line, written
@@ -148,120 +149,19 @@ export function runClock(): () => number {
   return () => Math.round((performance.now() - start) * 1e3) * 1e3;
 }
 
-export class HistoryParseError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(`line ${line}: ${message}`);
-  }
-}
+export { HistoryParseError } from './history-reader.ts';
 
-const TYPES = new Set(['invoke', 'ok', 'fail', 'info']);
-
-/**
- * Parses a history of either format (one JSON object per op, or the
- * compact one, known by its header); a malformed line is reported with its
- * line number. A last line cut short (no newline: the writer died within
- * its write) is left out.
- */
+/** Parses a history of either format (history-reader.ts). */
 export function parseHistory(text: string): Op[] {
-  const lines = text.split('\n');
-  if (lines.length > 0 && !text.endsWith('\n') && !parses(lines[lines.length - 1]!)) lines.pop();
-  const first = lines.findIndex((l) => l.trim() !== '');
-  if (first !== -1 && lines[first]!.trim() === FORMAT_HEADER) return parseCompact(lines);
   const ops: Op[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    let op: Op;
-    try {
-      op = JSON.parse(line) as Op;
-    } catch (error) {
-      throw new HistoryParseError(i + 1, `not JSON (${(error as Error).message})`);
-    }
-    if (typeof op !== 'object' || op === null) throw new HistoryParseError(i + 1, 'not an object');
-    if (!TYPES.has(op.type))
-      throw new HistoryParseError(i + 1, `bad type ${JSON.stringify(op.type)}`);
-    if (typeof op.f !== 'string') throw new HistoryParseError(i + 1, 'missing f');
-    if (typeof op.process !== 'number' && op.process !== 'nemesis') {
-      throw new HistoryParseError(i + 1, 'process must be a number or "nemesis"');
-    }
-    op.index ??= ops.length;
-    op.time ??= 0;
-    ops.push(op);
-  }
-  return ops;
-}
-
-function parses(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The compact format, parsed as one JSON array per chunk of lines (several
- * times faster than a JSON.parse per line); a chunk that does not parse is
- * parsed again line by line to name the bad line.
- */
-function parseCompact(lines: string[]): Op[] {
-  const ops: Op[] = [];
-  const decoder = new HistoryDecoder();
-  const CHUNK = 65_536;
-  for (let start = 0; start < lines.length; start += CHUNK) {
-    const chunk = lines.slice(start, start + CHUNK).filter((l) => l.trim() !== '');
-    let entries: unknown[] | undefined;
-    try {
-      entries = JSON.parse(`[${chunk.join(',')}]`) as unknown[];
-    } catch {
-      entries = undefined;
-    }
-    if (entries) {
-      try {
-        for (const entry of entries) {
-          const op = decoder.take(entry);
-          if (op) ops.push(op);
-        }
-        continue;
-      } catch (error) {
-        if (!(error instanceof FormatError)) throw error;
-      }
-    }
-    // Name the bad line: again, one line at a time, from a fresh start.
-    return parseCompactByLine(lines);
-  }
-  return ops;
-}
-
-function parseCompactByLine(lines: string[]): Op[] {
-  const ops: Op[] = [];
-  const decoder = new HistoryDecoder();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    let entry: unknown;
-    try {
-      entry = JSON.parse(line);
-    } catch (error) {
-      throw new HistoryParseError(i + 1, `not JSON (${(error as Error).message})`);
-    }
-    try {
-      const op = decoder.take(entry);
-      if (op) ops.push(op);
-    } catch (error) {
-      if (error instanceof FormatError) throw new HistoryParseError(i + 1, error.message);
-      throw error;
-    }
-  }
+  parseHistoryText(text, (op) => ops.push(op));
   return ops;
 }
 
 export function readHistory(path: string): Op[] {
-  return parseHistory(readFileSync(path, 'utf8'));
+  const ops: Op[] = [];
+  readHistoryFile(path, (op) => ops.push(op));
+  return ops;
 }
 
 /** An invocation with its completion (undefined when the history ended first). */
