@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { FORMAT_HEADER, HistoryEncoder } from '../harness/history-codec.ts';
 import type { Op } from '../harness/history.ts';
+import { FORMAT_HEADER, HistoryEncoder } from '../harness/history-codec.ts';
 import { seededRng } from '../workloads/rng.ts';
 
 export interface KvHistoryOptions {

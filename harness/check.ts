@@ -7,7 +7,7 @@ import type { Workload } from '../workloads/types.ts';
 import { CHECKERS } from './checkers/index.ts';
 import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
 import { UsageError } from './errors.ts';
-import type { Op } from './history.ts';
+import type { History } from './op-table.ts';
 
 /**
  * Checking recorded histories: the checkers a run applies to each history
@@ -25,10 +25,7 @@ export interface CheckPlan {
 }
 
 /** Every checker of the plan over one history, by name. */
-export function checkRecorded(
-  history: readonly Op[],
-  plan: CheckPlan,
-): Record<string, CheckResult> {
+export function checkRecorded(history: History, plan: CheckPlan): Record<string, CheckResult> {
   const results: Record<string, CheckResult> = {};
   for (const name of plan.checkers) {
     const notMeasured = plan.notMeasured?.(name);
@@ -208,7 +205,7 @@ export interface HistoryCheck {
  */
 export function checkTarget(
   target: CheckTarget,
-  history: readonly Op[],
+  history: History,
   request: {
     checker?: string;
     /** Options given on the command line, per checker. */

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
@@ -15,7 +15,9 @@ import { compare } from './compare.ts';
 import { parseCompareOptions, parseSeconds } from './config.ts';
 import { UsageError } from './errors.ts';
 import { toEdnLines } from './export-edn.ts';
-import { HistoryParseError, type Op, opLine, readHistory } from './history.ts';
+import { HistoryParseError, opLine } from './history.ts';
+import { readHistoryFile } from './history-reader.ts';
+import { OpTable } from './op-table.ts';
 import { engineStatus, setupSystems } from './setup.ts';
 import { findLeftovers, healCrashedRuns } from './state.ts';
 import { VERSION } from './version.ts';
@@ -262,15 +264,29 @@ program
   )
   .option('--out <file>', 'write to this file instead of standard output')
   .action((file: string, options: { format: 'edn' | 'jsonl'; out?: string }) => {
-    const history = readSavedHistory(file);
-    const text =
-      options.format === 'jsonl'
-        ? history.map(opLine).join('')
-        : `${toEdnLines(history).join('\n')}\n`;
-    if (options.out) {
-      writeFileSync(options.out, text);
-      console.error(`wrote ${history.length} ops to ${options.out}`);
-    } else process.stdout.write(text);
+    const fd = options.out ? openSync(options.out, 'w') : 1;
+    let count = 0;
+    try {
+      if (options.format === 'jsonl') {
+        // Streamed: a history of any length is exported in a chunk's memory.
+        let pending = '';
+        readSaved(file, () =>
+          readHistoryFile(file, (op) => {
+            count++;
+            pending += opLine(op);
+            if (pending.length > 1 << 20) pending = writeAll(fd, pending);
+          }),
+        );
+        writeAll(fd, pending);
+      } else {
+        const history = readSavedHistory(file).ops();
+        count = history.length;
+        writeAll(fd, `${toEdnLines(history).join('\n')}\n`);
+      }
+    } finally {
+      if (options.out) closeSync(fd);
+    }
+    if (options.out) console.error(`wrote ${count} ops to ${options.out}`);
   });
 
 program
@@ -343,13 +359,33 @@ program
   });
 
 /** A saved history, or a one-line usage error naming the file (and the bad line). */
-function readSavedHistory(file: string): Op[] {
+function readSavedHistory(file: string): OpTable {
+  return readSaved(file, () => OpTable.read(file));
+}
+
+/** Runs `read` on a saved history; a malformed or unreadable file becomes one line of bad input. */
+function readSaved<T>(file: string, read: () => T): T {
   try {
-    return readHistory(file);
+    return read();
   } catch (error) {
     if (error instanceof HistoryParseError) throw new UsageError(`${file}: ${error.message}`);
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
+}
+
+/** Writes all of `text` to `fd`, waiting while a pipe is full; returns "" for the caller's buffer. */
+function writeAll(fd: number, text: string): string {
+  let data = Buffer.from(text);
+  while (data.length > 0) {
+    try {
+      data = data.subarray(writeSync(fd, data));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  return '';
 }
 
 /**

@@ -8,8 +8,9 @@ import type { Workload } from '../workloads/types.ts';
 import { checkRecorded, runPlan } from './check.ts';
 import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
-import { HistoryWriter, readHistory } from './history.ts';
+import { HistoryWriter } from './history.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
+import { OpTable } from './op-table.ts';
 import { Progress } from './progress.ts';
 import { Worker } from './worker.ts';
 
@@ -313,7 +314,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
   if (signal.aborted && result.status === 'complete') result.status = 'incomplete';
   result.checkers = checkRecorded(
-    readHistory(historyPath),
+    OpTable.read(historyPath),
     runPlan(workload, system, settings, config.consistencyModel),
   );
   result.valid = verdict(Object.values(result.checkers));

@@ -5,7 +5,7 @@ import {
   type Sees,
   type Side,
 } from '../../chaos/quorum.ts';
-import { type Op, pairs } from '../history.ts';
+import { FINAL_CLUSTER, FINAL_REPLICA, type History, OK, OpTable, REPLICA } from '../op-table.ts';
 import { faultWindows, type Window, windowAt } from './faults.ts';
 import type { CheckResult } from './types.ts';
 
@@ -74,8 +74,9 @@ export interface AvailabilityResult extends CheckResult, SideShares {
  * answer (the register did not hold the expected value), not a refusal.
  * Not a verdict: valid is always true.
  */
-export function checkAvailability(history: readonly Op[]): AvailabilityResult {
-  const windows = faultWindows(history);
+export function checkAvailability(history: History): AvailabilityResult {
+  const t = OpTable.of(history);
+  const windows = faultWindows(t);
   const partitions = windows
     .filter((w) => w.fault.startsWith('partition-'))
     .map((w) => ({ window: w, ...partitionOf(w) }));
@@ -83,18 +84,31 @@ export function checkAvailability(history: readonly Op[]): AvailabilityResult {
   const healthy = share();
   const fault = share();
   const total = sideShares();
-  for (const { invoke, complete } of pairs(history)) {
-    if (invoke.final || invoke.replica || invoke.f === 'cas') continue;
-    const window = windowAt(windows, invoke.time);
-    if (window && invoke.time >= window.lifting) continue;
-    const ok = complete?.type === 'ok' && (!window || complete.time < window.lifting);
+  const { invokes, completions } = t.pairs();
+  const cas = t.fs.find('cas');
+  const measurements = FINAL_CLUSTER | FINAL_REPLICA | REPLICA;
+  for (let p = 0; p < invokes.length; p++) {
+    const invoke = invokes[p]!;
+    const complete = completions[p]!;
+    if (t.flags[invoke]! & measurements || t.f[invoke] === cas) continue;
+    const time = t.time[invoke]!;
+    const window = windows.length > 0 ? windowAt(windows, time) : undefined;
+    if (window && time >= window.lifting) continue;
+    const ok =
+      complete !== -1 && t.type[complete] === OK && (!window || t.time[complete]! < window.lifting);
     add(window ? fault : healthy, ok);
     const partition = window && byWindow.get(window);
     if (!partition) continue;
     const side: keyof SideShares =
-      invoke.time < window.start + partition.graceMs * 1e6
+      time < window.start + partition.graceMs * 1e6
         ? 'detecting'
-        : roleShare(partition.holds(invoke));
+        : roleShare(
+            partition.holds({
+              f: t.fName(invoke),
+              ...(t.node[invoke] !== -1 ? { node: t.nodes.list[t.node[invoke]!]! } : {}),
+              ...(t.key[invoke] !== -1 ? { key: t.keyName(t.key[invoke]!) } : {}),
+            }),
+          );
     add(partition.shares[side], ok);
     add(total[side], ok);
   }

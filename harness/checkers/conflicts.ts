@@ -1,4 +1,4 @@
-import { type Op, pairs } from '../history.ts';
+import { type History, OK, OpTable, SIBLINGS } from '../op-table.ts';
 import { WRITE_FS } from './kv.ts';
 import type { CheckResult } from './types.ts';
 
@@ -8,29 +8,37 @@ import type { CheckResult } from './types.ts';
  * overlapped in time, yet no read ever showed more than one value: one of
  * them won, by timestamp or by order of arrival). Not a verdict.
  */
-export function checkConflicts(history: readonly Op[]): CheckResult {
+export function checkConflicts(history: History): CheckResult {
+  const t = OpTable.of(history);
+  const { invokes, completions } = t.pairs();
+  const read = t.fs.find('read');
+  const writeFs = t.fIds([...WRITE_FS, 'add']);
   let siblingReads = 0;
   const examples: number[] = [];
-  const writes = new Map<string, { start: number; end: number }[]>();
-  for (const { invoke, complete } of pairs(history)) {
-    if (invoke.key === undefined || complete?.type !== 'ok') continue;
-    if (invoke.f === 'read' && complete.siblings) {
+  // Per key, the acknowledged writes' [start, end, start, end, …] in order of invocation.
+  const writes = new Map<number, number[]>();
+  for (let p = 0; p < invokes.length; p++) {
+    const invoke = invokes[p]!;
+    const complete = completions[p]!;
+    if (t.key[invoke] === -1 || complete === -1 || t.type[complete] !== OK) continue;
+    if (t.f[invoke] === read && t.flags[complete]! & SIBLINGS) {
       siblingReads++;
-      if (examples.length < 5) examples.push(complete.index);
-    } else if (WRITE_FS.has(invoke.f) || invoke.f === 'add') {
-      const list = writes.get(invoke.key) ?? [];
-      list.push({ start: invoke.time, end: complete.time });
-      writes.set(invoke.key, list);
+      if (examples.length < 5) examples.push(t.op(complete).index);
+    } else if (writeFs.has(t.f[invoke]!)) {
+      let list = writes.get(t.key[invoke]!);
+      if (!list) writes.set(t.key[invoke]!, (list = []));
+      list.push(t.time[invoke]!, t.time[complete]!);
     }
   }
   // Overlapping acknowledged writes per key: a sweep in order of invocation.
   let concurrentWrites = 0;
   for (const list of writes.values()) {
-    list.sort((a, b) => a.start - b.start);
+    const order = Array.from({ length: list.length / 2 }, (_, i) => i);
+    order.sort((a, b) => list[2 * a]! - list[2 * b]!);
     let reach = Number.NEGATIVE_INFINITY;
-    for (const w of list) {
-      if (w.start < reach) concurrentWrites++;
-      reach = Math.max(reach, w.end);
+    for (const w of order) {
+      if (list[2 * w]! < reach) concurrentWrites++;
+      reach = Math.max(reach, list[2 * w + 1]!);
     }
   }
   const handling =

@@ -1,5 +1,5 @@
-import type { Op } from '../history.ts';
-import { readsOf, valueKey, valuesRead } from './kv.ts';
+import { type History, OK, OpTable } from '../op-table.ts';
+import { eachRead } from './kv.ts';
 import type { CheckResult } from './types.ts';
 
 const EXAMPLES = 20;
@@ -10,19 +10,30 @@ const EXAMPLES = 20;
  * read failed is unknown; with no replica reads at all (a system that cannot
  * read one replica) the verdict is unknown.
  */
-export function checkConvergence(history: readonly Op[]): CheckResult {
-  const byKey = new Map<string, Map<string, string[] | null>>();
-  for (const { invoke, complete } of readsOf(history, 'replica')) {
-    const key = invoke.key!;
-    const replicas = byKey.get(key) ?? new Map<string, string[] | null>();
-    byKey.set(key, replicas);
-    const node = invoke.node ?? `process ${invoke.process}`;
-    replicas.set(node, complete?.type === 'ok' ? valuesRead(complete).map(valueKey).sort() : null);
-  }
+export function checkConvergence(history: History): CheckResult {
+  const t = OpTable.of(history);
+  const byKey = new Map<number, Map<string, string[] | null>>();
+  eachRead(t, 'replica', (invoke, complete) => {
+    const key = t.key[invoke]!;
+    let replicas = byKey.get(key);
+    if (!replicas) byKey.set(key, (replicas = new Map()));
+    const node =
+      t.node[invoke] !== -1 ? t.nodes.list[t.node[invoke]!]! : `process ${t.process[invoke]}`;
+    replicas.set(
+      node,
+      complete !== -1 && t.type[complete] === OK
+        ? t
+            .readIdentities(complete)
+            .map((v) => (typeof v === 'number' ? String(v) : v))
+            .sort()
+        : null,
+    );
+  });
   if (byKey.size === 0) {
     return { valid: 'unknown', reason: 'no replica reads in the history', keys: 0 };
   }
   const diverged: { key: string; replicas: Record<string, unknown[]> }[] = [];
+  let count = 0;
   let unknown = 0;
   for (const [key, replicas] of byKey) {
     const states = [...replicas.values()];
@@ -31,20 +42,21 @@ export function checkConvergence(history: readonly Op[]): CheckResult {
       continue;
     }
     const first = JSON.stringify(states[0]);
-    if (states.some((s) => JSON.stringify(s) !== first)) {
+    if (states.every((s) => JSON.stringify(s) === first)) continue;
+    count++;
+    if (diverged.length < EXAMPLES)
       diverged.push({
-        key,
+        key: t.keyName(key),
         replicas: Object.fromEntries(
           [...replicas].map(([node, values]) => [node, values!.map((v) => JSON.parse(v))]),
         ),
       });
-    }
   }
   return {
-    valid: diverged.length > 0 ? false : unknown > 0 ? 'unknown' : true,
+    valid: count > 0 ? false : unknown > 0 ? 'unknown' : true,
     keys: byKey.size,
-    diverged: diverged.length,
+    diverged: count,
     unknownKeys: unknown,
-    examples: diverged.slice(0, EXAMPLES),
+    examples: diverged,
   };
 }

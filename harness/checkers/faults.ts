@@ -1,4 +1,5 @@
 import type { Op } from '../history.ts';
+import { type History, OpTable } from '../op-table.ts';
 
 /** A fault as the history records it: from its nemesis info op to the next end. */
 export interface Window {
@@ -27,12 +28,11 @@ export interface Window {
  * which lifts it between its invoke (`lifting`) and its info (`end`).
  * Failed nemesis actions (an `error` on the info op) start nothing.
  */
-export function faultWindows(history: readonly Op[]): Window[] {
+export function faultWindows(history: History): Window[] {
   const windows: Window[] = [];
   let open: Window | undefined;
   let lastInvoke = Number.POSITIVE_INFINITY;
-  for (const op of history) {
-    if (op.process !== 'nemesis') continue;
+  for (const op of nemesisOps(history)) {
     if (op.type === 'invoke') lastInvoke = op.time;
     if (op.type !== 'info' || op.error) continue;
     if (open) {
@@ -60,4 +60,13 @@ export function faultWindows(history: readonly Op[]): Window[] {
 /** The window in effect at `time`, if any (windows do not overlap: one fault at a time). */
 export function windowAt(windows: readonly Window[], time: number): Window | undefined {
   return windows.find((w) => w.start <= time && time < w.end);
+}
+
+/** The nemesis's ops, in order (from a table, without making the others objects). */
+function* nemesisOps(history: History): Iterable<Op> {
+  if (!(history instanceof OpTable)) {
+    for (const op of history) if (op.process === 'nemesis') yield op;
+    return;
+  }
+  for (let i = 0; i < history.length; i++) if (history.process[i] === -1) yield history.op(i);
 }

@@ -1,5 +1,5 @@
-import type { Op } from '../history.ts';
-import { brief, readsOf, valueKey, valuesRead, type Write, writeIndex, writesOf } from './kv.ts';
+import { type History, OK, OpTable } from '../op-table.ts';
+import { brief, eachRead, type Identity, writeIndex, writesOf } from './kv.ts';
 import type { CheckResult } from './types.ts';
 
 const EXAMPLES = 20;
@@ -14,56 +14,64 @@ const EXAMPLES = 20;
  * Needs the final-phase cluster reads (`final: "cluster"`); without them the
  * verdict is unknown. A key whose final read failed is unknown, not lost.
  */
-export function checkLostWrites(history: readonly Op[]): CheckResult {
-  const writes = writesOf(history);
+export function checkLostWrites(history: History): CheckResult {
+  const t = OpTable.of(history);
+  const writes = writesOf(t);
   const byKeyValue = writeIndex(writes);
-  const finals = new Map<string, { op: Op; values: unknown[] } | null>();
-  for (const { invoke, complete } of readsOf(history, 'cluster')) {
-    const key = invoke.key!;
-    if (complete?.type === 'ok') finals.set(key, { op: complete, values: valuesRead(complete) });
+  const finals = new Map<number, { read: number; values: Identity[] } | null>();
+  eachRead(t, 'cluster', (invoke, complete) => {
+    const key = t.key[invoke]!;
+    if (complete !== -1 && t.type[complete] === OK)
+      finals.set(key, { read: complete, values: t.readIdentities(complete) });
     else if (!finals.get(key)) finals.set(key, null);
-  }
+  });
 
-  const acknowledged = writes.filter((w) => w.outcome === 'ok');
+  let acknowledged = 0;
+  for (let w = 0; w < writes.count; w++) if (writes.outcome[w] === OK) acknowledged++;
   if (finals.size === 0) {
     return {
-      valid: acknowledged.length === 0 ? true : 'unknown',
+      valid: acknowledged === 0 ? true : 'unknown',
       reason: 'no final reads in the history (run interrupted before the final phase?)',
-      acknowledged: acknowledged.length,
+      acknowledged,
     };
   }
 
-  const lost: Write[] = [];
-  const lostByKey = new Map<string, { op: Op; values: unknown[] }>();
-  const unknownKeys = new Set<string>();
-  for (const w of acknowledged) {
-    const final = finals.get(w.key);
+  let lost = 0;
+  const examples: unknown[] = [];
+  const lostKeys = new Set<number>();
+  const unknownKeys = new Set<number>();
+  for (let w = 0; w < writes.count; w++) {
+    if (writes.outcome[w] !== OK) continue;
+    const key = writes.key[w]!;
+    const final = finals.get(key);
     if (!final) {
-      unknownKeys.add(w.key);
+      unknownKeys.add(key);
       continue;
     }
+    const invokedAt = t.time[writes.invoke[w]!]!;
     const present = final.values.some((v) => {
-      if (valueKey(v) === valueKey(w.value)) return true;
-      const writer = byKeyValue.get(w.key)?.get(valueKey(v));
+      if (v === writes.value[w]) return true;
+      const writer = byKeyValue.get(key)?.get(v);
       // A successor: its write had not completed when this one was invoked.
-      return writer !== undefined && writer.completedAt > w.invoke.time;
+      return writer !== undefined && writes.completedAt[writer]! > invokedAt;
     });
-    if (!present) {
-      lost.push(w);
-      lostByKey.set(w.key, final);
-    }
+    if (present) continue;
+    lost++;
+    lostKeys.add(key);
+    if (examples.length < EXAMPLES)
+      examples.push({
+        write: brief(t.op(writes.complete[w]!)),
+        invokedAt,
+        finalRead: brief(t.op(final.read)),
+      });
   }
 
   return {
-    valid: lost.length > 0 ? false : unknownKeys.size > 0 ? 'unknown' : true,
-    acknowledged: acknowledged.length,
-    lost: lost.length,
-    lostKeys: lostByKey.size,
+    valid: lost > 0 ? false : unknownKeys.size > 0 ? 'unknown' : true,
+    acknowledged,
+    lost,
+    lostKeys: lostKeys.size,
     unknownKeys: unknownKeys.size,
-    examples: lost.slice(0, EXAMPLES).map((w) => ({
-      write: brief(w.complete),
-      invokedAt: w.invoke.time,
-      finalRead: brief(lostByKey.get(w.key)!.op),
-    })),
+    examples,
   };
 }

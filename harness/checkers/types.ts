@@ -1,4 +1,4 @@
-import type { Op } from '../history.ts';
+import type { History } from '../op-table.ts';
 
 export type Validity = true | false | 'unknown';
 
@@ -14,7 +14,8 @@ export interface CheckResult {
   [detail: string]: unknown;
 }
 
-export type Checker = (history: readonly Op[], options?: Record<string, unknown>) => CheckResult;
+/** A history as ops or as its table (the key-value checkers read the columns). */
+export type Checker = (history: History, options?: Record<string, unknown>) => CheckResult;
 
 /**
  * A system's verdict from its checkers' results: invalid when one found

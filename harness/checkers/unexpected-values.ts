@@ -1,5 +1,6 @@
-import type { Op } from '../history.ts';
-import { brief, readsOf, valueKey, valuesRead, writeIndex, writesOf } from './kv.ts';
+import { valuesRead } from '../history.ts';
+import { FAIL, type History, OK, OpTable } from '../op-table.ts';
+import { brief, eachRead, writeIndex, writesOf } from './kv.ts';
 import type { CheckResult } from './types.ts';
 
 const EXAMPLES = 20;
@@ -11,34 +12,55 @@ const EXAMPLES = 20;
  * - failed write visible: its write completed `fail`, which promises it did
  *   not take effect (an adapter mapping an error wrongly shows up here).
  */
-export function checkUnexpectedValues(history: readonly Op[]): CheckResult {
-  const byKeyValue = writeIndex(writesOf(history));
-  const neverWritten: unknown[] = [];
-  const fromFuture: unknown[] = [];
-  const failedVisible: unknown[] = [];
+export function checkUnexpectedValues(history: History): CheckResult {
+  const t = OpTable.of(history);
+  const writes = writesOf(t);
+  const byKeyValue = writeIndex(writes);
+  // Per kind, the count and the first examples (examples list them in this order).
+  const kinds = { neverWritten: [0, []], fromFuture: [0, []], failedVisible: [0, []] } as Record<
+    string,
+    [number, unknown[]]
+  >;
   let reads = 0;
-  for (const { invoke, complete } of readsOf(history)) {
-    if (complete?.type !== 'ok') continue;
+  eachRead(t, undefined, (invoke, complete) => {
+    if (complete === -1 || t.type[complete] !== OK) return;
     reads++;
-    for (const value of valuesRead(complete)) {
-      const writer = byKeyValue.get(invoke.key!)?.get(valueKey(value));
-      const evidence = {
-        read: brief(complete),
-        value,
-        write: brief(writer?.complete ?? writer?.invoke),
-      };
-      if (!writer) neverWritten.push(evidence);
-      else if (writer.invoke.time > complete.time) fromFuture.push(evidence);
-      else if (writer.outcome === 'fail') failedVisible.push(evidence);
+    const identities = t.readIdentities(complete);
+    for (const [n, identity] of identities.entries()) {
+      const writer = byKeyValue.get(t.key[invoke]!)?.get(identity);
+      const kind =
+        writer === undefined
+          ? 'neverWritten'
+          : t.time[writes.invoke[writer]!]! > t.time[complete]!
+            ? 'fromFuture'
+            : writes.outcome[writer] === FAIL
+              ? 'failedVisible'
+              : undefined;
+      if (!kind) continue;
+      const entry = kinds[kind]!;
+      entry[0]++;
+      if (entry[1].length >= EXAMPLES) continue;
+      const read = t.op(complete);
+      const c = writer === undefined ? -1 : writes.complete[writer]!;
+      const w = writer === undefined ? undefined : c !== -1 ? c : writes.invoke[writer]!;
+      entry[1].push({
+        read: brief(read),
+        value: valuesRead(read)[n],
+        write: brief(w === undefined ? undefined : t.op(w)),
+      });
     }
-  }
-  const anomalies = neverWritten.length + fromFuture.length + failedVisible.length;
+  });
+  const [neverWritten, fromFuture, failedVisible] = [
+    kinds.neverWritten!,
+    kinds.fromFuture!,
+    kinds.failedVisible!,
+  ];
   return {
-    valid: anomalies === 0,
+    valid: neverWritten[0] + fromFuture[0] + failedVisible[0] === 0,
     reads,
-    neverWritten: neverWritten.length,
-    fromFuture: fromFuture.length,
-    failedWriteVisible: failedVisible.length,
-    examples: [...neverWritten, ...fromFuture, ...failedVisible].slice(0, EXAMPLES),
+    neverWritten: neverWritten[0],
+    fromFuture: fromFuture[0],
+    failedWriteVisible: failedVisible[0],
+    examples: [...neverWritten[1], ...fromFuture[1], ...failedVisible[1]].slice(0, EXAMPLES),
   };
 }

@@ -301,9 +301,15 @@ describe('faultline CLI: interruption', () => {
     expect(ops.length).toBeGreaterThan(results.systems[0].metrics.ok);
     // Compact on disk; export gives one JSON object per op, the same ops.
     expect(statSync(historyFile).size / ops.length).toBeLessThan(40);
-    const exported = run(['export', historyFile, '--format=jsonl']);
+    // To a file: the export is larger than what spawnSync buffers of stdout.
+    const jsonl = join(out, 'exported.jsonl');
+    const exported = run(['export', historyFile, '--format=jsonl', `--out=${jsonl}`]);
     expect(exported.code).toBe(0);
-    const objects = exported.stdout.split('\n').map((l) => JSON.parse(l));
+    expect(exported.stderr).toBe(`wrote ${ops.length} ops to ${jsonl}`);
+    const objects = readFileSync(jsonl, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(objects).toEqual(ops);
     expect(objects[0]).toMatchObject({ index: 0, process: 0, type: 'invoke' });
     expect(existsSync(join(runDir, 'report.html'))).toBe(true);
