@@ -7,6 +7,7 @@ import type { SystemResult } from '../harness/run.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchConfig } from './config.ts';
 import { benchEngine } from './engines.ts';
+import { benchPorcupine } from './porcupine.ts';
 import { benchRecording } from './recording.ts';
 import { benchRedis } from './redis.ts';
 
@@ -26,7 +27,11 @@ interface Case {
 
 const WORKLOADS = ['write-heavy', 'read-heavy'];
 
-export async function bench(options: { duration: string; only?: string }): Promise<void> {
+export async function bench(options: {
+  duration: string;
+  only?: string;
+  porcupine?: string;
+}): Promise<void> {
   if (!options.only || options.only === 'store') await benchStore(options);
   if (!options.only || options.only === 'recording') await benchRecording(options.duration);
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
@@ -39,6 +44,8 @@ export async function bench(options: { duration: string; only?: string }): Promi
       { label: 'at QUORUM', flags: { cassandraConsistency: 'quorum' } },
     ]);
   if (!options.only || options.only === 'checkers') benchCheckers();
+  if (!options.only || options.only === 'porcupine')
+    benchPorcupine(options.porcupine ?? process.env.FAULTLINE_PORCUPINE);
 }
 
 async function benchStore(options: { duration: string }): Promise<void> {

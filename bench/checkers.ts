@@ -1,13 +1,18 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkLinearizable } from '../harness/checkers/linearizable/index.ts';
 import { pairs, parseHistory } from '../harness/history.ts';
 import { tsNodeArgs } from '../harness/tsx.ts';
+import { printTable } from './engines.ts';
 import {
   LIST_APPEND_BENCH,
   linearizableRegisterHistory,
   serialListAppendHistory,
 } from './histories.ts';
+import { writeKvHistory } from './kv-history.ts';
 
 /**
  * Checker speed on generated linearizable register histories. The reference
@@ -55,6 +60,73 @@ export function benchCheckers(): void {
       : 'worst single key: not even 1,000 ops settle within 10 s',
   );
   benchListAppend();
+  benchKvAtScale();
+}
+
+/** The ops of the generated history of `benchKvAtScale` (FAULTLINE_BENCH_KV_OPS to change). */
+const KV_OPS = Number(process.env.FAULTLINE_BENCH_KV_OPS ?? 20_000_000);
+
+/**
+ * Every checker of a write-heavy run on a generated history of 20 M ops
+ * (written to a temporary file in the compact format, as runs write),
+ * each in a child process so that its peak memory is its own: reading the
+ * file through (the reference), then reading it into its table and
+ * running lost-writes, unexpected-values, convergence, availability and
+ * conflicts. Goals: at least 1 M ops/s, at most 2 GB, at most 40 bytes an
+ * op on disk.
+ */
+function benchKvAtScale(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-kv-'));
+  const path = join(dir, 'history.jsonl');
+  try {
+    process.stderr.write(`bench: writing a ${KV_OPS.toLocaleString('en-US')}-op kv history\n`);
+    const ops = writeKvHistory(path, { ops: KV_OPS, processes: 32, keys: 1000, nodes: 3, seed: 1 });
+    const bytes = statSync(path).size;
+    const child = (...args: string[]) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            ...tsNodeArgs(fileURLToPath(new URL('./kv-check-child.ts', import.meta.url))),
+            path,
+            ...args,
+          ],
+          { encoding: 'utf8' },
+        ),
+      ) as { ops: number; valid: Record<string, unknown> | null; ms: number; maxRssMb: number };
+    const read = child('--read-only');
+    const check = child();
+    const invalid = Object.entries(check.valid ?? {}).filter(([, v]) => v !== true);
+    if (invalid.length > 0)
+      throw new Error(`bench kv history judged invalid by ${invalid.map(([n]) => n).join(', ')}`);
+    const rate = (m: { ms: number }) => Math.round(ops / (m.ms / 1000)).toLocaleString('en-US');
+    console.log(
+      `\nkv checkers at scale: ${ops.toLocaleString('en-US')} ops (write-heavy, 32 processes, 1,000 keys, 3 nodes, partitions), ${(bytes / ops).toFixed(1)} bytes an op on disk (goal ≤ 40)\n`,
+    );
+    printTable(
+      [
+        ['', 'time', 'ops/s', 'peak memory'],
+        [
+          'read the file through (reference)',
+          ms(read.ms),
+          rate(read),
+          `${Math.round(read.maxRssMb)} MB`,
+        ],
+        [
+          'read into the table + lost-writes, unexpected-values, convergence, availability, conflicts',
+          ms(check.ms),
+          rate(check),
+          `${Math.round(check.maxRssMb)} MB`,
+        ],
+      ],
+      [0],
+    );
+    console.log(
+      `check / reference: ${(check.ms / read.ms).toFixed(2)}× the time; goals: ≥ 1,000,000 ops/s (${rate(check)}), ≤ 2,000 MB (${Math.round(check.maxRssMb)})`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -339,7 +339,7 @@ program
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb or checkers',
+      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb, checkers or porcupine',
     ).choices([
       'store',
       'recording',
@@ -350,9 +350,14 @@ program
       'cassandra',
       'mongodb',
       'checkers',
+      'porcupine',
     ]),
   )
-  .action(async (options: { duration: string; only?: string }) => {
+  .option(
+    '--porcupine <dir>',
+    'a checkout of Porcupine: its Jepsen etcd logs checked by both, timed side by side (default: $FAULTLINE_PORCUPINE; skipped without one)',
+  )
+  .action(async (options: { duration: string; only?: string; porcupine?: string }) => {
     const { bench } = await import('../bench/bench.ts');
     await bench(options);
     exitNow(0);

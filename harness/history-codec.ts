@@ -47,25 +47,36 @@ interface Extra {
 class Context {
   protected time = 0;
   protected index = 0;
-  /** The open invocation of each process. */
-  protected readonly open = new Map<Process, Op>();
-  /** Each process's node on its last op. */
-  protected readonly nodeOf = new Map<Process, string | undefined>();
+  /**
+   * Per process (the nemesis at 0, process p at p + 1: arrays, which cost
+   * a tenth of a Map's lookups here), its open invocation and the node of
+   * its last op.
+   */
+  private open: (Op | undefined)[] = [];
+  private nodes: (string | undefined)[] = [];
 
   /** A header starts a history afresh (a second writer appended to the file). */
   protected reset(): void {
     this.time = 0;
     this.index = 0;
-    this.open.clear();
-    this.nodeOf.clear();
+    this.open = [];
+    this.nodes = [];
+  }
+
+  protected invocationOf(process: Process): Op | undefined {
+    return this.open[process === 'nemesis' ? 0 : process + 1];
+  }
+
+  protected nodeOf(process: Process): string | undefined {
+    return this.nodes[process === 'nemesis' ? 0 : process + 1];
   }
 
   protected advance(op: Op): void {
     this.time = op.time;
     this.index = op.index + 1;
-    if (op.type === 'invoke') this.open.set(op.process, op);
-    else this.open.delete(op.process);
-    this.nodeOf.set(op.process, op.node);
+    const slot = op.process === 'nemesis' ? 0 : op.process + 1;
+    this.open[slot] = op.type === 'invoke' ? op : undefined;
+    this.nodes[slot] = op.node;
   }
 }
 
@@ -75,12 +86,12 @@ export class HistoryEncoder extends Context {
 
   /** The lines (each ending in "\n") that record `op`: new strings first, then the op. */
   encode(op: Op): string {
-    const invocation = op.type === 'invoke' ? undefined : this.open.get(op.process);
+    const invocation = op.type === 'invoke' ? undefined : this.invocationOf(op.process);
     const dt = (op.time - this.time) / 1000;
     let line = `[${dt},${op.process === 'nemesis' ? -1 : op.process},${TYPE_CODE[op.type] + 4 * this.id(op.f)}`;
 
     let extra: Extra | undefined;
-    const node = invocation ? invocation.node : this.nodeOf.get(op.process);
+    const node = invocation ? invocation.node : this.nodeOf(op.process);
     if (op.node !== node) (extra ??= {}).n = op.node === undefined ? null : this.id(op.node);
     if (op.error !== undefined) (extra ??= {}).e = this.id(op.error);
     if (op.final !== invocation?.final) (extra ??= {}).f = op.final ?? null;
@@ -143,7 +154,7 @@ export class HistoryDecoder extends Context {
     const process: Process = p === -1 ? 'nemesis' : p;
     const type = TYPES[c & 3]!;
     const f = this.string(c >> 2);
-    const invocation = type === 'invoke' ? undefined : this.open.get(process);
+    const invocation = type === 'invoke' ? undefined : this.invocationOf(process);
     const op: Op = {
       index: x?.i ?? this.index,
       time: this.time + Math.round(dt * 1000),
@@ -162,7 +173,7 @@ export class HistoryDecoder extends Context {
           : this.string(x.n)
         : invocation
           ? invocation.node
-          : this.nodeOf.get(process);
+          : this.nodeOf(process);
     if (node !== undefined) op.node = node;
     if (x?.e !== undefined) op.error = this.string(x.e);
     const final = x && 'f' in x ? (x.f ?? undefined) : invocation?.final;

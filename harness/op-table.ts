@@ -69,7 +69,10 @@ export class OpTable {
   private num: Float64Array;
   /** Values that are not numbers or null, by position. */
   private readonly others = new Map<number, unknown>();
-  private readonly errors = new Map<number, string>();
+  /** Positions of ops with an error (ascending) and the error's id in `errorNames`. */
+  private readonly errorAt: number[] = [];
+  private readonly errorId: number[] = [];
+  private readonly errorNames = new Names();
   /** Indexes that are not the op's position. */
   private readonly indexes = new Map<number, number>();
   readonly fs = new Names();
@@ -136,7 +139,10 @@ export class OpTable {
       this.tag[i] = OTHER;
       this.others.set(i, value);
     }
-    if (op.error !== undefined) this.errors.set(i, op.error);
+    if (op.error !== undefined) {
+      this.errorAt.push(i);
+      this.errorId.push(this.errorNames.id(op.error));
+    }
     if (op.index !== i) this.indexes.set(i, op.index);
   }
 
@@ -153,7 +159,7 @@ export class OpTable {
     const value = this.value(i);
     if (value !== undefined) op.value = value;
     if (this.node[i] !== NO_ID) op.node = this.nodes.list[this.node[i]!]!;
-    const error = this.errors.get(i);
+    const error = this.errorOf(i);
     if (error !== undefined) op.error = error;
     const flags = this.flags[i]!;
     if (flags & FINAL_CLUSTER) op.final = 'cluster';
@@ -161,6 +167,19 @@ export class OpTable {
     if (flags & REPLICA) op.replica = true;
     if (flags & SIBLINGS) op.siblings = true;
     return op;
+  }
+
+  /** The op's error (a binary search: errors are few, and read only for evidence). */
+  errorOf(i: number): string | undefined {
+    let [low, high] = [0, this.errorAt.length - 1];
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const at = this.errorAt[mid]!;
+      if (at === i) return this.errorNames.list[this.errorId[mid]!];
+      if (at < i) low = mid + 1;
+      else high = mid - 1;
+    }
+    return undefined;
   }
 
   /** Every op as an object, made once (for checkers that walk objects). */
@@ -217,7 +236,8 @@ export class OpTable {
     let invokes = new Int32Array(1024);
     let completions = new Int32Array(1024);
     let count = 0;
-    const open = new Map<number, number>();
+    // Each process's open pair, by process number (an array: a tenth of a Map's cost).
+    const open: number[] = [];
     for (let i = 0; i < this.length; i++) {
       const process = this.process[i]!;
       if (process === NEMESIS) continue;
@@ -228,12 +248,12 @@ export class OpTable {
         }
         invokes[count] = i;
         completions[count] = -1;
-        open.set(process, count++);
+        open[process] = count++;
       } else {
-        const pair = open.get(process);
-        if (pair !== undefined) {
+        const pair = open[process] ?? -1;
+        if (pair !== -1) {
           completions[pair] = i;
-          open.delete(process);
+          open[process] = -1;
         }
       }
     }

@@ -17,7 +17,7 @@ const EXAMPLES = 20;
 export function checkLostWrites(history: History): CheckResult {
   const t = OpTable.of(history);
   const writes = writesOf(t);
-  const byKeyValue = writeIndex(writes);
+  const byKeyValue = writeIndex(t);
   const finals = new Map<number, { read: number; values: Identity[] } | null>();
   eachRead(t, 'cluster', (invoke, complete) => {
     const key = t.key[invoke]!;
@@ -51,7 +51,7 @@ export function checkLostWrites(history: History): CheckResult {
     const invokedAt = t.time[writes.invoke[w]!]!;
     const present = final.values.some((v) => {
       if (v === writes.value[w]) return true;
-      const writer = byKeyValue.get(key)?.get(v);
+      const writer = byKeyValue.get(key, v);
       // A successor: its write had not completed when this one was invoked.
       return writer !== undefined && writes.completedAt[writer]! > invokedAt;
     });

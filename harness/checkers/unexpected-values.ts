@@ -15,7 +15,7 @@ const EXAMPLES = 20;
 export function checkUnexpectedValues(history: History): CheckResult {
   const t = OpTable.of(history);
   const writes = writesOf(t);
-  const byKeyValue = writeIndex(writes);
+  const byKeyValue = writeIndex(t);
   // Per kind, the count and the first examples (examples list them in this order).
   const kinds = { neverWritten: [0, []], fromFuture: [0, []], failedVisible: [0, []] } as Record<
     string,
@@ -26,8 +26,8 @@ export function checkUnexpectedValues(history: History): CheckResult {
     if (complete === -1 || t.type[complete] !== OK) return;
     reads++;
     const identities = t.readIdentities(complete);
-    for (const [n, identity] of identities.entries()) {
-      const writer = byKeyValue.get(t.key[invoke]!)?.get(identity);
+    for (let n = 0; n < identities.length; n++) {
+      const writer = byKeyValue.get(t.key[invoke]!, identities[n]);
       const kind =
         writer === undefined
           ? 'neverWritten'
