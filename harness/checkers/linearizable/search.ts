@@ -1,4 +1,5 @@
 import type { LinOp, Model } from './models.ts';
+import { EMPTY, has, isWithOp, type OpSet, withOp } from './op-set.ts';
 
 /**
  * The Wing–Gong–Lowe search for one key's history (Lowe's memoized variant,
@@ -13,6 +14,8 @@ interface Entry {
   op: LinOp;
   isCall: boolean;
   time: number;
+  /** Place in the time order. */
+  position: number;
   match: Entry | undefined;
   prev: Entry | undefined;
   next: Entry | undefined;
@@ -55,13 +58,16 @@ export function searchKey<S>(ops: readonly LinOp[], model: Model<S>, budget: Bud
     seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
     zobrist[i] = seed;
   }
-  const words = Math.ceil(n / 32) || 1;
-  let linearized: Uint32Array = new Uint32Array(words);
+  let linearized: OpSet = EMPTY;
   let hash = 0;
   let state = model.init();
-  const cache = new Map<string, Uint32Array[]>();
-  const calls: { entry: Entry; state: S; linearized: Uint32Array; hash: number }[] = [];
-  let deepest: { depth: number; counterexample: Counterexample } | undefined;
+  const seen = new Seen<S>(model);
+  const calls: { entry: Entry; state: S; linearized: OpSet; hash: number }[] = [];
+  // Where the longest linearization ran aground, described only at the end
+  // (describing it each time it grew cost O(n) a time).
+  let deepest:
+    | { depth: number; ret: Entry; linearized: OpSet; before: LinOp[]; state: S }
+    | undefined;
   let steps = 0;
 
   let entry = head.next;
@@ -73,20 +79,14 @@ export function searchKey<S>(ops: readonly LinOp[], model: Model<S>, budget: Bud
       const op = entry!.op;
       const next = model.step(state, op);
       if (next !== undefined) {
-        const bits = linearized.slice();
-        bits[op.id >>> 5]! |= 1 << (op.id & 31);
         const nextHash = (hash ^ zobrist[op.id]!) >>> 0;
-        const cacheKey = `${nextHash}|${model.key(next)}`;
-        const seen = cache.get(cacheKey);
-        if (!seen?.some((b) => equalBits(b, bits))) {
-          if (seen) seen.push(bits);
-          else cache.set(cacheKey, [bits]);
+        if (seen.add(nextHash, linearized, op.id, next)) {
           if (++budget.used > budget.maxConfigurations) {
             return { valid: 'unknown', reason: 'memory budget spent' };
           }
           calls.push({ entry: entry!, state, linearized, hash });
           state = next;
-          linearized = bits;
+          linearized = seen.lastBits;
           hash = nextHash;
           lift(entry!);
           entry = head.next;
@@ -99,11 +99,14 @@ export function searchKey<S>(ops: readonly LinOp[], model: Model<S>, budget: Bud
       if (!deepest || calls.length > deepest.depth) {
         deepest = {
           depth: calls.length,
-          counterexample: describeStuck(entry!, calls, state, model),
+          ret: entry!,
+          linearized,
+          before: calls.slice(-5).map((c) => c.entry.op),
+          state,
         };
       }
       const top = calls.pop();
-      if (!top) return { valid: false, counterexample: deepest.counterexample };
+      if (!top) return { valid: false, counterexample: describeStuck(deepest, head, model) };
       state = top.state;
       linearized = top.linearized;
       hash = top.hash;
@@ -121,6 +124,7 @@ function buildList(ops: readonly LinOp[]): Entry {
       op,
       isCall: true,
       time: op.call,
+      position: 0,
       match: undefined,
       prev: undefined,
       next: undefined,
@@ -129,6 +133,7 @@ function buildList(ops: readonly LinOp[]): Entry {
       op,
       isCall: false,
       time: op.ret,
+      position: 0,
       match: undefined,
       prev: undefined,
       next: undefined,
@@ -138,10 +143,12 @@ function buildList(ops: readonly LinOp[]): Entry {
   }
   // Calls before returns at the same instant: touching ops count as concurrent.
   entries.sort((a, b) => a.time - b.time || Number(b.isCall) - Number(a.isCall));
+  for (const [i, e] of entries.entries()) e.position = i;
   const head: Entry = {
     op: undefined as unknown as LinOp,
     isCall: false,
     time: -1,
+    position: -1,
     match: undefined,
     prev: undefined,
     next: undefined,
@@ -171,23 +178,90 @@ function unlift(call: Entry): void {
   if (call.next) call.next.prev = call;
 }
 
-function equalBits(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * The configurations (linearized set, state) met so far: open addressing
+ * over typed arrays, keyed by the set's Zobrist hash mixed with the
+ * state's; a Map over string keys took half the search's time.
+ */
+class Seen<S> {
+  private slots = new Int32Array(1 << 12);
+  private readonly hashes: number[] = [];
+  private readonly sets: OpSet[] = [];
+  private readonly states: S[] = [];
+  /** The set of the configuration `add` last added. */
+  lastBits: OpSet = EMPTY;
+
+  constructor(private readonly model: Model<S>) {}
+
+  /** Adds (`base` + op `id`, `state`) unless it is there; true when it was new. */
+  add(setHash: number, base: OpSet, id: number, state: S): boolean {
+    const hash = (setHash ^ Math.imul(stateHash(state, this.model), 0x9e3779b1)) | 0;
+    let mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (let at = this.slots[slot]!; at !== 0; at = this.slots[slot]!) {
+      const c = at - 1;
+      if (
+        this.hashes[c] === hash &&
+        isWithOp(this.sets[c]!, base, id) &&
+        this.sameState(this.states[c]!, state)
+      )
+        return false;
+      slot = (slot + 1) & mask;
+    }
+    const bits = withOp(base, id);
+    this.lastBits = bits;
+    this.hashes.push(hash);
+    this.sets.push(bits);
+    this.states.push(state);
+    this.slots[slot] = this.hashes.length;
+    if (this.hashes.length * 2 > this.slots.length) {
+      // Grow: every configuration into a table twice the size.
+      this.slots = new Int32Array(this.slots.length * 2);
+      mask = this.slots.length - 1;
+      for (let c = 0; c < this.hashes.length; c++) {
+        let s = this.hashes[c]! & mask;
+        while (this.slots[s] !== 0) s = (s + 1) & mask;
+        this.slots[s] = c + 1;
+      }
+    }
+    return true;
+  }
+
+  private sameState(a: S, b: S): boolean {
+    return a === b || this.model.key(a) === this.model.key(b);
+  }
 }
 
+/** A 32-bit hash of a state: numbers by their value, anything else by its key. */
+function stateHash<S>(state: S, model: Model<S>): number {
+  if (typeof state === 'number' && Number.isInteger(state)) return state | 0;
+  if (state === null || state === undefined) return 0x5bd1e995;
+  const key = model.key(state);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/**
+ * The counterexample: the op whose return was met, the ops that were
+ * pending then (not linearized, called before that return), the last ops
+ * linearized and the state they left.
+ */
 function describeStuck<S>(
-  ret: Entry,
-  calls: readonly { entry: Entry }[],
-  state: S,
+  stuck: { ret: Entry; linearized: OpSet; before: LinOp[]; state: S },
+  head: Entry,
   model: Model<S>,
 ): Counterexample {
   const concurrent: LinOp[] = [];
-  for (let e = ret.prev; e?.op; e = e.prev) if (e.isCall) concurrent.unshift(e.op);
+  const done = (op: LinOp) => has(stuck.linearized, op.id);
+  for (let e = head.next; e; e = e.next) {
+    if (e.isCall && e.position < stuck.ret.position && !done(e.op) && e.op !== stuck.ret.op)
+      concurrent.push(e.op);
+  }
   return {
-    stuck: ret.op,
-    concurrent: concurrent.filter((op) => op !== ret.op),
-    before: calls.slice(-5).map((c) => c.entry.op),
-    state: model.describe(state),
+    stuck: stuck.ret.op,
+    concurrent,
+    before: stuck.before,
+    state: model.describe(stuck.state),
   };
 }
