@@ -208,6 +208,11 @@ export class OpTable {
     return undefined;
   }
 
+  /** A single number, no siblings: the read saw that one value. */
+  isPlainValue(i: number): boolean {
+    return this.tag[i] === NUMBER && !(this.flags[i]! & SIBLINGS);
+  }
+
   /** The identities of the values a read saw: siblings spread out, absence as none. */
   readIdentities(i: number): (number | string)[] {
     const tag = this.tag[i];

@@ -25,9 +25,14 @@ export function checkUnexpectedValues(history: History): CheckResult {
   eachRead(t, undefined, (invoke, complete) => {
     if (complete === -1 || t.type[complete] !== OK) return;
     reads++;
-    const identities = t.readIdentities(complete);
-    for (let n = 0; n < identities.length; n++) {
-      const writer = byKeyValue.get(t.key[invoke]!, identities[n]);
+    // One value, the common case, without an array per read.
+    const identities = t.isPlainValue(complete) ? undefined : t.readIdentities(complete);
+    const count = identities ? identities.length : 1;
+    for (let n = 0; n < count; n++) {
+      const writer = byKeyValue.get(
+        t.key[invoke]!,
+        identities ? identities[n] : t.identity(complete),
+      );
       const kind =
         writer === undefined
           ? 'neverWritten'
