@@ -90,23 +90,45 @@ export class HistoryEncoder extends Context {
     const dt = (op.time - this.time) / 1000;
     let line = `[${dt},${op.process === 'nemesis' ? -1 : op.process},${TYPE_CODE[op.type] + 4 * this.id(op.f)}`;
 
-    let extra: Extra | undefined;
+    const extra: Extra = {};
+    let rare = false;
     const node = invocation ? invocation.node : this.nodeOf(op.process);
-    if (op.node !== node) (extra ??= {}).n = op.node === undefined ? null : this.id(op.node);
-    if (op.error !== undefined) (extra ??= {}).e = this.id(op.error);
-    if (op.final !== invocation?.final) (extra ??= {}).f = op.final ?? null;
-    if (op.replica !== invocation?.replica) (extra ??= {}).r = op.replica ?? false;
-    if (op.siblings) (extra ??= {}).s = true;
-    if (op.value === undefined && invocation?.value !== undefined) (extra ??= {}).nv = true;
-    if (op.index !== this.index) (extra ??= {}).i = op.index;
-    // With x, v is written whatever it is: a placeholder when there is none.
-    if (extra && op.value === undefined) extra.nv = true;
+    if (op.node !== node) {
+      extra.n = op.node === undefined ? null : this.id(op.node);
+      rare = true;
+    }
+    if (op.error !== undefined) {
+      extra.e = this.id(op.error);
+      rare = true;
+    }
+    if (op.final !== invocation?.final) {
+      extra.f = op.final ?? null;
+      rare = true;
+    }
+    if (op.replica !== invocation?.replica) {
+      extra.r = op.replica ?? false;
+      rare = true;
+    }
+    if (op.siblings) {
+      extra.s = true;
+      rare = true;
+    }
+    if (op.index !== this.index) {
+      extra.i = op.index;
+      rare = true;
+    }
+    // No value where the invocation had one, or with x (which writes v
+    // whatever it is, a placeholder when there is none).
+    if (op.value === undefined && (rare || invocation?.value !== undefined)) {
+      extra.nv = true;
+      rare = true;
+    }
 
     const sameKey = invocation !== undefined && op.key === invocation.key;
     const sameValue = invocation !== undefined && op.value === invocation.value;
     const key = op.key === undefined ? 'null' : String(this.id(op.key));
     const value = op.value === undefined ? '0' : JSON.stringify(op.value);
-    if (extra) line += `,${key},${value},${JSON.stringify(extra)}`;
+    if (rare) line += `,${key},${value},${JSON.stringify(extra)}`;
     else if (!sameValue && op.value !== undefined) line += `,${key},${value}`;
     else if (!sameKey && op.key !== undefined) line += `,${key}`;
     // A completion without the key its invocation had.

@@ -86,7 +86,10 @@ class LineReader {
       } catch {
         entries = undefined;
       }
-      if (entries) return this.decode(entries, first);
+      if (entries) {
+        this.decode(entries, first);
+        return;
+      }
     }
     const lines = text.split('\n');
     lines.length--;

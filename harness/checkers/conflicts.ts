@@ -25,8 +25,8 @@ export function checkConflicts(history: History): CheckResult {
       siblingReads++;
       if (examples.length < 5) examples.push(t.op(complete).index);
     } else if (writeFs.has(t.f[invoke]!)) {
-      let list = writes.get(t.key[invoke]!);
-      if (!list) writes.set(t.key[invoke]!, (list = []));
+      const list = writes.get(t.key[invoke]!) ?? [];
+      if (list.length === 0) writes.set(t.key[invoke]!, list);
       list.push(t.time[invoke]!, t.time[complete]!);
     }
   }

@@ -15,8 +15,8 @@ export function checkConvergence(history: History): CheckResult {
   const byKey = new Map<number, Map<string, string[] | null>>();
   eachRead(t, 'replica', (invoke, complete) => {
     const key = t.key[invoke]!;
-    let replicas = byKey.get(key);
-    if (!replicas) byKey.set(key, (replicas = new Map()));
+    const replicas = byKey.get(key) ?? new Map<string, string[] | null>();
+    byKey.set(key, replicas);
     const node =
       t.node[invoke] !== -1 ? t.nodes.list[t.node[invoke]!]! : `process ${t.process[invoke]}`;
     replicas.set(

@@ -36,8 +36,8 @@ export interface Writes {
 const WRITES = new WeakMap<OpTable, { writes: Writes; index?: WriteIndex }>();
 
 export function writesOf(t: OpTable): Writes {
-  let known = WRITES.get(t);
-  if (!known) WRITES.set(t, (known = { writes: collectWrites(t) }));
+  const known = WRITES.get(t) ?? { writes: collectWrites(t) };
+  WRITES.set(t, known);
   return known.writes;
 }
 

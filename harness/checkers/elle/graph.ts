@@ -189,19 +189,9 @@ function singleRw(
   back: number,
   type: string,
 ): Cycle | undefined {
-  let single: Cycle | undefined;
-  let tries = 0;
-  for (const a of component) {
-    for (const edge of graph.out[a]!) {
-      if (edge.type !== RW || !nodes.has(edge.to) || tries++ > RW_TRIES) continue;
-      const path = graph.shortestPath(edge.to, a, nodes, back);
-      if (path && (!single || path.length + 1 < single.edges.length)) {
-        single = toCycle(type, a, [edge, ...path]);
-        if (path.length === 1) return single;
-      }
-    }
-  }
-  return single;
+  return shortestThroughRw(graph, component, nodes, type, (b, a) =>
+    graph.shortestPath(b, a, nodes, back),
+  );
 }
 
 /**
@@ -216,14 +206,34 @@ function nonadjacentRw(
   other: number,
   type: string,
 ): Cycle | undefined {
+  return shortestThroughRw(graph, component, nodes, type, (b, a) => {
+    const path = alternatingPath(graph, b, a, nodes, other);
+    return path?.some((e) => e.type === RW) ? path : undefined;
+  });
+}
+
+/**
+ * The shortest cycle of an rw edge a→b (at most RW_TRIES of them) and the
+ * path b ⇝ a that `close` finds for it.
+ */
+function shortestThroughRw(
+  graph: DependencyGraph,
+  component: number[],
+  nodes: Set<number>,
+  type: string,
+  close: (from: number, to: number) => Edge[] | undefined,
+): Cycle | undefined {
   let best: Cycle | undefined;
   let tries = 0;
   for (const a of component) {
     for (const edge of graph.out[a]!) {
       if (edge.type !== RW || !nodes.has(edge.to) || tries++ > RW_TRIES) continue;
-      const path = alternatingPath(graph, edge.to, a, nodes, other);
-      if (path && path.some((e) => e.type === RW) && (!best || path.length + 1 < best.edges.length))
+      const path = close(edge.to, a);
+      if (path && (!best || path.length + 1 < best.edges.length)) {
         best = toCycle(type, a, [edge, ...path]);
+        // Two edges: none shorter can be found.
+        if (path.length === 1) return best;
+      }
     }
   }
   return best;
