@@ -94,15 +94,11 @@ export class OpTable {
     this.num = new Float64Array(capacity);
   }
 
-  /** The table of a history given as ops (built once per array). */
+  /** The table of a history given as ops (built anew: an array may change between calls). */
   static of(history: History): OpTable {
     if (history instanceof OpTable) return history;
-    let table = BUILT.get(history);
-    if (!table) {
-      table = new OpTable(history.length);
-      for (const op of history) table.push(op);
-      BUILT.set(history, table);
-    }
+    const table = new OpTable(history.length);
+    for (const op of history) table.push(op);
     return table;
   }
 
@@ -292,7 +288,6 @@ export class OpTable {
 /** A history as checkers take it: ops, or their table. */
 export type History = readonly Op[] | OpTable;
 
-const BUILT = new WeakMap<readonly Op[], OpTable>();
 const TYPE_CODE: Record<OpType, number> = { invoke: INVOKE, ok: OK, fail: FAIL, info: INFO };
 
 export function identityOf(value: unknown): number | string | undefined {
