@@ -8,7 +8,7 @@ export interface LinearizableOptions {
   model?: string;
   /** Whole-check time budget in ms (default 10 s). */
   timeLimitMs?: number;
-  /** Memoized configurations kept at most, over all keys (default 2,000,000). */
+  /** Memoized configurations kept at most, over all keys (default 4,000,000: about 1 GB). */
   maxConfigurations?: number;
 }
 
@@ -45,7 +45,7 @@ export function checkLinearizable(
   const byKey = opsByKey(history, model);
   const budget: Budget = {
     deadline: started + (options.timeLimitMs ?? 10_000),
-    maxConfigurations: options.maxConfigurations ?? 2_000_000,
+    maxConfigurations: options.maxConfigurations ?? 4_000_000,
     used: 0,
   };
 

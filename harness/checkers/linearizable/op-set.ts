@@ -7,35 +7,39 @@
  * Normalized (no full word after the offset, no empty word at the end), so
  * equal sets have equal arrays.
  */
-export type OpSet = Uint32Array;
-export const EMPTY: OpSet = new Uint32Array([0]);
+export type OpSet = readonly number[];
+export const EMPTY: OpSet = [0];
 
 /** Word `p` (1-based, past the offset) of `set` with `id` added, before normalizing. */
 function wordWith(set: OpSet, p: number, at: number, id: number): number {
   return ((p < set.length ? set[p]! : 0) | (p === at ? 1 << (id & 31) : 0)) >>> 0;
 }
 
-/** How `set` + `id` normalizes: the position of id's word, the length, the full words dropped. */
-function shapeWith(set: OpSet, id: number): { at: number; length: number; full: number } {
-  const at = (id >>> 5) - set[0]! + 1;
-  const length = Math.max(set.length, at + 1);
+/**
+ * How many words from the start `set` + `id` fills (at: the position of
+ * id's word, length: of set + id before normalizing). Nearly always 0.
+ */
+function fullWords(set: OpSet, id: number, at: number, length: number): number {
   let full = 0;
   while (full + 1 < length && wordWith(set, full + 1, at, id) === 0xffffffff) full++;
-  return { at, length, full };
+  return full;
 }
 
 export function withOp(set: OpSet, id: number): OpSet {
-  const { at, length, full } = shapeWith(set, id);
-  const next = new Uint32Array(length - full);
-  next[0] = set[0]! + full;
-  next.set(set.subarray(full + 1), 1);
-  if (at - full >= 1) next[at - full]! |= 1 << (id & 31);
+  const at = (id >>> 5) - set[0]! + 1;
+  const length = Math.max(set.length, at + 1);
+  const full = fullWords(set, id, at, length);
+  // A plain array: a typed array costs several times as much to make.
+  const next: number[] = [set[0]! + full];
+  for (let p = full + 1; p < length; p++) next.push(wordWith(set, p, at, id));
   return next;
 }
 
 /** Whether `a` is `set` + `id`, without making the latter (most steps meet a known one). */
 export function isWithOp(a: OpSet, set: OpSet, id: number): boolean {
-  const { at, length, full } = shapeWith(set, id);
+  const at = (id >>> 5) - set[0]! + 1;
+  const length = Math.max(set.length, at + 1);
+  const full = fullWords(set, id, at, length);
   if (a.length !== length - full || a[0] !== set[0]! + full) return false;
   for (let q = 1; q < a.length; q++) if (a[q] !== wordWith(set, q + full, at, id)) return false;
   return true;

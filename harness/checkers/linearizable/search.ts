@@ -185,7 +185,8 @@ function unlift(call: Entry): void {
  */
 class Seen<S> {
   private slots = new Int32Array(1 << 12);
-  private readonly hashes: number[] = [];
+  private hashes = new Int32Array(1 << 11);
+  private count = 0;
   private readonly sets: OpSet[] = [];
   private readonly states: S[] = [];
   /** The set of the configuration `add` last added. */
@@ -196,7 +197,7 @@ class Seen<S> {
   /** Adds (`base` + op `id`, `state`) unless it is there; true when it was new. */
   add(setHash: number, base: OpSet, id: number, state: S): boolean {
     const hash = (setHash ^ Math.imul(stateHash(state, this.model), 0x9e3779b1)) | 0;
-    let mask = this.slots.length - 1;
+    const mask = this.slots.length - 1;
     let slot = hash & mask;
     for (let at = this.slots[slot]!; at !== 0; at = this.slots[slot]!) {
       const c = at - 1;
@@ -210,21 +211,28 @@ class Seen<S> {
     }
     const bits = withOp(base, id);
     this.lastBits = bits;
-    this.hashes.push(hash);
+    if (this.count === this.hashes.length) {
+      const grown = new Int32Array(this.count * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.count] = hash;
     this.sets.push(bits);
     this.states.push(state);
-    this.slots[slot] = this.hashes.length;
-    if (this.hashes.length * 2 > this.slots.length) {
-      // Grow: every configuration into a table twice the size.
-      this.slots = new Int32Array(this.slots.length * 2);
-      mask = this.slots.length - 1;
-      for (let c = 0; c < this.hashes.length; c++) {
-        let s = this.hashes[c]! & mask;
-        while (this.slots[s] !== 0) s = (s + 1) & mask;
-        this.slots[s] = c + 1;
-      }
-    }
+    this.slots[slot] = ++this.count;
+    if (this.count * 2 > this.slots.length) this.grow();
     return true;
+  }
+
+  /** Every configuration into a table twice the size. */
+  private grow(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let c = 0; c < this.count; c++) {
+      let s = this.hashes[c]! & mask;
+      while (this.slots[s] !== 0) s = (s + 1) & mask;
+      this.slots[s] = c + 1;
+    }
   }
 
   private sameState(a: S, b: S): boolean {
