@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { acceptsConnections, LocalProcess, waitUntil } from '../harness/processes.ts';
+import { acceptsConnections, LocalProcess, waitUntil } from '../core/processes.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
 const READY_TIMEOUT_MS = 30_000;

@@ -1,4 +1,4 @@
-import type { QuorumRule } from '../chaos/quorum.ts';
+import type { QuorumRule } from '../core/quorum.ts';
 
 /**
  * The contracts between the harness and a system (after Jepsen's db and

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pairs, parseHistory } from '../core/history.ts';
+import { tsNodeArgs } from '../core/tsx.ts';
 import { checkLinearizable } from '../harness/checkers/linearizable/index.ts';
-import { pairs, parseHistory } from '../harness/history.ts';
-import { tsNodeArgs } from '../harness/tsx.ts';
 import { printTable } from './engines.ts';
 import {
   LIST_APPEND_BENCH,

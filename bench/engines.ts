@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Cluster, System } from '../adapters/types.ts';
-import { runClock } from '../harness/history.ts';
+import { runClock } from '../core/history.ts';
 import type { MetricsSummary } from '../harness/metrics.ts';
 import { runSystem } from '../harness/run.ts';
 import { WORKLOADS } from '../workloads/index.ts';

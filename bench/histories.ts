@@ -1,5 +1,5 @@
-import type { Op } from '../harness/history.ts';
-import { type Rng, seededRng } from '../workloads/rng.ts';
+import type { Op } from '../core/history.ts';
+import { type Rng, seededRng } from '../core/rng.ts';
 
 export interface RegisterHistoryOptions {
   ops: number;

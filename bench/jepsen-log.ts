@@ -1,4 +1,4 @@
-import type { Op } from '../harness/history.ts';
+import type { Op } from '../core/history.ts';
 
 /**
  * A Jepsen etcd log (tab-separated `INFO jepsen.util - <process> <type>

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { readHistoryFile } from '../core/history-reader.ts';
+import { OpTable } from '../core/op-table.ts';
 import { checkRecorded, runPlan } from '../harness/check.ts';
-import { readHistoryFile } from '../harness/history-reader.ts';
-import { OpTable } from '../harness/op-table.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { Op } from '../harness/history.ts';
-import { FORMAT_HEADER, HistoryEncoder } from '../harness/history-codec.ts';
-import { seededRng } from '../workloads/rng.ts';
+import type { Op } from '../core/history.ts';
+import { FORMAT_HEADER, HistoryEncoder } from '../core/history-codec.ts';
+import { seededRng } from '../core/rng.ts';
 
 export interface KvHistoryOptions {
   /** History ops (invocations and completions, nemesis and final reads included). */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, Completion, Invocation, NodeHandle } from '../adapters/types.ts';
-import { HistoryWriter, runClock } from '../harness/history.ts';
+import { HistoryWriter, runClock } from '../core/history.ts';
 import { Metrics } from '../harness/metrics.ts';
 import { Worker } from '../harness/worker.ts';
 import { CONCURRENCY, closedLoops, fmt, printTable } from './engines.ts';

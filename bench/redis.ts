@@ -7,7 +7,7 @@ import { Cluster as IoCluster } from 'ioredis';
 import { redisBlocker } from '../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../adapters/redis-cluster/index.ts';
 import type { Cluster } from '../adapters/types.ts';
-import { findOnPath } from '../chaos/support.ts';
+import { findOnPath } from '../core/tools.ts';
 import { benchWorkload, CONCURRENCY, closedLoops, fmt, latencies, printTable } from './engines.ts';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster } from '../adapters/types.ts';
-import { pick, type Rng } from '../workloads/rng.ts';
+import { pick, type Rng } from '../core/rng.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 
 /** A fixed skew: an offset in seconds, a rate (2 = twice as fast), or both. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster } from '../adapters/types.ts';
-import { pick, type Rng } from '../workloads/rng.ts';
+import { pick, type Rng } from '../core/rng.ts';
 import { Firewall } from './firewall.ts';
 import { DelayHelper, ensureHelper, helperBlocker } from './netdelay.ts';
 import { rootFaultBlocker } from './support.ts';

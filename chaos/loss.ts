@@ -1,5 +1,5 @@
 import type { Cluster } from '../adapters/types.ts';
-import { pick, type Rng } from '../workloads/rng.ts';
+import { pick, type Rng } from '../core/rng.ts';
 import { Firewall } from './firewall.ts';
 import { rootFaultBlocker } from './support.ts';
 import type { FaultRecord, Nemesis } from './types.ts';

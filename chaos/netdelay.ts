@@ -6,8 +6,8 @@ import {
   ensureBuilt,
   goBinary,
   goBuild,
-} from '../harness/cached-build.ts';
-import { LocalProcess, waitUntil } from '../harness/processes.ts';
+} from '../core/cached-build.ts';
+import { LocalProcess, waitUntil } from '../core/processes.ts';
 
 /**
  * The packet-delay helper (`chaos/netdelay/`, Go): holds the packets iptables

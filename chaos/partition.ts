@@ -1,7 +1,7 @@
 import type { Cluster } from '../adapters/types.ts';
-import type { Rng } from '../workloads/rng.ts';
+import { describeSides, type QuorumRule } from '../core/quorum.ts';
+import type { Rng } from '../core/rng.ts';
 import { Firewall } from './firewall.ts';
-import { describeSides, type QuorumRule } from './quorum.ts';
 import { cutsFor, describeCuts, type Shape } from './shapes.ts';
 import { rootFaultBlocker } from './support.ts';
 import type { FaultRecord, Nemesis, NemesisOptions } from './types.ts';

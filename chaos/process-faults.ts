@@ -1,5 +1,5 @@
 import type { Cluster } from '../adapters/types.ts';
-import { type Rng, shuffle } from '../workloads/rng.ts';
+import { type Rng, shuffle } from '../core/rng.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 
 /** How many nodes a process fault hits: one, a minority, a majority, or all. */

@@ -1,6 +1,6 @@
 import type { Cluster } from '../adapters/types.ts';
-import type { NewOp } from '../harness/history.ts';
-import type { Rng } from '../workloads/rng.ts';
+import type { NewOp } from '../core/history.ts';
+import type { Rng } from '../core/rng.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 
 export interface FaultWindow {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../workloads/rng.ts';
+import { seededRng } from '../core/rng.ts';
 import { cutsFor, describeCuts } from './shapes.ts';
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];

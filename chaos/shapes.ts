@@ -1,4 +1,4 @@
-import { type Rng, shuffle } from '../workloads/rng.ts';
+import { type Rng, shuffle } from '../core/rng.ts';
 
 /**
  * Partition shapes, as the pairs of nodes that must not talk (both ways).

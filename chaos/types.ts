@@ -1,5 +1,5 @@
 import type { Cluster } from '../adapters/types.ts';
-import type { Rng } from '../workloads/rng.ts';
+import type { Rng } from '../core/rng.ts';
 
 /** What a nemesis did, as recorded in the history (the op's f and value). */
 export interface FaultRecord {

@@ -2,12 +2,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SYSTEMS } from '../adapters/index.ts';
 import type { System } from '../adapters/types.ts';
+import { UsageError } from '../core/errors.ts';
+import type { History } from '../core/op-table.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import type { Workload } from '../workloads/types.ts';
 import { CHECKERS } from './checkers/index.ts';
 import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
-import { UsageError } from './errors.ts';
-import type { History } from './op-table.ts';
 
 /**
  * Checking recorded histories: the checkers a run applies to each history

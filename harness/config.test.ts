@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
+import { UsageError } from '../core/errors.ts';
 import { configurationsOf, parseCompareOptions } from './config.ts';
-import { UsageError } from './errors.ts';
 
 const defaults = {
   workload: 'write-heavy',

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
 import { DEFAULT_LATENCY } from '../chaos/latency.ts';
+import { UsageError } from '../core/errors.ts';
 import { WORKLOAD_NAMES, WORKLOAD_PRESETS } from '../workloads/index.ts';
 import { CHECKED_MODELS } from './checkers/elle/models.ts';
-import { UsageError } from './errors.ts';
 
 /** Seconds, as a number ("30") or with a unit ("30s", "2m", "500ms"). */
 const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {

@@ -1,5 +1,5 @@
 import { type EDNVal, toEDNString } from 'edn-data';
-import type { Op } from './history.ts';
+import type { Op } from '../core/history.ts';
 
 /**
  * A history as Jepsen writes `history.edn`: one op map per line, keywords

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Claims } from '../adapters/types.ts';
-import type { QuorumRule } from '../chaos/quorum.ts';
+import type { Op } from '../core/history.ts';
+import type { QuorumRule } from '../core/quorum.ts';
 import { history } from '../test/histories.ts';
 import { CHECKERS } from './checkers/index.ts';
 import { verdict } from './checkers/types.ts';
-import type { Op } from './history.ts';
 import { buildMatrix, type MatrixRow } from './matrix.ts';
 import type { SystemResult } from './run.ts';
 

@@ -1,5 +1,5 @@
 import { build, type Histogram } from 'hdr-histogram-js';
-import type { OpType } from './history.ts';
+import type { OpType } from '../core/history.ts';
 
 /** Healthy: no fault in effect when the op was invoked. */
 export type Phase = 'healthy' | 'fault';

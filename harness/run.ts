@@ -3,14 +3,14 @@ import { join, relative } from 'node:path';
 import type { Claims, Client, Cluster, System } from '../adapters/types.ts';
 import { NEMESES } from '../chaos/index.ts';
 import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
-import { deriveSeed, seededRng } from '../workloads/rng.ts';
+import { HistoryWriter } from '../core/history.ts';
+import { OpTable } from '../core/op-table.ts';
+import { deriveSeed, seededRng } from '../core/rng.ts';
 import type { Workload } from '../workloads/types.ts';
 import { checkRecorded, runPlan } from './check.ts';
 import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
-import { HistoryWriter } from './history.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
-import { OpTable } from './op-table.ts';
 import { Progress } from './progress.ts';
 import { Worker } from './worker.ts';
 

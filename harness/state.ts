@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive, processMatches } from './processes.ts';
+import { isAlive, processMatches } from '../core/processes.ts';
 
 /**
  * The state file of a run in progress: which harness owns it and every node

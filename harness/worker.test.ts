@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Client, Completion, NodeHandle } from '../adapters/types.ts';
-import { HistoryWriter, readHistory } from './history.ts';
+import { HistoryWriter, readHistory } from '../core/history.ts';
 import { Worker } from './worker.ts';
 
 const node = { id: 'n1', host: '127.0.0.1', port: 1, clientAddress: '127.0.0.1' } as NodeHandle;

@@ -1,5 +1,5 @@
 import type { Client, Completion, Invocation, NodeHandle } from '../adapters/types.ts';
-import type { HistoryWriter, NewOp } from './history.ts';
+import type { HistoryWriter, NewOp } from '../core/history.ts';
 import type { Metrics, Phase } from './metrics.ts';
 
 /** Longest a client call may take before the harness records it as unknown. */

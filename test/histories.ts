@@ -1,4 +1,4 @@
-import type { Op } from '../harness/history.ts';
+import type { Op } from '../core/history.ts';
 
 type Step = Omit<Op, 'index' | 'time'> & { time?: number };
 

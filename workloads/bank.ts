@@ -1,5 +1,5 @@
 import type { Capability, Completion, Invocation } from '../adapters/types.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadSpec } from './types.ts';
 
 const ACCOUNTS = Array.from({ length: 5 }, (_, i) => `a${i}`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { seededRng } from '../core/rng.ts';
 import { BankWorkload } from './bank.ts';
 import { CounterWorkload } from './counter.ts';
 import { ListAppendWorkload } from './list-append.ts';
 import { RegisterWorkload } from './register.ts';
-import { seededRng } from './rng.ts';
 import { StalenessWorkload } from './staleness.ts';
 
 const draw = <T>(next: (rng: () => number) => T, n: number, seed = 1) => {

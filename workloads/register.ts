@@ -1,5 +1,5 @@
 import type { Capability, Completion, Invocation } from '../adapters/types.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadOptions, WorkloadSpec } from './types.ts';
 
 /** Keys in use at once: few, so that many processes contend on each. */

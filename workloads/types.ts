@@ -1,5 +1,5 @@
 import type { Capability, Completion, Invocation } from '../adapters/types.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 
 export interface WorkloadOptions {
   /** Records loaded before the run (YCSB's recordcount). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRng } from '../core/rng.ts';
 import { WORKLOADS } from './index.ts';
-import { seededRng } from './rng.ts';
 import { type KvWorkload, kvMix } from './ycsb.ts';
 import { ScrambledZipfian, Zipfian } from './zipfian.ts';
 

@@ -1,5 +1,5 @@
 import type { Completion, Invocation } from '../adapters/types.ts';
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadOptions, WorkloadSpec } from './types.ts';
 import { ScrambledZipfian, SkewedLatest } from './zipfian.ts';
 

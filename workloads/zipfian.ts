@@ -1,4 +1,4 @@
-import type { Rng } from './rng.ts';
+import type { Rng } from '../core/rng.ts';
 
 /**
  * YCSB's zipfian generator (Gray et al., "Quickly generating billion-record

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findOnPath } from '../../chaos/support.ts';
-import { builtPath, type CachedBuild, ensureBuilt } from '../../harness/cached-build.ts';
+import { builtPath, type CachedBuild, ensureBuilt } from '../../core/cached-build.ts';
+import { findOnPath } from '../../core/tools.ts';
 
 const run = promisify(execFile);
 const SOURCE = fileURLToPath(new URL('./', import.meta.url));

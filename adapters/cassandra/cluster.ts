@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import type { ReplicasRule } from '../../chaos/quorum.ts';
-import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
-import { acceptsConnections, waitUntil } from '../../harness/processes.ts';
+import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { acceptsConnections, waitUntil } from '../../core/processes.ts';
+import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findOnPath } from '../../chaos/support.ts';
+import { findOnPath } from '../../core/tools.ts';
 
 const run = promisify(execFile);
 

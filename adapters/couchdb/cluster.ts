@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReplicasRule } from '../../chaos/quorum.ts';
-import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
-import { waitUntil } from '../../harness/processes.ts';
+import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { waitUntil } from '../../core/processes.ts';
+import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findOnPath } from '../../chaos/support.ts';
+import { findOnPath } from '../../core/tools.ts';
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
 
 const run = promisify(execFile);

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ReplicasRule } from '../../chaos/quorum.ts';
+import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import type { ReplicasRule } from '../../core/quorum.ts';
+import { tsNodeArgs } from '../../core/tsx.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
 import { Ring } from '../../dynamo/ring.ts';
-import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
-import { tsNodeArgs } from '../../harness/tsx.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import type { DynamoSettings } from './settings.ts';

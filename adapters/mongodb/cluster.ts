@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type MajorityRule, nodeMajority } from '../../chaos/quorum.ts';
-import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
-import { acceptsConnections } from '../../harness/processes.ts';
+import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { acceptsConnections } from '../../core/processes.ts';
+import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { ferretdbBinary } from './engine.ts';

@@ -7,7 +7,7 @@ import {
   ensureBuilt,
   goBinary,
   goBuild,
-} from '../../harness/cached-build.ts';
+} from '../../core/cached-build.ts';
 
 /**
  * mongod is in no registry this machine reaches. Locally the MongoDB row

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { type MajorityRule, nodeMajority } from '../../chaos/quorum.ts';
-import { waitUntil } from '../../harness/processes.ts';
+import { waitUntil } from '../../core/processes.ts';
+import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, clientConnection } from './admin.ts';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findOnPath } from '../../chaos/support.ts';
+import { findOnPath } from '../../core/tools.ts';
 
 /** Debian's MariaDB server, the Galera provider, and rsync for state transfers. */
 export const MARIADB_PACKAGES = ['mariadb-server', 'galera-4', 'rsync'];

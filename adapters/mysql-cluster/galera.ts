@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type MajorityRule, nodeMajority } from '../../chaos/quorum.ts';
-import { waitUntil } from '../../harness/processes.ts';
+import { waitUntil } from '../../core/processes.ts';
+import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, run, statusOf } from './admin.ts';
 import { installSystemTables } from './cluster-files.ts';

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { clientAddress, nodeAddress } from '../../harness/addresses.ts';
+import { clientAddress, nodeAddress } from '../../core/addresses.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery } from './admin.ts';

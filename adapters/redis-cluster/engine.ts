@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { findOnPath } from '../../chaos/support.ts';
+import { findOnPath } from '../../core/tools.ts';
 
 /** Debian's Redis: the server, and redis-cli to form the cluster. */
 export const REDIS_PACKAGES = ['redis-server', 'redis-tools'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QuorumRule } from '../../chaos/quorum.ts';
+import type { QuorumRule } from '../../core/quorum.ts';
 import { history } from '../../test/histories.ts';
 import { checkAvailability } from './availability.ts';
 

@@ -1,11 +1,18 @@
 import {
+  FINAL_CLUSTER,
+  FINAL_REPLICA,
+  type History,
+  OK,
+  OpTable,
+  REPLICA,
+} from '../../core/op-table.ts';
+import {
   describeSides,
   type QuorumRule,
   quorumOf,
   type Sees,
   type Side,
-} from '../../chaos/quorum.ts';
-import { FINAL_CLUSTER, FINAL_REPLICA, type History, OK, OpTable, REPLICA } from '../op-table.ts';
+} from '../../core/quorum.ts';
 import { faultWindows, type Window, windowAt } from './faults.ts';
 import type { CheckResult } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { type History, OK, OpTable, SIBLINGS } from '../op-table.ts';
+import { type History, OK, OpTable, SIBLINGS } from '../../core/op-table.ts';
 import { WRITE_FS } from './kv.ts';
 import type { CheckResult } from './types.ts';
 

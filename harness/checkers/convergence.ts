@@ -1,4 +1,4 @@
-import { type History, OK, OpTable } from '../op-table.ts';
+import { type History, OK, OpTable } from '../../core/op-table.ts';
 import { eachRead } from './kv.ts';
 import type { CheckResult } from './types.ts';
 

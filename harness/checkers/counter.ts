@@ -1,4 +1,4 @@
-import { type Op, pairs } from '../history.ts';
+import { type Op, pairs } from '../../core/history.ts';
 import type { CheckResult } from './types.ts';
 
 const EXAMPLES = 10;

@@ -1,5 +1,5 @@
-import type { Op } from '../history.ts';
-import { type History, OpTable } from '../op-table.ts';
+import type { Op } from '../../core/history.ts';
+import { type History, OpTable } from '../../core/op-table.ts';
 
 /** A fault as the history records it: from its nemesis info op to the next end. */
 export interface Window {

@@ -1,5 +1,5 @@
-import type { Op } from '../history.ts';
-import { opsOf } from '../op-table.ts';
+import type { Op } from '../../core/history.ts';
+import { opsOf } from '../../core/op-table.ts';
 import { checkAvailability } from './availability.ts';
 import { checkBank } from './bank.ts';
 import { checkConflicts } from './conflicts.ts';

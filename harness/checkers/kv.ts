@@ -1,4 +1,4 @@
-import type { Op } from '../history.ts';
+import type { Op } from '../../core/history.ts';
 import {
   FAIL,
   FINAL_CLUSTER,
@@ -7,7 +7,7 @@ import {
   identityOf,
   OK,
   type OpTable,
-} from '../op-table.ts';
+} from '../../core/op-table.ts';
 
 /** Operations that write their `value` to their `key` (a cas: the second of [expected, new]). */
 export const WRITE_FS = new Set(['write', 'insert', 'update', 'rmw', 'cas']);

@@ -1,4 +1,4 @@
-import { type History, OK, OpTable } from '../op-table.ts';
+import { type History, OK, OpTable } from '../../core/op-table.ts';
 import { brief, eachRead, type Identity, writeIndex, writesOf } from './kv.ts';
 import type { CheckResult } from './types.ts';
 

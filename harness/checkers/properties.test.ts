@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { linearizableRegisterHistory, serialListAppendHistory } from '../../bench/histories.ts';
-import type { Op } from '../history.ts';
+import type { Op } from '../../core/history.ts';
 import { checkBank } from './bank.ts';
 import { checkCounter } from './counter.ts';
 import { checkListAppend } from './elle/list-append.ts';

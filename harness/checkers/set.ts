@@ -1,4 +1,4 @@
-import { type Op, pairs, valuesRead } from '../history.ts';
+import { type Op, pairs, valuesRead } from '../../core/history.ts';
 import { faultWindows, windowAt } from './faults.ts';
 import type { CheckResult } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { type Op, pairs, valuesRead } from '../history.ts';
+import { type Op, pairs, valuesRead } from '../../core/history.ts';
 import { faultWindows, type Window, windowAt } from './faults.ts';
 import { valueKey } from './kv.ts';
 import type { CheckResult } from './types.ts';

@@ -1,4 +1,4 @@
-import type { History } from '../op-table.ts';
+import type { History } from '../../core/op-table.ts';
 
 export type Validity = true | false | 'unknown';
 

@@ -1,5 +1,5 @@
-import { valuesRead } from '../history.ts';
-import { FAIL, type History, OK, OpTable } from '../op-table.ts';
+import { valuesRead } from '../../core/history.ts';
+import { FAIL, type History, OK, OpTable } from '../../core/op-table.ts';
 import { brief, eachRead, writeIndex, writesOf } from './kv.ts';
 import type { CheckResult } from './types.ts';
 

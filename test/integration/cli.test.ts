@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readHistory } from '../../harness/history.ts';
+import { readHistory } from '../../core/history.ts';
 import { nodePids, onlyRun, waitFor } from '../runs.ts';
 
 const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));

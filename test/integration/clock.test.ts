@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from '../../chaos/clock.ts';
-import { seededRng } from '../../workloads/rng.ts';
+import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { TestClients } from '../runs.ts';
 

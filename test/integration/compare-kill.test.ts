@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readHistory } from '../../harness/history.ts';
+import { readHistory } from '../../core/history.ts';
 import { compareDynamo } from '../runs.ts';
 
 describe('compare on the built-in store, end to end', () => {

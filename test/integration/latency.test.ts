@@ -7,8 +7,8 @@ import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { LatencyNemesis } from '../../chaos/latency.ts';
 import { LossNemesis } from '../../chaos/loss.ts';
-import { isAlive } from '../../harness/processes.ts';
-import { seededRng } from '../../workloads/rng.ts';
+import { isAlive } from '../../core/processes.ts';
+import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { TestClients } from '../runs.ts';
 

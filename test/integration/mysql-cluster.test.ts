@@ -7,7 +7,7 @@ import { mysqlCluster } from '../../adapters/mysql-cluster/index.ts';
 import type { Client, Cluster, Completion } from '../../adapters/types.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
-import { seededRng } from '../../workloads/rng.ts';
+import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
 

@@ -9,7 +9,7 @@ import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { LossNemesis } from '../../chaos/loss.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
-import { seededRng } from '../../workloads/rng.ts';
+import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { TestClients } from '../runs.ts';
 

@@ -6,10 +6,10 @@ import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../../adapters/redis-cluster/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
-import type { Side } from '../../chaos/quorum.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
+import type { Side } from '../../core/quorum.ts';
+import { seededRng } from '../../core/rng.ts';
 import type { AvailabilityResult } from '../../harness/checkers/availability.ts';
-import { seededRng } from '../../workloads/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Op } from '../../../core/history.ts';
+import { seededRng } from '../../../core/rng.ts';
 import { history } from '../../../test/histories.ts';
-import { seededRng } from '../../../workloads/rng.ts';
-import type { Op } from '../../history.ts';
 import { checkLinearizable } from './index.ts';
 import { casRegister, type LinOp } from './models.ts';
 

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findOnPath } from '../chaos/support.ts';
+import { findOnPath } from './tools.ts';
 
 const run = promisify(execFile);
 
