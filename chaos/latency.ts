@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cluster } from '../adapters/types.ts';
+import type { Cluster } from '../core/contracts.ts';
 import { pick, type Rng } from '../core/rng.ts';
 import { Firewall } from './firewall.ts';
 import { DelayHelper, ensureHelper, helperBlocker } from './netdelay.ts';

@@ -1,4 +1,4 @@
-import type { Cluster } from '../adapters/types.ts';
+import type { Cluster } from '../core/contracts.ts';
 import { describeSides, type QuorumRule } from '../core/quorum.ts';
 import type { Rng } from '../core/rng.ts';
 import { Firewall } from './firewall.ts';

@@ -1,4 +1,4 @@
-import type { Cluster } from '../adapters/types.ts';
+import type { Cluster } from '../core/contracts.ts';
 import { type Rng, shuffle } from '../core/rng.ts';
 import type { FaultRecord, Nemesis } from './types.ts';
 

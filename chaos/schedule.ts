@@ -1,4 +1,4 @@
-import type { Cluster } from '../adapters/types.ts';
+import type { Cluster } from '../core/contracts.ts';
 import type { NewOp } from '../core/history.ts';
 import type { Rng } from '../core/rng.ts';
 import type { FaultRecord, Nemesis } from './types.ts';

@@ -1,4 +1,4 @@
-import type { Cluster } from '../adapters/types.ts';
+import type { Cluster } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 
 /** What a nemesis did, as recorded in the history (the op's f and value). */

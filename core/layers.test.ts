@@ -42,4 +42,9 @@ describe('layers', () => {
       expect(offenders(folder, (top) => top === 'harness')).toEqual([]);
     expect(offenders('adapters', (top) => top === 'chaos')).toEqual([]);
   });
+
+  it('chaos and workloads build on core alone (the contracts a cluster and a client keep are there)', () => {
+    for (const folder of ['chaos', 'workloads'])
+      expect(offenders(folder, (top) => top !== 'core')).toEqual([]);
+  });
 });

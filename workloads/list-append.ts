@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../adapters/types.ts';
+import type { Capability, Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadSpec } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { Completion, Invocation } from '../adapters/types.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadOptions, WorkloadSpec } from './types.ts';
 import { ScrambledZipfian, SkewedLatest } from './zipfian.ts';
