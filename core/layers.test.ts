@@ -43,6 +43,10 @@ describe('layers', () => {
     expect(offenders('adapters', (top) => top === 'chaos')).toEqual([]);
   });
 
+  it('the harness never imports the bench, which measures it', () => {
+    expect(offenders('harness', (top) => top === 'bench')).toEqual([]);
+  });
+
   it('chaos and workloads build on core alone (the contracts a cluster and a client keep are there)', () => {
     for (const folder of ['chaos', 'workloads'])
       expect(offenders(folder, (top) => top !== 'core')).toEqual([]);

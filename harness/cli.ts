@@ -332,37 +332,6 @@ program
     }
   });
 
-program
-  .command('bench')
-  .description('store throughput and latency, and checker speed, with ratios against references')
-  .option('--duration <time>', 'seconds per store measurement', '10')
-  .addOption(
-    new Option(
-      '--only <part>',
-      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb, checkers or porcupine',
-    ).choices([
-      'store',
-      'recording',
-      'redis',
-      'mysql-cluster',
-      'mysql-async',
-      'couchdb',
-      'cassandra',
-      'mongodb',
-      'checkers',
-      'porcupine',
-    ]),
-  )
-  .option(
-    '--porcupine <dir>',
-    'a checkout of Porcupine: its Jepsen etcd logs checked by both, timed side by side (default: $FAULTLINE_PORCUPINE; skipped without one)',
-  )
-  .action(async (options: { duration: string; only?: string; porcupine?: string }) => {
-    const { bench } = await import('../bench/bench.ts');
-    await bench(options);
-    exitNow(0);
-  });
-
 /** A saved history, or a one-line usage error naming the file (and the bad line). */
 function readSavedHistory(file: string): OpTable {
   return readSaved(file, () => OpTable.read(file));
