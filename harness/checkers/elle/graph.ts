@@ -152,27 +152,22 @@ export function classifyComponent(
   const nodes = new Set(component);
   // Weakest first; each class without the extra (session, real-time) edges
   // before it with them.
-  const steps: [string, number][] = [
-    ['G0', WW],
-    ...(extra ? ([[`G0${suffix}`, WW | extra]] as [string, number][]) : []),
-    ['G1c', WW | WR],
-    ...(extra ? ([[`G1c${suffix}`, WW | WR | extra]] as [string, number][]) : []),
-  ];
-  for (const [type, allowed] of steps) {
+  const variants = (type: string, edges: number): [string, number][] =>
+    extra
+      ? [
+          [type, edges],
+          [`${type}${suffix}`, edges | extra],
+        ]
+      : [[type, edges]];
+  for (const [type, allowed] of [...variants('G0', WW), ...variants('G1c', WW | WR)]) {
     const sub = graph.components(allowed, nodes)[0];
     if (sub) return cycleThrough(graph, sub[0]!, new Set(sub), allowed, type);
   }
-  for (const [type, back] of [
-    ['G-single', WW | WR],
-    ...(extra ? [[`G-single${suffix}`, WW | WR | extra] as const] : []),
-  ] as const) {
+  for (const [type, back] of variants('G-single', WW | WR)) {
     const single = singleRw(graph, component, nodes, back, type);
     if (single) return single;
   }
-  for (const [type, other] of [
-    ['G-nonadjacent', WW | WR],
-    ...(extra ? [[`G-nonadjacent${suffix}`, WW | WR | extra] as const] : []),
-  ] as const) {
+  for (const [type, other] of variants('G-nonadjacent', WW | WR)) {
     const nonadjacent = nonadjacentRw(graph, component, nodes, other, type);
     if (nonadjacent) return nonadjacent;
   }
