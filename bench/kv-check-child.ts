@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { readHistoryFile } from '../core/history-reader.ts';
 import { OpTable } from '../core/op-table.ts';
 import { checkRecorded, runPlan } from '../harness/check.ts';
 import { WORKLOADS } from '../workloads/index.ts';
+import { peakRssMb } from './peak-rss.ts';
 
 /**
  * Run in its own process by bench/checkers.ts on a generated history
@@ -25,11 +25,3 @@ else {
 }
 const ms = performance.now() - started;
 process.stdout.write(`${JSON.stringify({ ops, valid, ms, maxRssMb: peakRssMb() })}\n`);
-
-/** Peak resident memory of this process image (VmHWM; see list-append-child.ts). */
-function peakRssMb(): number {
-  const line = readFileSync('/proc/self/status', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmHWM:'));
-  return Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024;
-}
