@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import type { ProviderName } from './types.ts';
 
 /** A cluster the local provider builds: started and formed by `create`, stopped by `teardown`. */
@@ -27,15 +26,4 @@ export async function provisionLocal<C extends Creatable>(
     throw error;
   }
   return cluster;
-}
-
-/** A system's settings checked against its schema: the problems in one line, or undefined. */
-export function settingsProblem(
-  system: string,
-  schema: z.ZodType,
-  settings: Record<string, unknown>,
-): string | undefined {
-  const parsed = schema.safeParse(settings);
-  if (parsed.success) return undefined;
-  return `${system}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
 }

@@ -6,6 +6,7 @@ import type {
   Invocation,
   NodeHandle,
 } from '../core/contracts.ts';
+import type { Settings } from '../core/settings.ts';
 
 export type { Capability, Client, Cluster, Completion, Invocation, NodeHandle };
 
@@ -25,17 +26,23 @@ export interface Claims {
   cap: 'CP' | 'AP' | 'CA';
 }
 
-export interface ProvisionOptions {
+export interface ProvisionOptions<S extends object = Record<string, unknown>> {
   nodes: number;
   /** Folder for the nodes' data and logs, inside the run's folder. */
   dir: string;
-  /** System-specific settings, validated by the system. */
-  settings: Record<string, unknown>;
+  /** The system's settings, parsed (defaults filled in) by its declaration. */
+  settings: S;
   /** Called with every process the cluster starts, for the run's state file. */
   onProcess?: (info: { node: string; pid: number; marker: string }) => void;
 }
 
-export interface System {
+/**
+ * A system's settings type is its own (`System<RedisSettings>`); the
+ * harness holds systems as `System` and hands each the settings its own
+ * declaration parsed, so the methods are declared as methods (checked
+ * bivariantly) for the registry to hold them all.
+ */
+export interface System<S extends object = Record<string, unknown>> {
   name: string;
   /** The engine measured, as the report names it (e.g. "faultline dynamo 0.1"). */
   engine: string;
@@ -51,23 +58,21 @@ export interface System {
    * settings, when stronger than serializability (e.g. strict
    * serializability): list-append checks it instead of the default.
    */
-  claimedModel?(
-    settings: Record<string, unknown>,
-  ): 'strong-session-serializable' | 'strict-serializable' | undefined;
+  claimedModel?(settings: S): 'strong-session-serializable' | 'strict-serializable' | undefined;
   capabilities: readonly Capability[];
   defaultNodes: number;
-  /** Rejects settings that cannot work (e.g. fewer nodes than replicas), in one line. */
-  validate(options: { nodes: number; settings: Record<string, unknown> }): string | undefined;
+  /** Its settings, declared once: flags, help, bounds, defaults, docs (core/settings.ts). */
+  settings: Settings<S>;
+  /**
+   * Rejects settings that each pass their own bounds but cannot work
+   * together or on these nodes (fewer nodes than replicas), in one line.
+   */
+  validate?(options: { nodes: number; settings: S }): string | undefined;
   /** One-line description of the configuration measured (e.g. "N=3 R=2 W=2"). */
-  describe(settings: Record<string, unknown>): string;
-  provision(provider: ProviderName, options: ProvisionOptions): Promise<Cluster>;
+  describe(settings: S): string;
+  provision(provider: ProviderName, options: ProvisionOptions<S>): Promise<Cluster>;
   /** `workload`: its name, for systems whose client maps ops per workload (a set to SADD). */
-  connect(
-    cluster: Cluster,
-    node: NodeHandle,
-    settings: Record<string, unknown>,
-    workload?: string,
-  ): Promise<Client>;
+  connect(cluster: Cluster, node: NodeHandle, settings: S, workload?: string): Promise<Client>;
   /** Why its engine cannot run on this machine (not installed), or undefined. */
   blocker?(): string | undefined;
   /** Debian packages that `npm run setup` installs for it. */

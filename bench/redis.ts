@@ -32,7 +32,7 @@ export async function benchRedis(duration: string): Promise<void> {
     cluster = await redisCluster.provision('local', {
       nodes: 6,
       dir: join(dir, 'nodes'),
-      settings: {},
+      settings: redisCluster.settings.parse(),
     });
     const node = cluster.nodes[0]!;
     process.stderr.write(`bench: redis-benchmark --cluster -c ${CONCURRENCY} -t set,get\n`);

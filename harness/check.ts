@@ -52,7 +52,8 @@ export function runPlan(
     options: (checker) => {
       const options = workload.checkerOptions?.[checker];
       if (checker !== 'list-append') return options;
-      const chosen = model ?? system?.claimedModel?.(settings);
+      // A saved run's settings may predate a setting: the declaration fills it in.
+      const chosen = model ?? system?.claimedModel?.(system.settings.parse(settings));
       return chosen ? { ...options, model: chosen } : options;
     },
     notMeasured: (checker) => (system ? notMeasuredOn(system, checker) : undefined),

@@ -16,10 +16,11 @@ import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
 import { UnknownOpError } from './checkers/linearizable/index.ts';
 import { MODELS } from './checkers/linearizable/models.ts';
 import { compare } from './compare.ts';
-import { parseCompareOptions, parseSeconds } from './config.ts';
+import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from './config.ts';
 import { toEdnLines } from './export-edn.ts';
 import { engineStatus, setupSystems } from './setup.ts';
 import { findLeftovers, healCrashedRuns } from './state.ts';
+import { addSystemOptions } from './system-flags.ts';
 import { VERSION } from './version.ts';
 
 const program = new Command('faultline')
@@ -30,7 +31,7 @@ const program = new Command('faultline')
     outputError: (text, write) => write(`faultline: ${text.replace(/^error: /, '')}`),
   });
 
-program
+const compareCommand = program
   .command('compare')
   .description(
     'run one workload against each system under faults, check the histories, write a report',
@@ -90,68 +91,17 @@ program
   .option('--seed <n>', 'seed for keys, values and fault choices (default: random, printed)')
   .addOption(new Option('--out <dir>', 'folder that receives the run folder').default('runs'))
   .option('--label <text>', "suffix of the run folder's name (default: the workload)")
-  .option('--n <n>', 'dynamo: replication factor N (default 3)')
-  .option('--r <n>', 'dynamo: read quorum R (default 2)')
-  .option('--w <n>', 'dynamo: write quorum W (default 2)')
-  .option('--tokens <n>', 'dynamo: virtual nodes per node (default 32)')
-  .option('--fsync <policy>', 'dynamo: always, interval or never (default always)')
-  .option('--redis-node-timeout <ms>', 'redis-cluster: cluster-node-timeout (default 2000)')
-  .option(
-    '--redis-client-timeout <ms>',
-    'redis-cluster: client connect/command timeout (default 1000)',
-  )
-  .option(
-    '--redis-appendfsync <policy>',
-    'redis-cluster: always, everysec or no (default everysec)',
-  )
-  .option(
-    '--mysql-isolation <level>',
-    'mysql-cluster, mysql-async: isolation of bank and list-append transactions: read-committed, repeatable-read or serializable (default repeatable-read)',
-  )
-  .option(
-    '--mysql-client-timeout <ms>',
-    'mysql-cluster, mysql-async: client connect/query timeout (default 5000)',
-  )
-  .option(
-    '--galera-suspect-timeout <ms>',
-    'mysql-cluster: evs.suspect_timeout, when a silent peer is suspected (default 2000)',
-  )
-  .option(
-    '--galera-inactive-timeout <ms>',
-    'mysql-cluster: evs.inactive_timeout, when it is dropped (default 3000)',
-  )
-  .option(
-    '--galera-sync-wait <n>',
-    "mysql-cluster: wsrep_sync_wait; 1 makes reads causal (default 0, Galera's own)",
-  )
-  .option(
-    '--cassandra-consistency <level>',
-    'cassandra: consistency of reads and writes: one, quorum or all (default quorum)',
-  )
-  .option('--cassandra-client-timeout <ms>', 'cassandra: driver request timeout (default 5000)')
-  .option('--cassandra-heap <mb>', 'cassandra: heap of each node (default 512)')
-  .option(
-    '--mongodb-write-concern <w>',
-    'mongodb: writeConcern of every write: 1 or majority (default majority)',
-  )
-  .option(
-    '--mongodb-read-concern <level>',
-    'mongodb: readConcern of every read: local, majority or linearizable (default majority)',
-  )
-  .option('--mongodb-client-timeout <ms>', 'mongodb: driver bound on one operation (default 2000)')
   .option(
     '--consistency-model <name>',
     `list-append: the strongest model checked: ${CHECKED_MODELS.join(', ')} (default: the model the system claims, else serializable)`,
-  )
-  .option(
-    '--mysql-failover-after <ms>',
-    'mysql-async: how long the primary is unreachable before the replica is promoted (default 3000)',
   )
   .action(async (raw: Record<string, unknown>) => {
     const config = parseCompareOptions(raw);
     const { exitCode } = await compare(config);
     exitNow(exitCode);
   });
+// Each system's own settings, as its declaration gives them (help, defaults, bounds).
+addSystemOptions(compareCommand, SYSTEM_FLAGS);
 
 program
   .command('heal')
@@ -291,10 +241,16 @@ program
 
 program
   .command('list')
-  .description('list the systems, workloads and faults')
+  .description(
+    'list the systems (each with its settings flags at their defaults), workloads and faults',
+  )
   .action(() => {
     console.log('systems:');
-    for (const s of Object.values(SYSTEMS)) console.log(`  ${s.name.padEnd(14)} ${s.engine}`);
+    for (const s of Object.values(SYSTEMS)) {
+      console.log(`  ${s.name.padEnd(14)} ${s.engine}`);
+      const flags = s.settings.flags().map(({ flag, setting }) => `--${flag}=${setting.default}`);
+      console.log(`  ${''.padEnd(14)} ${flags.join(' ')}`);
+    }
     console.log('workloads:');
     for (const w of Object.values(WORKLOADS)) console.log(`  ${w.name.padEnd(14)} ${w.summary}`);
     console.log(`faults: ${NEMESIS_NAMES.join(', ')}`);

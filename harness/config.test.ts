@@ -163,12 +163,14 @@ describe('configurations', () => {
     });
     expect(config.settings.cassandra).toEqual({ consistency: ['one', 'quorum'] });
     expect(config.settings.mongodb).toEqual({ readConcern: ['local', 'linearizable'] });
-    expect(config.configurations.dynamo).toEqual([{ settings: {} }]);
+    // One configuration, its settings whole: config.json says what was measured.
+    expect(config.configurations.dynamo).toEqual([{ settings: SYSTEMS.dynamo!.settings.parse() }]);
+    expect(config.configurations.dynamo![0]!.settings).toMatchObject({ n: 3, r: 2, w: 2 });
     expect(error({ cassandraConsistency: 'one,two' })).toBe(
-      '--cassandra-consistency: unknown consistency level "two"; valid: one, quorum, all',
+      '--cassandra-consistency: unknown value "two"; valid: one, quorum, all',
     );
     expect(error({ mongodbWriteConcern: 'majority,2' })).toBe(
-      '--mongodb-write-concern: unknown write concern "2"; valid: 1, majority',
+      '--mongodb-write-concern: unknown value "2"; valid: 1, majority',
     );
   });
 });

@@ -1,11 +1,14 @@
 import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
+import type { System } from '../adapters/types.ts';
 import { faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
 import { DEFAULT_LATENCY } from '../chaos/latency.ts';
 import { UsageError } from '../core/errors.ts';
+import { milliseconds } from '../core/settings.ts';
 import { WORKLOAD_NAMES, WORKLOAD_PRESETS } from '../workloads/index.ts';
 import { CHECKED_MODELS } from './checkers/elle/models.ts';
+import { type SystemFlag, settingsFromFlags, systemFlags } from './system-flags.ts';
 
 /** Seconds, as a number ("30") or with a unit ("30s", "2m", "500ms"). */
 const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -16,17 +19,6 @@ const seconds = z.union([z.number(), z.string()]).transform((value, ctx) => {
   }
   const n = Number(match[1]);
   return match[2] === 'ms' ? n / 1000 : match[2] === 'm' ? n * 60 : n;
-});
-
-/** Milliseconds, as a number ("50") or with a unit ("50ms", "0.2s"). */
-const millis = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(String(value));
-  if (!match) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a delay (e.g. 50, 50ms, 0.2s)` });
-    return z.NEVER;
-  }
-  const n = Number(match[1]);
-  return match[2] === 's' ? n * 1000 : n;
 });
 
 /** A duration flag outside `compare` (e.g. check's --time-limit), in seconds. */
@@ -61,15 +53,6 @@ const list = (valid: readonly string[], what: string, allowed: readonly string[]
     return items;
   });
 
-/**
- * A setting that may list several values (`one,quorum,all`): the system
- * then runs once per value, each a row of its own in the matrix.
- */
-const variants = (valid: readonly string[], what: string) =>
-  list(valid, what)
-    .transform((items) => [...new Set(items)])
-    .refine((items) => items.length > 0, { message: `name at least one ${what}` });
-
 export const CompareOptions = z
   .object({
     workload: list(WORKLOAD_NAMES, 'workload', Object.keys(WORKLOAD_PRESETS))
@@ -89,62 +72,18 @@ export const CompareOptions = z
     ]),
     nemesisInterval: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
     nemesisDuration: seconds.pipe(z.number().positive({ message: 'must be more than 0 seconds' })),
-    latency: millis
+    latency: milliseconds
       .pipe(
         z.number().min(1, { message: 'must be at least 1 ms' }).max(10_000, {
           message: 'must be at most 10 s',
         }),
       )
       .default(DEFAULT_LATENCY.delayMs),
-    latencyJitter: millis
+    latencyJitter: milliseconds
       .pipe(z.number().max(10_000, { message: 'must be at most 10 s' }))
       .default(DEFAULT_LATENCY.jitterMs),
     seed: int(0, 2 ** 32 - 1).optional(),
     out: z.string().min(1),
-    n: int(1, 99).optional(),
-    r: int(1, 99).optional(),
-    w: int(1, 99).optional(),
-    tokens: int(1, 1024).optional(),
-    fsync: z
-      .enum(['always', 'interval', 'never'], { message: 'valid: always, interval, never' })
-      .optional(),
-    redisNodeTimeout: millis
-      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
-      .optional(),
-    redisClientTimeout: millis
-      .pipe(z.number().min(50, { message: 'must be at least 50 ms' }))
-      .optional(),
-    redisAppendfsync: z
-      .enum(['always', 'everysec', 'no'], { message: 'valid: always, everysec, no' })
-      .optional(),
-    mysqlIsolation: z
-      .enum(['read-committed', 'repeatable-read', 'serializable'], {
-        message: 'valid: read-committed, repeatable-read, serializable',
-      })
-      .optional(),
-    mysqlClientTimeout: millis
-      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
-      .optional(),
-    galeraSuspectTimeout: millis
-      .pipe(z.number().min(500, { message: 'must be at least 500 ms' }))
-      .optional(),
-    galeraInactiveTimeout: millis
-      .pipe(z.number().min(1000, { message: 'must be at least 1000 ms' }))
-      .optional(),
-    galeraSyncWait: int(0, 15).optional(),
-    mysqlFailoverAfter: millis
-      .pipe(z.number().min(500, { message: 'must be at least 500 ms' }))
-      .optional(),
-    cassandraConsistency: variants(['one', 'quorum', 'all'], 'consistency level').optional(),
-    cassandraClientTimeout: millis
-      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
-      .optional(),
-    cassandraHeap: int(256, 65_536).optional(),
-    mongodbWriteConcern: variants(['1', 'majority'], 'write concern').optional(),
-    mongodbReadConcern: variants(['local', 'majority', 'linearizable'], 'read concern').optional(),
-    mongodbClientTimeout: millis
-      .pipe(z.number().min(100, { message: 'must be at least 100 ms' }))
-      .optional(),
     consistencyModel: z
       .enum(CHECKED_MODELS, { message: `valid: ${CHECKED_MODELS.join(', ')}` })
       .optional(),
@@ -203,27 +142,18 @@ const FLAG: Record<string, string> = {
   nemesisInterval: 'nemesis-interval',
   nemesisDuration: 'nemesis-duration',
   latencyJitter: 'latency-jitter',
-  redisNodeTimeout: 'redis-node-timeout',
-  redisClientTimeout: 'redis-client-timeout',
-  redisAppendfsync: 'redis-appendfsync',
-  mysqlIsolation: 'mysql-isolation',
-  mysqlClientTimeout: 'mysql-client-timeout',
-  galeraSuspectTimeout: 'galera-suspect-timeout',
-  galeraInactiveTimeout: 'galera-inactive-timeout',
-  galeraSyncWait: 'galera-sync-wait',
-  mysqlFailoverAfter: 'mysql-failover-after',
-  cassandraConsistency: 'cassandra-consistency',
-  cassandraClientTimeout: 'cassandra-client-timeout',
-  cassandraHeap: 'cassandra-heap',
-  mongodbWriteConcern: 'mongodb-write-concern',
-  mongodbReadConcern: 'mongodb-read-concern',
-  mongodbClientTimeout: 'mongodb-client-timeout',
   consistencyModel: 'consistency-model',
 };
 
+/** The flags every system's settings declaration gives `compare`. */
+export const SYSTEM_FLAGS: readonly SystemFlag[] = systemFlags(SYSTEMS);
+
 /** Validates `compare`'s options; throws a UsageError of one line. */
 export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig {
-  const parsed = CompareOptions.safeParse(raw);
+  const systemAttributes = new Set(SYSTEM_FLAGS.map((f) => f.attribute));
+  const parsed = CompareOptions.safeParse(
+    Object.fromEntries(Object.entries(raw).filter(([key]) => !systemAttributes.has(key))),
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? '');
@@ -259,50 +189,21 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       `--nemesis: ${skippedFaults.map((s) => `${s.fault} ${s.reason}`).join('; ')}; faults that work here: ${possible.join(', ')}`,
     );
   }
-  // Each system's flags, renamed to its settings' keys; unset flags are left out.
-  const pick = (pairs: readonly (readonly [keyof typeof options, string])[]) =>
-    Object.fromEntries(
-      pairs
-        .filter(([flag]) => options[flag] !== undefined)
-        .map(([flag, key]) => [key, options[flag]]),
-    );
-  const mysqlSettings = pick([
-    ['mysqlIsolation', 'isolation'],
-    ['mysqlClientTimeout', 'clientTimeoutMs'],
-    ['galeraSuspectTimeout', 'suspectTimeoutMs'],
-    ['galeraInactiveTimeout', 'inactiveTimeoutMs'],
-    ['galeraSyncWait', 'syncWait'],
-    ['mysqlFailoverAfter', 'failoverAfterMs'],
-  ]);
-  const settings: CompareConfig['settings'] = {
-    dynamo: pick((['n', 'r', 'w', 'tokens', 'fsync'] as const).map((k) => [k, k] as const)),
-    'redis-cluster': pick([
-      ['redisNodeTimeout', 'nodeTimeoutMs'],
-      ['redisClientTimeout', 'clientTimeoutMs'],
-      ['redisAppendfsync', 'appendfsync'],
-    ]),
-    'mysql-cluster': mysqlSettings,
-    'mysql-async': mysqlSettings,
-    couchdb: {},
-    cassandra: pick([
-      ['cassandraConsistency', 'consistency'],
-      ['cassandraClientTimeout', 'clientTimeoutMs'],
-      ['cassandraHeap', 'heapMb'],
-    ]),
-    mongodb: pick([
-      ['mongodbWriteConcern', 'writeConcern'],
-      ['mongodbReadConcern', 'readConcern'],
-      ['mongodbClientTimeout', 'clientTimeoutMs'],
-    ]),
-  };
+  const settings = settingsFromFlags(raw, SYSTEM_FLAGS);
   const configurations: CompareConfig['configurations'] = {};
   for (const name of systems) {
     const system = SYSTEMS[name]!;
-    configurations[name] = configurationsOf(settings[name] ?? {});
-    for (const { settings } of configurations[name]) {
-      const problem = system.validate({ nodes: options.nodes ?? system.defaultNodes, settings });
+    // Each configuration carries its settings whole (defaults filled in),
+    // so config.json records exactly what was measured.
+    configurations[name] = configurationsOf(settings[name] ?? {}).map((c) => {
+      const full = parseSettings(system, c.settings);
+      const problem = system.validate?.({
+        nodes: options.nodes ?? system.defaultNodes,
+        settings: full,
+      });
       if (problem) throw new UsageError(problem);
-    }
+      return { ...c, settings: full };
+    });
   }
   return {
     ...options,
@@ -316,4 +217,12 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
     settings,
     configurations,
   };
+}
+
+function parseSettings(system: System, given: Record<string, unknown>): Record<string, unknown> {
+  try {
+    return system.settings.parse(given);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -1,12 +1,12 @@
-import { provisionLocal, settingsProblem } from '../provision.ts';
+import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CassandraClient } from './client.ts';
 import { CassandraLocalCluster } from './cluster.ts';
 import { CASSANDRA_VERSION, cassandraBlocker, installCassandra } from './engine.ts';
-import { CassandraSettings, parseCassandraSettings } from './settings.ts';
+import { type CassandraSettings, cassandraSettings } from './settings.ts';
 
 /** Apache Cassandra itself (the server jars from Maven Central), on the machine's JDK. */
-export const cassandraSystem: System = {
+export const cassandraSystem: System<CassandraSettings> = {
   name: 'cassandra',
   engine: `Apache Cassandra ${CASSANDRA_VERSION} (cassandra-all from Maven Central)`,
   claims: {
@@ -24,18 +24,17 @@ export const cassandraSystem: System = {
   // Java to run it, Maven to fetch its jars (build).
   packages: ['openjdk-17-jre-headless', 'maven'],
   build: installCassandra,
+  settings: cassandraSettings,
 
   validate({ nodes, settings }) {
-    const problem = settingsProblem('cassandra', CassandraSettings, settings);
-    if (problem) return problem;
-    const { replicationFactor } = parseCassandraSettings(settings);
+    const { replicationFactor } = settings;
     if (nodes < replicationFactor)
       return `cassandra: ${nodes} node(s) cannot hold ${replicationFactor} replicas`;
     return undefined;
   },
 
   describe(settings) {
-    const { consistency, replicationFactor } = parseCassandraSettings(settings);
+    const { consistency, replicationFactor } = settings;
     return `RF=${replicationFactor}, reads and writes at ${consistency.toUpperCase()}, LWT at SERIAL`;
   },
 
@@ -43,10 +42,10 @@ export const cassandraSystem: System = {
     provisionLocal(
       'cassandra',
       provider,
-      () => new CassandraLocalCluster(options, parseCassandraSettings(options.settings)),
+      () => new CassandraLocalCluster(options, options.settings),
     ),
 
   async connect(_cluster, node, settings, workload) {
-    return new CassandraClient(node, parseCassandraSettings(settings), workload ?? 'kv');
+    return new CassandraClient(node, settings, workload ?? 'kv');
   },
 };

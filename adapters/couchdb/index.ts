@@ -1,15 +1,15 @@
-import { provisionLocal, settingsProblem } from '../provision.ts';
+import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CouchClient } from './client.ts';
 import { CouchLocalCluster } from './cluster.ts';
 import { couchdbBlocker, installServer, pouchdbVersion } from './engine.ts';
-import { CouchSettings, parseCouchSettings } from './settings.ts';
+import { type CouchSettings, couchSettings } from './settings.ts';
 
 /**
  * The CouchDB row. Apache CouchDB is in no registry this machine reaches;
  * locally the row runs PouchDB's CouchDB-compatible server, and says so.
  */
-export const couchdb: System = {
+export const couchdb: System<CouchSettings> = {
   name: 'couchdb',
   get engine() {
     return `PouchDB server ${pouchdbVersion() ?? '(not installed)'} (express-pouchdb, CouchDB-compatible; not Apache CouchDB)`;
@@ -26,10 +26,9 @@ export const couchdb: System = {
   defaultNodes: 3,
   blocker: couchdbBlocker,
   build: installServer,
+  settings: couchSettings,
 
-  validate({ nodes, settings }) {
-    const problem = settingsProblem('couchdb', CouchSettings, settings);
-    if (problem) return problem;
+  validate({ nodes }) {
     if (nodes < 2) return `couchdb needs at least 2 nodes to replicate (got ${nodes})`;
     return undefined;
   },
@@ -39,13 +38,9 @@ export const couchdb: System = {
   },
 
   provision: (provider, options) =>
-    provisionLocal(
-      'couchdb',
-      provider,
-      () => new CouchLocalCluster(options, parseCouchSettings(options.settings)),
-    ),
+    provisionLocal('couchdb', provider, () => new CouchLocalCluster(options, options.settings)),
 
   async connect(cluster, node, settings, workload) {
-    return new CouchClient(cluster, node, parseCouchSettings(settings), workload ?? 'kv');
+    return new CouchClient(cluster, node, settings, workload ?? 'kv');
   },
 };

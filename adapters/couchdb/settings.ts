@@ -1,14 +1,21 @@
-import { z } from 'zod';
+import { defineSettings, integer, millis } from '../../core/settings.ts';
 
-/** Settings of the CouchDB row. */
-export const CouchSettings = z.object({
-  port: z.number().int().min(1024).max(55535).default(5984),
-  /** The client's timeout for one request; a write that times out is `info`. */
-  clientTimeoutMs: z.number().int().min(100).default(2000),
-});
+/** Settings of the CouchDB row (flags `--couchdb-*`). */
+export const couchSettings = defineSettings(
+  {
+    port: integer({
+      help: 'the port every node listens on, each on its own address',
+      default: 5984,
+      min: 1024,
+      max: 55535,
+    }),
+    clientTimeoutMs: millis({
+      help: "the client's timeout for one request; a write past it is info",
+      default: 2000,
+      min: 100,
+    }),
+  },
+  { prefix: 'couchdb' },
+);
 
-export type CouchSettings = z.infer<typeof CouchSettings>;
-
-export function parseCouchSettings(settings: Record<string, unknown>): CouchSettings {
-  return CouchSettings.parse(settings);
-}
+export type CouchSettings = ReturnType<typeof couchSettings.parse>;

@@ -1,10 +1,10 @@
 import type { System } from '../types.ts';
 import { DynamoAdapterClient } from './client.ts';
 import { DynamoLocalCluster } from './cluster.ts';
-import { DynamoSettings, parseDynamoSettings } from './settings.ts';
+import { type DynamoSettings, dynamoSettings } from './settings.ts';
 
 /** The built-in Dynamo-style store (dynamo/), run as real node processes. */
-export const dynamo: System = {
+export const dynamo: System<DynamoSettings> = {
   name: 'dynamo',
   engine: 'faultline dynamo 0.1 (built-in)',
   claims: {
@@ -16,12 +16,10 @@ export const dynamo: System = {
   },
   capabilities: ['kv', 'replica-read'],
   defaultNodes: 3,
+  settings: dynamoSettings,
 
   validate({ nodes, settings }) {
-    const parsed = DynamoSettings.safeParse(settings);
-    if (!parsed.success)
-      return `dynamo: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-    const { n, r, w } = parsed.data;
+    const { n, r, w } = settings;
     if (nodes < n) {
       return `--nodes=${nodes} is fewer than dynamo's replication factor N=${n}: use --nodes=${n} or more, or lower --n`;
     }
@@ -30,14 +28,14 @@ export const dynamo: System = {
   },
 
   describe(settings) {
-    const { n, r, w, fsync } = parseDynamoSettings(settings);
+    const { n, r, w, fsync } = settings;
     return `N=${n} R=${r} W=${w}, fsync ${fsync}`;
   },
 
   async provision(provider, options) {
     if (provider !== 'local')
       throw new Error(`dynamo runs on the local provider only (got ${provider})`);
-    const cluster = new DynamoLocalCluster(options, parseDynamoSettings(options.settings));
+    const cluster = new DynamoLocalCluster(options, options.settings);
     try {
       await cluster.startAll();
     } catch (error) {
@@ -48,6 +46,6 @@ export const dynamo: System = {
   },
 
   async connect(_cluster, node, settings) {
-    return new DynamoAdapterClient(node, parseDynamoSettings(settings));
+    return new DynamoAdapterClient(node, settings);
   },
 };

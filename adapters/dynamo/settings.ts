@@ -1,19 +1,42 @@
-import { z } from 'zod';
+import { choice, defineSettings, integer, millis } from '../../core/settings.ts';
 
-/** Settings of the built-in store, as `--n/--r/--w/...` on the command line. */
-export const DynamoSettings = z.object({
-  n: z.number().int().min(1).default(3),
-  r: z.number().int().min(1).default(2),
-  w: z.number().int().min(1).default(2),
-  tokens: z.number().int().min(1).max(1024).default(32),
-  fsync: z.enum(['always', 'interval', 'never']).default('always'),
-  replicaTimeoutMs: z.number().int().min(10).default(1000),
-  clientTimeoutMs: z.number().int().min(10).default(2000),
-  port: z.number().int().min(1024).max(65535).default(7000),
-});
+/** Settings of the built-in store: `--n/--r/--w/--tokens/--fsync`, the rest `--dynamo-*`. */
+export const dynamoSettings = defineSettings(
+  {
+    n: integer({ help: 'replication factor N', default: 3, min: 1, max: 99, flag: 'n' }),
+    r: integer({ help: 'read quorum R', default: 2, min: 1, max: 99, flag: 'r' }),
+    w: integer({ help: 'write quorum W', default: 2, min: 1, max: 99, flag: 'w' }),
+    tokens: integer({
+      help: 'virtual nodes per node on the ring',
+      default: 32,
+      min: 1,
+      max: 1024,
+      flag: 'tokens',
+    }),
+    fsync: choice(['always', 'interval', 'never'], {
+      help: 'when a replica syncs its log to disk',
+      default: 'always',
+      flag: 'fsync',
+      placeholder: '<policy>',
+    }),
+    replicaTimeoutMs: millis({
+      help: 'how long a coordinator waits for a replica before counting it missing',
+      default: 1000,
+      min: 10,
+    }),
+    clientTimeoutMs: millis({
+      help: 'client request timeout; a write past it is info',
+      default: 2000,
+      min: 10,
+    }),
+    port: integer({
+      help: 'the port every node listens on, each on its own address',
+      default: 7000,
+      min: 1024,
+      max: 65535,
+    }),
+  },
+  { prefix: 'dynamo' },
+);
 
-export type DynamoSettings = z.infer<typeof DynamoSettings>;
-
-export function parseDynamoSettings(settings: Record<string, unknown>): DynamoSettings {
-  return DynamoSettings.parse(settings);
-}
+export type DynamoSettings = ReturnType<typeof dynamoSettings.parse>;

@@ -1,9 +1,9 @@
-import { provisionLocal, settingsProblem } from '../provision.ts';
+import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { MongoWorkerClient } from './client.ts';
 import { FerretLocalCluster } from './cluster.ts';
 import { buildFerretdb, FERRETDB_VERSION, mongodbBlocker } from './engine.ts';
-import { MongoSettings, parseMongoSettings } from './settings.ts';
+import { type MongoSettings, mongoSettings } from './settings.ts';
 
 /**
  * The MongoDB row. mongod is in no registry this machine reaches; the
@@ -11,7 +11,7 @@ import { MongoSettings, parseMongoSettings } from './settings.ts';
  * node, and the report says so: a FerretDB row never stands for mongod,
  * and replica-set behaviour (elections, rollback) is not measured by it.
  */
-export const mongodb: System = {
+export const mongodb: System<MongoSettings> = {
   name: 'mongodb',
   engine: `FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol on SQLite, single node; not mongod)`,
   claims: {
@@ -27,28 +27,23 @@ export const mongodb: System = {
   defaultNodes: 1,
   blocker: mongodbBlocker,
   build: buildFerretdb,
+  settings: mongoSettings,
 
-  validate({ nodes, settings }) {
-    const problem = settingsProblem('mongodb', MongoSettings, settings);
-    if (problem) return problem;
+  validate({ nodes }) {
     if (nodes !== 1)
       return `mongodb: the local provider runs FerretDB as a single node (a mongod replica set is not available here); got --nodes=${nodes}: leave --nodes unset or run mongodb on its own`;
     return undefined;
   },
 
   describe(settings) {
-    const { writeConcern, readConcern } = parseMongoSettings(settings);
+    const { writeConcern, readConcern } = settings;
     return `FerretDB single node, writeConcern w:${writeConcern}, readConcern ${readConcern}`;
   },
 
   provision: (provider, options) =>
-    provisionLocal(
-      'mongodb',
-      provider,
-      () => new FerretLocalCluster(options, parseMongoSettings(options.settings)),
-    ),
+    provisionLocal('mongodb', provider, () => new FerretLocalCluster(options, options.settings)),
 
   async connect(_cluster, node, settings, workload) {
-    return new MongoWorkerClient(node, parseMongoSettings(settings), workload ?? 'kv');
+    return new MongoWorkerClient(node, settings, workload ?? 'kv');
   },
 };

@@ -1,18 +1,33 @@
-import { z } from 'zod';
+import { choice, defineSettings, integer, millis } from '../../core/settings.ts';
 
-/** Settings of the MongoDB row. */
-export const MongoSettings = z.object({
-  port: z.number().int().min(1024).max(55535).default(27017),
-  /** Acknowledgement asked of every write: the primary alone, or a majority of the replica set. */
-  writeConcern: z.enum(['1', 'majority']).default('majority'),
-  /** What a read may return: `local` (maybe rolled back later), `majority`, `linearizable`. */
-  readConcern: z.enum(['local', 'majority', 'linearizable']).default('majority'),
-  /** The driver's bound on one operation (server selection, socket); a write past it is `info`. */
-  clientTimeoutMs: z.number().int().min(100).default(2000),
-});
+/** Settings of the MongoDB row (flags `--mongodb-*`). */
+export const mongoSettings = defineSettings(
+  {
+    port: integer({
+      help: 'the port every node listens on, each on its own address',
+      default: 27017,
+      min: 1024,
+      max: 55535,
+    }),
+    writeConcern: choice(['1', 'majority'], {
+      help: 'acknowledgement asked of every write: the primary alone, or a majority',
+      default: 'majority',
+      placeholder: '<w>',
+      variants: true,
+    }),
+    readConcern: choice(['local', 'majority', 'linearizable'], {
+      help: 'what a read may return: local (maybe rolled back later), majority, linearizable',
+      default: 'majority',
+      placeholder: '<level>',
+      variants: true,
+    }),
+    clientTimeoutMs: millis({
+      help: "the driver's bound on one operation (server selection, socket); a write past it is info",
+      default: 2000,
+      min: 100,
+    }),
+  },
+  { prefix: 'mongodb' },
+);
 
-export type MongoSettings = z.infer<typeof MongoSettings>;
-
-export function parseMongoSettings(settings: Record<string, unknown>): MongoSettings {
-  return MongoSettings.parse(settings);
-}
+export type MongoSettings = ReturnType<typeof mongoSettings.parse>;

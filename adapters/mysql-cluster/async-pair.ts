@@ -8,7 +8,7 @@ import { installSystemTables } from './cluster-files.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
 import { asyncCnf } from './my-cnf.ts';
 import { SCHEMA, USERS } from './schema.ts';
-import type { MysqlSettings } from './settings.ts';
+import type { AsyncPairSettings } from './settings.ts';
 
 const READY_TIMEOUT_MS = 60_000;
 const PROBE_EVERY_MS = 250;
@@ -45,7 +45,7 @@ export class AsyncPairCluster extends MariadbCluster {
 
   constructor(
     options: ProvisionOptions,
-    private readonly settings: MysqlSettings,
+    private readonly settings: AsyncPairSettings,
   ) {
     super('mysql-async', options, settings.port);
   }

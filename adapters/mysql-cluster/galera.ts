@@ -8,7 +8,7 @@ import { installSystemTables } from './cluster-files.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
 import { galeraCnf } from './my-cnf.ts';
 import { SCHEMA, USERS } from './schema.ts';
-import type { MysqlSettings } from './settings.ts';
+import type { GaleraSettings } from './settings.ts';
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -28,7 +28,7 @@ export class GaleraLocalCluster extends MariadbCluster {
 
   constructor(
     options: ProvisionOptions,
-    private readonly settings: MysqlSettings,
+    private readonly settings: GaleraSettings,
   ) {
     super('mysql-cluster', options, settings.port);
   }

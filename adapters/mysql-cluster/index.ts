@@ -1,19 +1,25 @@
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
-import { provisionLocal, settingsProblem } from '../provision.ts';
+import { provisionLocal } from '../provision.ts';
 import type { Cluster, NodeHandle, System } from '../types.ts';
 import { AsyncPairCluster } from './async-pair.ts';
 import { MysqlClient } from './client.ts';
 import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
 import { GaleraLocalCluster } from './galera.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
-import { MysqlSettings, parseMysqlSettings } from './settings.ts';
+import {
+  type AsyncPairSettings,
+  asyncPairSettings,
+  type GaleraSettings,
+  galeraSettings,
+  type MysqlSettings,
+} from './settings.ts';
 
 /**
  * The MySQL Cluster row. MySQL NDB Cluster has no package on this machine's
  * registries; locally the row runs MariaDB Galera, which makes the same
  * claims (synchronous replication, ACID transactions), and says so.
  */
-export const mysqlCluster: System = {
+export const mysqlCluster: System<GaleraSettings> = {
   name: 'mysql-cluster',
   get engine() {
     return `MariaDB Galera ${mariadbVersion() ?? '(not installed)'} (Debian's mariadb-server, galera-4)`;
@@ -30,21 +36,19 @@ export const mysqlCluster: System = {
   defaultNodes: 3,
   blocker: () => mariadbBlocker(true),
   packages: MARIADB_PACKAGES,
+  settings: galeraSettings,
 
   validate({ nodes, settings }) {
-    const problem = settingsProblem('mysql-cluster', MysqlSettings, settings);
-    if (problem) return problem;
     if (nodes < 3)
       return `mysql-cluster needs at least 3 nodes for a majority to survive (got ${nodes})`;
-    const { suspectTimeoutMs, inactiveTimeoutMs } = parseMysqlSettings(settings);
+    const { suspectTimeoutMs, inactiveTimeoutMs } = settings;
     if (inactiveTimeoutMs < suspectTimeoutMs)
       return `mysql-cluster: the inactive timeout (${inactiveTimeoutMs} ms) must not be shorter than the suspect timeout (${suspectTimeoutMs} ms)`;
     return undefined;
   },
 
   describe(settings) {
-    const { isolation, suspectTimeoutMs, inactiveTimeoutMs, syncWait } =
-      parseMysqlSettings(settings);
+    const { isolation, suspectTimeoutMs, inactiveTimeoutMs, syncWait } = settings;
     return `Galera, ${isolation}, sync_wait ${syncWait}, suspect ${suspectTimeoutMs} ms / inactive ${inactiveTimeoutMs} ms`;
   },
 
@@ -52,7 +56,7 @@ export const mysqlCluster: System = {
     provisionLocal(
       'mysql-cluster',
       provider,
-      () => new GaleraLocalCluster(options, parseMysqlSettings(options.settings)),
+      () => new GaleraLocalCluster(options, options.settings),
     ),
   connect,
 };
@@ -60,12 +64,12 @@ export const mysqlCluster: System = {
 async function connect(
   cluster: Cluster,
   node: NodeHandle,
-  settings: Record<string, unknown>,
+  settings: MysqlSettings,
   workload?: string,
 ): Promise<MysqlClient> {
   if (!(cluster instanceof MariadbCluster))
     throw new Error(`${cluster.system}: not a MariaDB cluster`);
-  return new MysqlClient(cluster, node, parseMysqlSettings(settings), workload ?? 'kv');
+  return new MysqlClient(cluster, node, settings, workload ?? 'kv');
 }
 
 /**
@@ -74,7 +78,7 @@ async function connect(
  * synchronous replication buys. Its claims are the table's for an RDBMS
  * with asynchronous replication.
  */
-export const mysqlAsync: System = {
+export const mysqlAsync: System<AsyncPairSettings> = {
   name: 'mysql-async',
   get engine() {
     return `MariaDB ${mariadbVersion() ?? '(not installed)'} (Debian's mariadb-server), async replication`;
@@ -91,24 +95,19 @@ export const mysqlAsync: System = {
   blocker: () => mariadbBlocker(false) ?? bindSourceBlocker(),
   packages: MARIADB_PACKAGES,
   build: () => bindSourceLibrary(),
+  settings: asyncPairSettings,
 
-  validate({ nodes, settings }) {
-    const problem = settingsProblem('mysql-async', MysqlSettings, settings);
-    if (problem) return problem;
+  validate({ nodes }) {
     if (nodes !== 2) return `mysql-async is a primary and one replica: --nodes=2 (got ${nodes})`;
     return undefined;
   },
 
   describe(settings) {
-    const { isolation, failoverAfterMs } = parseMysqlSettings(settings);
+    const { isolation, failoverAfterMs } = settings;
     return `async primary → replica, ${isolation}, failover after ${failoverAfterMs} ms`;
   },
 
   provision: (provider, options) =>
-    provisionLocal(
-      'mysql-async',
-      provider,
-      () => new AsyncPairCluster(options, parseMysqlSettings(options.settings)),
-    ),
+    provisionLocal('mysql-async', provider, () => new AsyncPairCluster(options, options.settings)),
   connect,
 };

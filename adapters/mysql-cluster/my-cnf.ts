@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeHandle } from '../types.ts';
 import { GALERA_PROVIDER } from './engine.ts';
-import type { MysqlSettings } from './settings.ts';
+import type { GaleraSettings } from './settings.ts';
 
 /** Galera's ports beside the SQL port: group communication, state transfer, incremental transfer. */
 export const GALERA_PORTS = { gcomm: 4567, sst: 4444, ist: 4568 } as const;
@@ -50,7 +50,7 @@ export function galeraCnf(
   node: NodeHandle,
   peers: readonly NodeHandle[],
   dir: string,
-  settings: MysqlSettings,
+  settings: GaleraSettings,
 ): string {
   const provider = [
     // Galera binds its outgoing sockets to these, so partitions by address cut them.

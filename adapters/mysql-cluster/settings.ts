@@ -1,36 +1,73 @@
-import { z } from 'zod';
+import { choice, defineSettings, integer, millis } from '../../core/settings.ts';
 
 export const ISOLATION_LEVELS = ['read-committed', 'repeatable-read', 'serializable'] as const;
 
-/** Settings shared by the Galera cluster and the async pair. */
-export const MysqlSettings = z.object({
-  /** Isolation of the `bank` and `list-append` transactions. */
-  isolation: z.enum(ISOLATION_LEVELS).default('repeatable-read'),
-  port: z.number().int().min(1024).max(55535).default(3306),
-  /** Connect and query timeout of the client; a write that times out is `info`. */
-  clientTimeoutMs: z.number().int().min(100).default(5000),
-  /**
-   * Galera's failure detection: a silent peer is suspected after `suspect`,
-   * dropped from the component after `inactive` (evs.suspect_timeout and
-   * evs.inactive_timeout; Galera's defaults are 5 s and 15 s).
-   */
-  suspectTimeoutMs: z.number().int().min(500).default(2000),
-  inactiveTimeoutMs: z.number().int().min(1000).default(3000),
-  /**
-   * Galera's wsrep_sync_wait: 0 (its default) lets a node answer reads
-   * before it has applied what others committed; 1 makes reads wait for
-   * that (causal reads).
-   */
-  syncWait: z.number().int().min(0).max(15).default(0),
-  /** Async pair: how long the primary must be unreachable before the replica is promoted. */
-  failoverAfterMs: z.number().int().min(500).default(3000),
-});
+/** What the Galera cluster and the async pair share (flags `--mysql-*`). */
+const common = {
+  isolation: choice(ISOLATION_LEVELS, {
+    help: 'isolation of the bank and list-append transactions',
+    default: 'repeatable-read',
+    placeholder: '<level>',
+  }),
+  port: integer({
+    help: 'the port every node listens on, each on its own address',
+    default: 3306,
+    min: 1024,
+    max: 55535,
+  }),
+  clientTimeoutMs: millis({
+    help: 'client connect and query timeout; a write past it is info',
+    default: 5000,
+    min: 100,
+  }),
+};
 
-export type MysqlSettings = z.infer<typeof MysqlSettings>;
+/** Settings of the Galera cluster (mysql-cluster). */
+export const galeraSettings = defineSettings(
+  {
+    ...common,
+    // Galera's own defaults are 5 s and 15 s; shorter, so a run sees the
+    // component change within one fault.
+    suspectTimeoutMs: millis({
+      help: 'evs.suspect_timeout: when a silent peer is suspected',
+      default: 2000,
+      min: 500,
+      flag: 'galera-suspect-timeout',
+    }),
+    inactiveTimeoutMs: millis({
+      help: 'evs.inactive_timeout: when it is dropped from the component',
+      default: 3000,
+      min: 1000,
+      flag: 'galera-inactive-timeout',
+    }),
+    syncWait: integer({
+      help: "wsrep_sync_wait: 0 (Galera's own) lets a node answer reads before it applied what others committed; 1 makes reads causal",
+      default: 0,
+      min: 0,
+      max: 15,
+      flag: 'galera-sync-wait',
+    }),
+  },
+  { prefix: 'mysql' },
+);
 
-export function parseMysqlSettings(settings: Record<string, unknown>): MysqlSettings {
-  return MysqlSettings.parse(settings);
-}
+/** Settings of the async primary → replica pair (mysql-async). */
+export const asyncPairSettings = defineSettings(
+  {
+    ...common,
+    failoverAfterMs: millis({
+      help: 'how long the primary is unreachable before the replica is promoted',
+      default: 3000,
+      min: 500,
+    }),
+  },
+  { prefix: 'mysql' },
+);
+
+export type GaleraSettings = ReturnType<typeof galeraSettings.parse>;
+export type AsyncPairSettings = ReturnType<typeof asyncPairSettings.parse>;
+/** What a MariaDB client needs, whichever the topology. */
+export type MysqlSettings = Pick<GaleraSettings, keyof typeof common>;
 
 export function sqlIsolation(level: MysqlSettings['isolation']): string {
   return level.replace('-', ' ').toUpperCase();

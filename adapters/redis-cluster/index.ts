@@ -1,12 +1,12 @@
-import { provisionLocal, settingsProblem } from '../provision.ts';
+import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { RedisClusterClient } from './client.ts';
 import { RedisLocalCluster } from './cluster.ts';
 import { REDIS_PACKAGES, redisBlocker, redisVersion } from './engine.ts';
-import { parseRedisSettings, RedisSettings } from './settings.ts';
+import { type RedisSettings, redisSettings } from './settings.ts';
 
 /** Redis Cluster: 3 masters with a replica each, Debian's redis-server, ioredis. */
-export const redisCluster: System = {
+export const redisCluster: System<RedisSettings> = {
   name: 'redis-cluster',
   get engine() {
     return `Redis ${redisVersion() ?? '(not installed)'} (Debian's redis-server), cluster mode`;
@@ -29,18 +29,17 @@ export const redisCluster: System = {
   defaultNodes: 6,
   blocker: redisBlocker,
   packages: REDIS_PACKAGES,
+  settings: redisSettings,
 
   validate({ nodes, settings }) {
-    const problem = settingsProblem('redis-cluster', RedisSettings, settings);
-    if (problem) return problem;
-    const group = 1 + parseRedisSettings(settings).replicas;
+    const group = 1 + settings.replicas;
     if (nodes < 3 * group || nodes % group !== 0)
       return `redis-cluster needs at least 3 masters of ${group} node(s) each: --nodes=${3 * group}, ${4 * group}, ... (got ${nodes})`;
     return undefined;
   },
 
   describe(settings) {
-    const { replicas, nodeTimeoutMs, appendfsync } = parseRedisSettings(settings);
+    const { replicas, nodeTimeoutMs, appendfsync } = settings;
     return `${replicas} replica(s) per master, node-timeout ${nodeTimeoutMs} ms, appendfsync ${appendfsync}`;
   },
 
@@ -48,10 +47,10 @@ export const redisCluster: System = {
     provisionLocal(
       'redis-cluster',
       provider,
-      () => new RedisLocalCluster(options, parseRedisSettings(options.settings)),
+      () => new RedisLocalCluster(options, options.settings),
     ),
 
   async connect(cluster, node, settings, workload) {
-    return new RedisClusterClient(cluster, node, parseRedisSettings(settings), workload ?? 'kv');
+    return new RedisClusterClient(cluster, node, settings, workload ?? 'kv');
   },
 };

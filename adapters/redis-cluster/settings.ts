@@ -1,20 +1,37 @@
-import { z } from 'zod';
+import { choice, defineSettings, integer, millis } from '../../core/settings.ts';
 
-/** Settings of the Redis Cluster row. */
-export const RedisSettings = z.object({
-  /** cluster-node-timeout: how long a silent node takes to be flagged failed. */
-  nodeTimeoutMs: z.number().int().min(100).default(2000),
-  /** AOF fsync policy. */
-  appendfsync: z.enum(['always', 'everysec', 'no']).default('everysec'),
-  /** Replicas per master (the cluster has nodes / (1 + replicas) masters). */
-  replicas: z.number().int().min(0).max(3).default(1),
-  port: z.number().int().min(1024).max(55535).default(6379),
-  /** Client connect and command timeout. */
-  clientTimeoutMs: z.number().int().min(100).default(1000),
-});
+/** Settings of the Redis Cluster row (flags `--redis-*`). */
+export const redisSettings = defineSettings(
+  {
+    nodeTimeoutMs: millis({
+      help: 'cluster-node-timeout: how long a silent node takes to be flagged failed',
+      default: 2000,
+      min: 100,
+    }),
+    appendfsync: choice(['always', 'everysec', 'no'], {
+      help: 'AOF fsync policy',
+      default: 'everysec',
+      placeholder: '<policy>',
+    }),
+    replicas: integer({
+      help: 'replicas per master (the cluster has nodes / (1 + replicas) masters)',
+      default: 1,
+      min: 0,
+      max: 3,
+    }),
+    port: integer({
+      help: 'the port of every node (each on its own address); the cluster bus is this + 10000',
+      default: 6379,
+      min: 1024,
+      max: 55535,
+    }),
+    clientTimeoutMs: millis({
+      help: 'client connect and command timeout; a write past it is info',
+      default: 1000,
+      min: 100,
+    }),
+  },
+  { prefix: 'redis' },
+);
 
-export type RedisSettings = z.infer<typeof RedisSettings>;
-
-export function parseRedisSettings(settings: Record<string, unknown>): RedisSettings {
-  return RedisSettings.parse(settings);
-}
+export type RedisSettings = ReturnType<typeof redisSettings.parse>;

@@ -26,7 +26,7 @@ describe.skipIf(skip)('clock skew with libfaketime', () => {
     cluster = await dynamo.provision('local', {
       nodes: 3,
       dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
-      settings: {},
+      settings: dynamo.settings.parse(),
     });
     const nemesis = new ClockNemesis(false, { offsetS: 60 });
     const fault = await nemesis.start(cluster, seededRng(3));
@@ -55,7 +55,7 @@ describe.skipIf(skip)('clock skew with libfaketime', () => {
     cluster = await dynamo.provision('local', {
       nodes: 3,
       dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
-      settings: {},
+      settings: dynamo.settings.parse(),
     });
     const nemesis = new ClockNemesis(true, { rate: 2 });
     expect(nemesis.name).toBe('clock-drift');

@@ -30,12 +30,12 @@ describe.skipIf(skip)('the CouchDB row on PouchDB server processes', () => {
     cluster = await couchdb.provision('local', {
       nodes: 3,
       dir: mkdtempSync(join(tmpdir(), 'fl-couch-')),
-      settings: {},
+      settings: couchdb.settings.parse(),
     });
     console.info(`couchdb: 3 nodes replicating in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const client = async (id: string) => {
       const node = cluster!.nodes.find((n) => n.id === id)!;
-      const c = await couchdb.connect(cluster!, node, {}, 'register');
+      const c = await couchdb.connect(cluster!, node, couchdb.settings.parse(), 'register');
       clients.push(c);
       return c;
     };

@@ -19,7 +19,7 @@ async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
   cluster = await dynamo.provision('local', {
     nodes: 3,
     dir: mkdtempSync(join(tmpdir(), 'fl-dynamo-')),
-    settings,
+    settings: dynamo.settings.parse(settings),
   });
   return cluster;
 }

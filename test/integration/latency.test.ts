@@ -46,7 +46,7 @@ const queueRules = () =>
 describe.skipIf(skip)('latency on one node (NFQUEUE delay helper)', () => {
   it('50 ms on one node raises p50 of reads through it by >= 50 ms, not on the others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-lat-'));
-    cluster = await dynamo.provision('local', { nodes: 3, dir, settings: {} });
+    cluster = await dynamo.provision('local', { nodes: 3, dir, settings: dynamo.settings.parse() });
     const keys = Array.from({ length: 41 }, (_, i) => `l${i}`);
     const writer = clients.of(cluster.nodes[0]!);
     for (const key of keys) await writer.put(key, key);
@@ -78,7 +78,7 @@ describe.skipIf(skip)('latency on one node (NFQUEUE delay helper)', () => {
 
   it('a helper that dies leaves its rule harmless: packets bypass the queue', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-lat-'));
-    cluster = await dynamo.provision('local', { nodes: 3, dir, settings: {} });
+    cluster = await dynamo.provision('local', { nodes: 3, dir, settings: dynamo.settings.parse() });
     let helperPid = 0;
     nemesis = new LatencyNemesis({
       latency: { delayMs: 200, jitterMs: 0 },
@@ -100,7 +100,7 @@ describe.skipIf(skip)('latency on one node (NFQUEUE delay helper)', () => {
 
   it('DROP rules stay above the delay queue, which would let packets skip them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-lat-'));
-    cluster = await dynamo.provision('local', { nodes: 3, dir, settings: {} });
+    cluster = await dynamo.provision('local', { nodes: 3, dir, settings: dynamo.settings.parse() });
     nemesis = new LatencyNemesis({ dir });
     await nemesis.start(cluster, seededRng(2));
     const loss = new LossNemesis(0.1);

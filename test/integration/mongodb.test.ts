@@ -26,11 +26,16 @@ async function ferret(settings: Record<string, unknown> = {}) {
   cluster = await mongodb.provision('local', {
     nodes: 1,
     dir: mkdtempSync(join(tmpdir(), 'fl-mongo-')),
-    settings,
+    settings: mongodb.settings.parse(settings),
   });
   console.info(`mongodb: FerretDB up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const client = async (workload: string) => {
-    const c = await mongodb.connect(cluster!, cluster!.nodes[0]!, settings, workload);
+    const c = await mongodb.connect(
+      cluster!,
+      cluster!.nodes[0]!,
+      mongodb.settings.parse(settings),
+      workload,
+    );
     clients.push(c);
     return c;
   };

@@ -47,11 +47,20 @@ describe.skipIf(skip)('MariaDB Galera on real mariadbd processes', () => {
   it('an isolated node refuses reads and writes with 1047 while the majority serves; a killed node rejoins by IST', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fl-galera-'));
     const started = Date.now();
-    cluster = await mysqlCluster.provision('local', { nodes: 3, dir, settings: {} });
+    cluster = await mysqlCluster.provision('local', {
+      nodes: 3,
+      dir,
+      settings: mysqlCluster.settings.parse(),
+    });
     console.info(`galera: 3 nodes Synced in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const client = async (id: string) => {
       const node = cluster!.nodes.find((n) => n.id === id)!;
-      const c = await mysqlCluster.connect(cluster!, node, { clientTimeoutMs: 3000 }, 'register');
+      const c = await mysqlCluster.connect(
+        cluster!,
+        node,
+        mysqlCluster.settings.parse({ clientTimeoutMs: 3000 }),
+        'register',
+      );
       clients.push(c);
       return c;
     };

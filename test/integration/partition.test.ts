@@ -47,7 +47,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
     cluster = await dynamo.provision('local', {
       nodes: 5,
       dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
-      settings: { replicaTimeoutMs: 500 },
+      settings: dynamo.settings.parse({ replicaTimeoutMs: 500 }),
     });
     nemesis = new PartitionNemesis('isolate');
     const fault = await nemesis.start(cluster, seededRng(1));
@@ -98,7 +98,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
     cluster = await dynamo.provision('local', {
       nodes: 3,
       dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
-      settings: {},
+      settings: dynamo.settings.parse(),
     });
     nemesis = new PartitionNemesis('halves');
     await nemesis.start(cluster, seededRng(2));
@@ -113,7 +113,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
     cluster = await dynamo.provision('local', {
       nodes: 3,
       dir: mkdtempSync(join(tmpdir(), 'fl-loss-')),
-      settings: {},
+      settings: dynamo.settings.parse(),
     });
     nemesis = new LossNemesis(0.3);
     const fault = await nemesis.start(cluster, seededRng(5));
@@ -146,7 +146,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
     cluster = await dynamo.provision('local', {
       nodes: 5,
       dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
-      settings: {},
+      settings: dynamo.settings.parse(),
     });
     nemesis = new PartitionNemesis('primaries');
     // The built-in store is leaderless: the fault does not apply to it...

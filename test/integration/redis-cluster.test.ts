@@ -46,11 +46,16 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
     cluster = await redisCluster.provision('local', {
       nodes: 6,
       dir: mkdtempSync(join(tmpdir(), 'fl-redis-')),
-      settings: { nodeTimeoutMs: 2000 },
+      settings: redisCluster.settings.parse({ nodeTimeoutMs: 2000 }),
     });
     const connect = async (id: string) => {
       const node = cluster!.nodes.find((n) => n.id === id)!;
-      const client = await redisCluster.connect(cluster!, node, { clientTimeoutMs: 300 }, 'set');
+      const client = await redisCluster.connect(
+        cluster!,
+        node,
+        redisCluster.settings.parse({ clientTimeoutMs: 300 }),
+        'set',
+      );
       clients.push(client);
       return client;
     };
