@@ -48,6 +48,11 @@ export interface System<S extends object = Record<string, unknown>> {
   engine: string;
   claims: Claims;
   /**
+   * Its loopback subnet on the local provider: nodes on 127.0.<10+subnet>.n,
+   * their clients on .<100+n> (core/addresses.ts); one per system.
+   */
+  subnet: number;
+  /**
    * For a system claimed "L" (limited transactions): the single-key
    * transaction it offers, as the matrix names it ("single-partition
    * LWT"); the register workload runs on it.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SYSTEMS } from '../adapters/index.ts';
 import { compare } from '../harness/compare.ts';
 import type { SystemResult } from '../harness/run.ts';
+import { renderReport } from '../reports/html.ts';
 import { benchCheckers } from './checkers.ts';
 import { benchConfig } from './config.ts';
 import { benchEngine } from './engines.ts';
@@ -75,7 +76,7 @@ async function benchStore(options: { duration: string }): Promise<void> {
         label: 'bench',
         ...Object.fromEntries(Object.entries(c.quorum).map(([k, v]) => [k, String(v)])),
       });
-      const { results } = await compare(config, () => {});
+      const { results } = await compare(config, () => {}, renderReport);
       const result = results.systems[0]!;
       if (result.status !== 'complete' || !result.metrics) {
         throw new Error(`bench run failed: ${result.error ?? result.status}`);

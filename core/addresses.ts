@@ -1,30 +1,37 @@
+import type { NodeHandle } from './contracts.ts';
+
 /**
- * The loopback addressing plan (ARCHITECTURE.md): node n of system s listens
- * on 127.0.<10+s>.<n>; the workers pinned to it connect from
- * 127.0.<10+s>.<100+n>, so a partition by address cuts a node together with
- * its clients. Every 127.0.0.0/8 address binds on `lo` with no setup.
+ * The loopback addressing plan (ARCHITECTURE.md): node n of the system
+ * with subnet s listens on 127.0.<10+s>.<n>; the workers pinned to it
+ * connect from 127.0.<10+s>.<100+n>, so a partition by address cuts a node
+ * together with its clients. Every 127.0.0.0/8 address binds on `lo` with
+ * no setup. Each system declares its subnet (`System.subnet`), one per
+ * system in the registry.
  */
-export const SYSTEM_INDEX = {
-  dynamo: 1,
-  'redis-cluster': 2,
-  mongodb: 3,
-  cassandra: 4,
-  couchdb: 5,
-  'mysql-cluster': 6,
-  // The async MariaDB pair beside Galera (a second configuration of the MySQL row).
-  'mysql-async': 7,
-} as const;
-
-export type SystemName = keyof typeof SYSTEM_INDEX;
-
-export function nodeAddress(system: SystemName, n: number): string {
+export function nodeAddress(subnet: number, n: number): string {
   checkNode(n);
-  return `127.0.${10 + SYSTEM_INDEX[system]}.${n}`;
+  return `127.0.${octet(subnet)}.${n}`;
 }
 
-export function clientAddress(system: SystemName, n: number): string {
+export function clientAddress(subnet: number, n: number): string {
   checkNode(n);
-  return `127.0.${10 + SYSTEM_INDEX[system]}.${100 + n}`;
+  return `127.0.${octet(subnet)}.${100 + n}`;
+}
+
+/** Nodes `n1`…`n<count>` of a subnet, each on its own address, all on `port`. */
+export function loopbackNodes(subnet: number, count: number, port: number): NodeHandle[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `n${i + 1}`,
+    host: nodeAddress(subnet, i + 1),
+    port,
+    clientAddress: clientAddress(subnet, i + 1),
+  }));
+}
+
+function octet(subnet: number): number {
+  if (!Number.isInteger(subnet) || subnet < 1 || subnet > 89)
+    throw new Error(`subnet ${subnet} is outside 1..89`);
+  return 10 + subnet;
 }
 
 function checkNode(n: number): void {

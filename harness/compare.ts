@@ -4,7 +4,6 @@ import { SYSTEMS } from '../adapters/index.ts';
 import { leftoverRules } from '../chaos/firewall.ts';
 import { UsageError } from '../core/errors.ts';
 import { runClock } from '../core/history.ts';
-import { renderReport } from '../reports/html.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import type { CompareConfig } from './config.ts';
 import { buildMatrix } from './matrix.ts';
@@ -28,6 +27,8 @@ export interface CompareOutcome {
 export async function compare(
   config: CompareConfig,
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  /** report.html from the results (reports/ sits above the harness, so it is handed in). */
+  renderReport?: (results: RunResults) => string,
 ): Promise<CompareOutcome> {
   refuseLeftovers();
   const startedAt = new Date();
@@ -126,7 +127,7 @@ export async function compare(
     matrix: buildMatrix(systems),
   };
   writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(runDir, 'report.html'), renderReport(results));
+  if (renderReport) writeFileSync(join(runDir, 'report.html'), renderReport(results));
   removeState(id);
 
   for (const s of systems) log(summaryLine(s));

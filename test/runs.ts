@@ -5,6 +5,7 @@ import type { NodeHandle } from '../adapters/types.ts';
 import { DynamoClient } from '../dynamo/client.ts';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
+import { renderReport } from '../reports/html.ts';
 
 /** Helpers of the integration tests: runs on disk, waiting, test clients. */
 
@@ -80,5 +81,5 @@ export async function compareDynamo(options: Record<string, string>) {
     out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
     ...options,
   });
-  return compare(config, () => {});
+  return compare(config, () => {}, renderReport);
 }

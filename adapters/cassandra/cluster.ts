@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { loopbackNodes } from '../../core/addresses.ts';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
@@ -13,6 +13,9 @@ import { cassandraLib, jammJar, javaBinary } from './engine.ts';
 import { JAVA17_FLAGS } from './jvm.ts';
 import { KEYSPACE, schema } from './schema.ts';
 import type { CassandraSettings } from './settings.ts';
+
+/** This system's loopback subnet: its nodes are 127.0.14.n (core/addresses.ts). */
+export const SUBNET = 4;
 
 const START_TIMEOUT_MS = 180_000;
 
@@ -32,15 +35,7 @@ export class CassandraLocalCluster extends LocalCluster {
     options: ProvisionOptions,
     private readonly settings: CassandraSettings,
   ) {
-    super(
-      options,
-      Array.from({ length: options.nodes }, (_, i) => ({
-        id: `n${i + 1}`,
-        host: nodeAddress('cassandra', i + 1),
-        port: PORTS.native,
-        clientAddress: clientAddress('cassandra', i + 1),
-      })),
-    );
+    super(options, loopbackNodes(SUBNET, options.nodes, PORTS.native));
     const java = javaBinary();
     if (!java) throw new Error('cassandra needs Java 17: npm run setup cassandra');
     this.java = java;

@@ -1,7 +1,7 @@
 import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CassandraClient } from './client.ts';
-import { CassandraLocalCluster } from './cluster.ts';
+import { CassandraLocalCluster, SUBNET } from './cluster.ts';
 import { CASSANDRA_VERSION, cassandraBlocker, installCassandra } from './engine.ts';
 import { type CassandraSettings, cassandraSettings } from './settings.ts';
 
@@ -9,6 +9,7 @@ import { type CassandraSettings, cassandraSettings } from './settings.ts';
 export const cassandraSystem: System<CassandraSettings> = {
   name: 'cassandra',
   engine: `Apache Cassandra ${CASSANDRA_VERSION} (cassandra-all from Maven Central)`,
+  subnet: SUBNET,
   claims: {
     concurrencyControl: 'MVCC',
     dataStorage: 'Disk',

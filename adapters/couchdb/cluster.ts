@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { loopbackNodes } from '../../core/addresses.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
@@ -9,6 +9,9 @@ import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { SERVER } from './engine.ts';
 import { admin, baseUrl, DATABASE } from './http.ts';
 import type { CouchSettings } from './settings.ts';
+
+/** This system's loopback subnet: its nodes are 127.0.15.n (core/addresses.ts). */
+export const SUBNET = 5;
 
 interface Changes {
   results: { id: string; changes: { rev: string }[] }[];
@@ -27,15 +30,7 @@ export class CouchLocalCluster extends LocalCluster {
   private readonly preload = new Map<string, Record<string, string>>();
 
   constructor(options: ProvisionOptions, settings: CouchSettings) {
-    super(
-      options,
-      Array.from({ length: options.nodes }, (_, i) => ({
-        id: `n${i + 1}`,
-        host: nodeAddress('couchdb', i + 1),
-        port: settings.port,
-        clientAddress: clientAddress('couchdb', i + 1),
-      })),
-    );
+    super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
     for (const node of this.nodes) mkdirSync(join(this.dir(node), 'data'), { recursive: true });
   }
 

@@ -1,7 +1,7 @@
 import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CouchClient } from './client.ts';
-import { CouchLocalCluster } from './cluster.ts';
+import { CouchLocalCluster, SUBNET } from './cluster.ts';
 import { couchdbBlocker, installServer, pouchdbVersion } from './engine.ts';
 import { type CouchSettings, couchSettings } from './settings.ts';
 
@@ -14,6 +14,7 @@ export const couchdb: System<CouchSettings> = {
   get engine() {
     return `PouchDB server ${pouchdbVersion() ?? '(not installed)'} (express-pouchdb, CouchDB-compatible; not Apache CouchDB)`;
   },
+  subnet: SUBNET,
   claims: {
     concurrencyControl: 'MVCC',
     dataStorage: 'Disk',

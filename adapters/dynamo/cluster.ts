@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { loopbackNodes } from '../../core/addresses.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { tsNodeArgs } from '../../core/tsx.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
@@ -9,6 +9,9 @@ import { Ring } from '../../dynamo/ring.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import type { DynamoSettings } from './settings.ts';
+
+/** This system's loopback subnet: its nodes are 127.0.11.n (core/addresses.ts). */
+export const SUBNET = 1;
 
 const SERVER = fileURLToPath(new URL('../../dynamo/server.ts', import.meta.url));
 
@@ -20,15 +23,7 @@ export class DynamoLocalCluster extends LocalCluster {
     options: ProvisionOptions,
     private readonly settings: DynamoSettings,
   ) {
-    super(
-      options,
-      Array.from({ length: options.nodes }, (_, i) => ({
-        id: `n${i + 1}`,
-        host: nodeAddress('dynamo', i + 1),
-        port: settings.port,
-        clientAddress: clientAddress('dynamo', i + 1),
-      })),
-    );
+    super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
     for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 

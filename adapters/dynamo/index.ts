@@ -1,12 +1,13 @@
 import type { System } from '../types.ts';
 import { DynamoAdapterClient } from './client.ts';
-import { DynamoLocalCluster } from './cluster.ts';
+import { DynamoLocalCluster, SUBNET } from './cluster.ts';
 import { type DynamoSettings, dynamoSettings } from './settings.ts';
 
 /** The built-in Dynamo-style store (dynamo/), run as real node processes. */
 export const dynamo: System<DynamoSettings> = {
   name: 'dynamo',
   engine: 'faultline dynamo 0.1 (built-in)',
+  subnet: SUBNET,
   claims: {
     concurrencyControl: 'MVCC',
     dataStorage: 'Plug-in',

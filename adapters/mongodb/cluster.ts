@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { loopbackNodes } from '../../core/addresses.ts';
 import { acceptsConnections } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { ferretdbBinary } from './engine.ts';
 import type { MongoSettings } from './settings.ts';
+
+/** This system's loopback subnet: its node is 127.0.13.1 (core/addresses.ts). */
+export const SUBNET = 3;
 
 /**
  * The MongoDB row on the local provider: one FerretDB process on
@@ -19,14 +22,8 @@ export class FerretLocalCluster extends LocalCluster {
   private binary = '';
 
   constructor(options: ProvisionOptions, settings: MongoSettings) {
-    super(options, [
-      {
-        id: 'n1',
-        host: nodeAddress('mongodb', 1),
-        port: settings.port,
-        clientAddress: clientAddress('mongodb', 1),
-      },
-    ]);
+    // One FerretDB server whatever --nodes says (validate refuses more).
+    super(options, loopbackNodes(SUBNET, 1, settings.port));
     for (const node of this.nodes) mkdirSync(join(this.dir(node), 'data'), { recursive: true });
   }
 

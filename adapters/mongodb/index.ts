@@ -1,7 +1,7 @@
 import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { MongoWorkerClient } from './client.ts';
-import { FerretLocalCluster } from './cluster.ts';
+import { FerretLocalCluster, SUBNET } from './cluster.ts';
 import { buildFerretdb, FERRETDB_VERSION, mongodbBlocker } from './engine.ts';
 import { type MongoSettings, mongoSettings } from './settings.ts';
 
@@ -14,6 +14,7 @@ import { type MongoSettings, mongoSettings } from './settings.ts';
 export const mongodb: System<MongoSettings> = {
   name: 'mongodb',
   engine: `FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol on SQLite, single node; not mongod)`,
+  subnet: SUBNET,
   claims: {
     concurrencyControl: 'Locks',
     dataStorage: 'Disk',

@@ -10,6 +10,9 @@ import { asyncCnf } from './my-cnf.ts';
 import { SCHEMA, USERS } from './schema.ts';
 import type { AsyncPairSettings } from './settings.ts';
 
+/** The async pair's loopback subnet: its nodes are 127.0.17.n (core/addresses.ts). */
+export const SUBNET = 7;
+
 const READY_TIMEOUT_MS = 60_000;
 const PROBE_EVERY_MS = 250;
 
@@ -47,7 +50,7 @@ export class AsyncPairCluster extends MariadbCluster {
     options: ProvisionOptions,
     private readonly settings: AsyncPairSettings,
   ) {
-    super('mysql-async', options, settings.port);
+    super('mysql-async', SUBNET, options, settings.port);
   }
 
   get primary(): NodeHandle {

@@ -10,6 +10,9 @@ import { galeraCnf } from './my-cnf.ts';
 import { SCHEMA, USERS } from './schema.ts';
 import type { GaleraSettings } from './settings.ts';
 
+/** The Galera cluster's loopback subnet: its nodes are 127.0.16.n (core/addresses.ts). */
+export const SUBNET = 6;
+
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -30,7 +33,7 @@ export class GaleraLocalCluster extends MariadbCluster {
     options: ProvisionOptions,
     private readonly settings: GaleraSettings,
   ) {
-    super('mysql-cluster', options, settings.port);
+    super('mysql-cluster', SUBNET, options, settings.port);
   }
 
   route(pinned: NodeHandle): NodeHandle {

@@ -1,10 +1,10 @@
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
 import { provisionLocal } from '../provision.ts';
 import type { Cluster, NodeHandle, System } from '../types.ts';
-import { AsyncPairCluster } from './async-pair.ts';
+import { SUBNET as ASYNC_SUBNET, AsyncPairCluster } from './async-pair.ts';
 import { MysqlClient } from './client.ts';
 import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
-import { GaleraLocalCluster } from './galera.ts';
+import { SUBNET as GALERA_SUBNET, GaleraLocalCluster } from './galera.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
 import {
   type AsyncPairSettings,
@@ -24,6 +24,7 @@ export const mysqlCluster: System<GaleraSettings> = {
   get engine() {
     return `MariaDB Galera ${mariadbVersion() ?? '(not installed)'} (Debian's mariadb-server, galera-4)`;
   },
+  subnet: GALERA_SUBNET,
   claims: {
     concurrencyControl: 'ACID',
     dataStorage: 'Disk',
@@ -83,6 +84,7 @@ export const mysqlAsync: System<AsyncPairSettings> = {
   get engine() {
     return `MariaDB ${mariadbVersion() ?? '(not installed)'} (Debian's mariadb-server), async replication`;
   },
+  subnet: ASYNC_SUBNET,
   claims: {
     concurrencyControl: 'ACID',
     dataStorage: 'Disk',

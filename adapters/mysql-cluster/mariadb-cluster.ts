@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { loopbackNodes } from '../../core/addresses.ts';
 import { LocalCluster } from '../local-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery } from './admin.ts';
@@ -17,19 +17,13 @@ export abstract class MariadbCluster extends LocalCluster implements SqlRouter {
   protected readonly server: string;
 
   constructor(
-    readonly system: 'mysql-cluster' | 'mysql-async',
+    readonly system: string,
+    /** The row's loopback subnet (core/addresses.ts). */
+    subnet: number,
     options: ProvisionOptions,
     port: number,
   ) {
-    super(
-      options,
-      Array.from({ length: options.nodes }, (_, i) => ({
-        id: `n${i + 1}`,
-        host: nodeAddress(system, i + 1),
-        port,
-        clientAddress: clientAddress(system, i + 1),
-      })),
-    );
+    super(options, loopbackNodes(subnet, options.nodes, port));
     const server = mariadbd();
     if (!server) throw new Error(`mariadbd is not installed: npm run setup ${system}`);
     this.server = server;

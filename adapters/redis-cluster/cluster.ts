@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { clientAddress, nodeAddress } from '../../core/addresses.ts';
+import { loopbackNodes } from '../../core/addresses.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { MajorityRule } from '../../core/quorum.ts';
 import { LocalCluster } from '../local-cluster.ts';
@@ -10,6 +10,9 @@ import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { infoFields, nodeCommand } from './admin.ts';
 import { redisCli, redisServer } from './engine.ts';
 import type { RedisSettings } from './settings.ts';
+
+/** This system's loopback subnet: its nodes are 127.0.12.n (core/addresses.ts). */
+export const SUBNET = 2;
 
 const run = promisify(execFile);
 const READY_TIMEOUT_MS = 30_000;
@@ -29,15 +32,7 @@ export class RedisLocalCluster extends LocalCluster {
     options: ProvisionOptions,
     private readonly settings: RedisSettings,
   ) {
-    super(
-      options,
-      Array.from({ length: options.nodes }, (_, i) => ({
-        id: `n${i + 1}`,
-        host: nodeAddress('redis-cluster', i + 1),
-        port: settings.port,
-        clientAddress: clientAddress('redis-cluster', i + 1),
-      })),
-    );
+    super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
     const server = redisServer();
     if (!server) throw new Error('redis-server is not installed: npm run setup redis-cluster');
     this.server = server;

@@ -1,7 +1,7 @@
 import { provisionLocal } from '../provision.ts';
 import type { System } from '../types.ts';
 import { RedisClusterClient } from './client.ts';
-import { RedisLocalCluster } from './cluster.ts';
+import { RedisLocalCluster, SUBNET } from './cluster.ts';
 import { REDIS_PACKAGES, redisBlocker, redisVersion } from './engine.ts';
 import { type RedisSettings, redisSettings } from './settings.ts';
 
@@ -11,6 +11,7 @@ export const redisCluster: System<RedisSettings> = {
   get engine() {
     return `Redis ${redisVersion() ?? '(not installed)'} (Debian's redis-server), cluster mode`;
   },
+  subnet: SUBNET,
   claims: {
     concurrencyControl: 'Locks',
     dataStorage: 'RAM',

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { readHistory } from '../../core/history.ts';
 import { nodePids, onlyRun, waitFor } from '../runs.ts';
 
-const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
 const stateDir = mkdtempSync(join(tmpdir(), 'fl-state-'));
 const env = { ...process.env, FAULTLINE_STATE_DIR: stateDir };
 

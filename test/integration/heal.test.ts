@@ -8,7 +8,7 @@ import { rootFaultBlocker } from '../../chaos/support.ts';
 import { skipUnless } from '../engines.ts';
 import { nodePids, onlyRun, waitFor } from '../runs.ts';
 
-const BIN = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
 const env = { ...process.env, FAULTLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'fl-state-')) };
 const skip = skipUnless('heal tests', rootFaultBlocker('iptables'));
 

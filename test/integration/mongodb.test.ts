@@ -126,7 +126,7 @@ describe.skipIf(skip)('the MongoDB adapter against FerretDB (local, single node)
 
   it('a run whose parent stops reading and sends SIGTERM still stops its FerretDB (no watchdog of its own)', () => {
     const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
-    const bin = fileURLToPath(new URL('../../harness/bin/faultline.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
     // spawnSync's timeout sends SIGTERM and closes the pipes: every later
     // log line hits a closed stderr.
     const result = spawnSync(

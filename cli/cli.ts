@@ -8,20 +8,21 @@ import { UsageError } from '../core/errors.ts';
 import { HistoryParseError, opLine } from '../core/history.ts';
 import { readHistoryFile } from '../core/history-reader.ts';
 import { OpTable } from '../core/op-table.ts';
+import { checkTarget, checkTargets, type HistoryCheck } from '../harness/check.ts';
+import { UnknownModelError } from '../harness/checkers/elle/list-append.ts';
+import { CHECKED_MODELS, isCheckedModel } from '../harness/checkers/elle/models.ts';
+import { CHECKER_NAMES, CHECKERS } from '../harness/checkers/index.ts';
+import { UnknownOpError } from '../harness/checkers/linearizable/index.ts';
+import { MODELS } from '../harness/checkers/linearizable/models.ts';
+import { compare } from '../harness/compare.ts';
+import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from '../harness/config.ts';
+import { toEdnLines } from '../harness/export-edn.ts';
+import { engineStatus, setupSystems } from '../harness/setup.ts';
+import { findLeftovers, healCrashedRuns } from '../harness/state.ts';
+import { addSystemOptions } from '../harness/system-flags.ts';
+import { VERSION } from '../harness/version.ts';
+import { renderReport } from '../reports/html.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
-import { checkTarget, checkTargets, type HistoryCheck } from './check.ts';
-import { UnknownModelError } from './checkers/elle/list-append.ts';
-import { CHECKED_MODELS, isCheckedModel } from './checkers/elle/models.ts';
-import { CHECKER_NAMES, CHECKERS } from './checkers/index.ts';
-import { UnknownOpError } from './checkers/linearizable/index.ts';
-import { MODELS } from './checkers/linearizable/models.ts';
-import { compare } from './compare.ts';
-import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from './config.ts';
-import { toEdnLines } from './export-edn.ts';
-import { engineStatus, setupSystems } from './setup.ts';
-import { findLeftovers, healCrashedRuns } from './state.ts';
-import { addSystemOptions } from './system-flags.ts';
-import { VERSION } from './version.ts';
 
 const program = new Command('faultline')
   .description('Compare NoSQL databases under the same faults.')
@@ -53,7 +54,12 @@ const compareCommand = program
       'where the nodes run: local (processes on this machine)',
     ).default('local'),
   )
-  .option('--nodes <n>', "nodes per cluster (default: the system's own, 3 for dynamo)")
+  .option(
+    '--nodes <n>',
+    `nodes per cluster (default: the system's own: ${Object.values(SYSTEMS)
+      .map((s) => `${s.name} ${s.defaultNodes}`)
+      .join(', ')})`,
+  )
   .addOption(
     new Option('--concurrency <n>', 'worker processes (clients), spread over the nodes').default(
       '16',
@@ -97,7 +103,7 @@ const compareCommand = program
   )
   .action(async (raw: Record<string, unknown>) => {
     const config = parseCompareOptions(raw);
-    const { exitCode } = await compare(config);
+    const { exitCode } = await compare(config, undefined, renderReport);
     exitNow(exitCode);
   });
 // Each system's own settings, as its declaration gives them (help, defaults, bounds).
