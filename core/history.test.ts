@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { history, op } from '../test/histories.ts';
+import { tempDir } from '../test/temp-dirs.ts';
 import { HistoryParseError, type Op, opLine, pairs, parseHistory, valuesRead } from './history.ts';
 import { FORMAT_HEADER, HistoryEncoder } from './history-codec.ts';
 import { readHistoryFile } from './history-reader.ts';
@@ -151,7 +151,7 @@ describe('history: the compact format', () => {
       ...op(2, 'write', '键', 7, 'fail'),
     );
     const text = `${FORMAT_HEADER}\n${ops.map((o) => encoder.encode(o)).join('')}`;
-    const file = join(mkdtempSync(join(tmpdir(), 'fl-history-')), 'h.jsonl');
+    const file = join(tempDir('fl-history-'), 'h.jsonl');
     writeFileSync(file, text);
     for (const chunk of [1, 3, 7, 64]) {
       const read: Op[] = [];

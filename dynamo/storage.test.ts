@@ -1,7 +1,7 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/temp-dirs.ts';
 import { LogStore } from './storage.ts';
 import type { Version } from './vclock.ts';
 
@@ -14,7 +14,7 @@ const version = (value: unknown, counter: number): Version => ({
 describe('append-only log store', () => {
   for (const fsync of ['always', 'interval', 'never'] as const) {
     it(`replays what it acknowledged (fsync ${fsync})`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'fl-store-'));
+      const dir = tempDir('fl-store-');
       const store = await LogStore.open(dir, { fsync, fsyncIntervalMs: 10 });
       await Promise.all(
         Array.from({ length: 100 }, (_, i) => store.put(`k${i % 10}`, [version(i, i + 1)])),
@@ -28,7 +28,7 @@ describe('append-only log store', () => {
   }
 
   it('cuts a torn last line and keeps appending after it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-store-'));
+    const dir = tempDir('fl-store-');
     const store = await LogStore.open(dir, { fsync: 'always' });
     await store.put('a', [version(1, 1)]);
     await store.close();
@@ -43,7 +43,7 @@ describe('append-only log store', () => {
   });
 
   it('compacts a log that holds far more records than keys', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-store-'));
+    const dir = tempDir('fl-store-');
     const store = await LogStore.open(dir, { fsync: 'never' });
     for (let i = 0; i < 12_000; i++) void store.put(`k${i % 5}`, [version(i, i + 1)]);
     await store.close();

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../test/temp-dirs.ts';
 import { checkTargets } from './check.ts';
 
 describe('checkTargets', () => {
   it('a run that crashed before results.json: workloads from config.json and the file names', () => {
-    const run = mkdtempSync(join(tmpdir(), 'fl-check-targets-'));
+    const run = tempDir('fl-check-targets-');
     mkdirSync(join(run, 'history'));
     writeFileSync(
       join(run, 'config.json'),
@@ -46,7 +46,7 @@ describe('checkTargets', () => {
   });
 
   it('refuses a folder that is not a run, and one with no history', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'fl-check-targets-'));
+    const empty = tempDir('fl-check-targets-');
     expect(() => checkTargets([empty])).toThrow(/not a run folder \(no config.json\)/);
     writeFileSync(join(empty, 'config.json'), JSON.stringify({ workloads: ['set'] }));
     expect(() => checkTargets([empty])).toThrow(/the run folder holds no history/);

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { UsageError } from '../core/errors.ts';
+import { tempDir } from '../test/temp-dirs.ts';
 import { configurationsOf, parseCompareOptions } from './config.ts';
 
 const defaults = {
@@ -113,7 +113,7 @@ describe('compare options', () => {
   });
 
   it('rejects an --out that is a file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'fl-')), 'file');
+    const file = join(tempDir('fl-'), 'file');
     writeFileSync(file, '');
     expect(error({ out: file })).toMatch(/--out=.* is a file/);
   });

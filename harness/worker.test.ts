@@ -1,15 +1,14 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Client, Completion, NodeHandle } from '../adapters/types.ts';
 import { HistoryWriter, readHistory } from '../core/history.ts';
+import { tempDir } from '../test/temp-dirs.ts';
 import { Worker } from './worker.ts';
 
 const node = { id: 'n1', host: '127.0.0.1', port: 1, clientAddress: '127.0.0.1' } as NodeHandle;
 
 function workerWith(invoke: Client['invoke']) {
-  const path = join(mkdtempSync(join(tmpdir(), 'fl-worker-')), 'h.jsonl');
+  const path = join(tempDir('fl-worker-'), 'h.jsonl');
   let t = 0;
   const history = new HistoryWriter(path, () => t++);
   let next = 10;

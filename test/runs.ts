@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeHandle } from '../adapters/types.ts';
 import { DynamoClient } from '../dynamo/client.ts';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
 import { renderReport } from '../reports/html.ts';
+import { tempDir } from './temp-dirs.ts';
 
 /** Helpers of the integration tests: runs on disk, waiting, test clients. */
 
@@ -65,7 +65,7 @@ export class TestClients {
  * folder; `options` are compare's flags (as strings), over test defaults.
  */
 export async function compareDynamo(options: Record<string, string>) {
-  process.env.FAULTLINE_STATE_DIR = mkdtempSync(join(tmpdir(), 'fl-state-'));
+  process.env.FAULTLINE_STATE_DIR = tempDir('fl-state-');
   const config = parseCompareOptions({
     workload: 'write-heavy',
     systems: 'dynamo',
@@ -78,7 +78,7 @@ export async function compareDynamo(options: Record<string, string>) {
     nemesisInterval: '10',
     nemesisDuration: '5',
     seed: '1',
-    out: mkdtempSync(join(tmpdir(), 'fl-runs-')),
+    out: tempDir('fl-runs-'),
     ...options,
   });
   return compare(config, () => {}, renderReport);

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { chown, mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  chown,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mysqlAccount, run } from './admin.ts';
@@ -13,14 +23,39 @@ import { installDb } from './engine.ts';
  */
 export async function nodeHome(dir: string): Promise<string> {
   if (await reachable(dirname(dir))) return dir;
+  await sweepNodeHomes();
   const id = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  const home = join(tmpdir(), 'faultline-mysql', id);
+  const home = join(HOMES, id);
   await mkdir(home, { recursive: true });
   await mkdir(dirname(dir), { recursive: true });
   await symlink(home, dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'EEXIST') throw error;
   });
+  // Written last: a home without it is still being made, and is left alone.
+  await writeFile(join(home, LINK), dir);
   return home;
+}
+
+const HOMES = join(tmpdir(), 'faultline-mysql');
+/** In each home: the run folder's link to it, whose removal frees the home. */
+const LINK = 'faultline-link';
+
+/**
+ * Removes the homes whose run folder is gone (a run deleted by its user, a
+ * test's temporary folder removed): each holds a node's whole data (about
+ * 240 MB), which nothing else would ever free. Returns what it removed.
+ */
+export async function sweepNodeHomes(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const id of await readdir(HOMES).catch(() => [] as string[])) {
+    const home = join(HOMES, id);
+    const link = await readFile(join(home, LINK), 'utf8').catch(() => undefined);
+    if (link === undefined) continue;
+    if ((await readlink(link).catch(() => undefined)) === home) continue;
+    await rm(home, { recursive: true, force: true });
+    removed.push(home);
+  }
+  return removed;
 }
 
 /** Can the `mysql` account traverse every existing folder down to `dir`? */

@@ -1,22 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readHistory } from '../../core/history.ts';
 import { nodePids, onlyRun, waitFor } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
-const stateDir = mkdtempSync(join(tmpdir(), 'fl-state-'));
+const stateDir = tempDir('fl-state-');
 const env = { ...process.env, FAULTLINE_STATE_DIR: stateDir };
 
 function run(args: string[]) {
@@ -86,7 +78,7 @@ describe('faultline CLI: bad input', () => {
   }
 
   it('rejects an --out that is a file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'fl-')), 'results.txt');
+    const file = join(tempDir('fl-'), 'results.txt');
     writeFileSync(file, 'x');
     const { code, stderr } = run(['compare', `--out=${file}`]);
     expect(code).toBe(2);
@@ -101,7 +93,7 @@ describe('faultline CLI: bad input', () => {
 });
 
 describe('faultline check', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-check-'));
+  const dir = tempDir('fl-check-');
   const line = (o: object) => JSON.stringify(o);
   const write = { process: 0, f: 'write', key: 'k', value: 2 };
   const lostHistory = [
@@ -214,7 +206,7 @@ describe('faultline check', () => {
 });
 
 describe('faultline check --checker=linearizable', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-lin-'));
+  const dir = tempDir('fl-lin-');
   const ops = (...steps: [number, string, string, unknown][]) =>
     `${steps.map(([process, type, f, value], time) => JSON.stringify({ process, type, f, key: 'x', value, time })).join('\n')}\n`;
   const stale = ops(
@@ -248,7 +240,7 @@ describe('faultline check --checker=linearizable', () => {
 });
 
 describe('faultline check (bank) and export', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fl-bank-'));
+  const dir = tempDir('fl-bank-');
   const line = (o: object) => JSON.stringify(o);
 
   it('bank: a read whose total differs from --total exits 1; export writes EDN', () => {
@@ -281,7 +273,7 @@ describe('faultline check (bank) and export', () => {
 
 describe('faultline CLI: interruption', () => {
   it('Ctrl-C stops the workers and every node, keeps the history, writes incomplete results, exits non-zero', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const out = tempDir('fl-runs-');
     const { child, stderr } = startRun(out);
     await waitFor('the run phase', () => stderr().includes('running mixed'));
     await new Promise((r) => setTimeout(r, 1500));
@@ -317,7 +309,7 @@ describe('faultline CLI: interruption', () => {
   }, 60_000);
 
   it('a harness killed with SIGKILL leaves no node behind; heal clears its state and the next run starts', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const out = tempDir('fl-runs-');
     const { child, stderr } = startRun(out);
     await waitFor('the run phase', () => stderr().includes('running mixed'));
     const runDir = onlyRun(out);

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
@@ -8,6 +5,7 @@ import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from '../../chaos/clock.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { TestClients } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('clock tests', libfaketime() ? undefined : CLOCK_BLOCKER);
 let cluster: Cluster | undefined;
@@ -25,7 +23,7 @@ describe.skipIf(skip)('clock skew with libfaketime', () => {
   it('a node restarted 60 s ahead shows it in its own clock and in the versions it stamps', async () => {
     cluster = await dynamo.provision('local', {
       nodes: 3,
-      dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
+      dir: tempDir('fl-clock-'),
       settings: dynamo.settings.parse(),
     });
     const nemesis = new ClockNemesis(false, { offsetS: 60 });
@@ -54,7 +52,7 @@ describe.skipIf(skip)('clock skew with libfaketime', () => {
   it('a node restarted with its clock at 2x drifts: its clock runs twice as fast as ours', async () => {
     cluster = await dynamo.provision('local', {
       nodes: 3,
-      dir: mkdtempSync(join(tmpdir(), 'fl-clock-')),
+      dir: tempDir('fl-clock-'),
       settings: dynamo.settings.parse(),
     });
     const nemesis = new ClockNemesis(true, { rate: 2 });

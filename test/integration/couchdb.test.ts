@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { couchdbBlocker } from '../../adapters/couchdb/engine.ts';
 import { couchdb } from '../../adapters/couchdb/index.ts';
@@ -10,6 +7,7 @@ import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('couchdb tests', couchdbBlocker() ?? rootFaultBlocker('iptables'));
 
@@ -29,7 +27,7 @@ describe.skipIf(skip)('the CouchDB row on PouchDB server processes', () => {
     const started = Date.now();
     cluster = await couchdb.provision('local', {
       nodes: 3,
-      dir: mkdtempSync(join(tmpdir(), 'fl-couch-')),
+      dir: tempDir('fl-couch-'),
       settings: couchdb.settings.parse(),
     });
     console.info(`couchdb: 3 nodes replicating in ${((Date.now() - started) / 1000).toFixed(1)} s`);

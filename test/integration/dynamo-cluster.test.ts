@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
 import { TestClients } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 // Real node processes of dynamo/server.ts on 127.0.11.x, talking over TCP.
 let cluster: Cluster | undefined;
@@ -18,7 +16,7 @@ function client(id: string) {
 async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
   cluster = await dynamo.provision('local', {
     nodes: 3,
-    dir: mkdtempSync(join(tmpdir(), 'fl-dynamo-')),
+    dir: tempDir('fl-dynamo-'),
     settings: dynamo.settings.parse(settings),
   });
   return cluster;

@@ -1,15 +1,15 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { skipUnless } from '../engines.ts';
 import { nodePids, onlyRun, waitFor } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
-const env = { ...process.env, FAULTLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'fl-state-')) };
+const env = { ...process.env, FAULTLINE_STATE_DIR: tempDir('fl-state-') };
 const skip = skipUnless('heal tests', rootFaultBlocker('iptables'));
 
 const faultlineRules = () =>
@@ -72,7 +72,7 @@ const cli = (args: string[]) =>
 
 describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
   it('mid-partition: rules stay, the next run refuses, heal removes chain and rules', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const out = tempDir('fl-runs-');
     const child = startRun(out, 'partition-isolate');
     await waitFor('the partition', () => faultlineRules().some((l) => l.includes('DROP')));
     child.kill('SIGKILL');
@@ -91,7 +91,7 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
   }, 60_000);
 
   it('mid-latency: the delay helper exits with its harness, heal removes the queue rule', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const out = tempDir('fl-runs-');
     const child = startRun(out, 'latency');
     await waitFor('the latency fault', () => faultlineRules().some((l) => l.includes('NFQUEUE')));
     const helper = recordedPids(env.FAULTLINE_STATE_DIR).find((p) => p.node === 'netdelay');
@@ -111,7 +111,7 @@ describe.skipIf(skip)('faultline heal after a run killed with SIGKILL', () => {
   }, 60_000);
 
   it('mid-pause: the stopped node outlives the harness until heal stops it', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const out = tempDir('fl-runs-');
     const child = startRun(out, 'pause');
     let pids: number[] = [];
     await waitFor('a paused node', () => {

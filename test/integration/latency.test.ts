@@ -1,7 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
@@ -11,6 +8,7 @@ import { isAlive } from '../../core/processes.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { TestClients } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('latency tests', new LatencyNemesis().blocker());
 
@@ -45,7 +43,7 @@ const queueRules = () =>
 
 describe.skipIf(skip)('latency on one node (NFQUEUE delay helper)', () => {
   it('50 ms on one node raises p50 of reads through it by >= 50 ms, not on the others', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-lat-'));
+    const dir = tempDir('fl-lat-');
     cluster = await dynamo.provision('local', { nodes: 3, dir, settings: dynamo.settings.parse() });
     const keys = Array.from({ length: 41 }, (_, i) => `l${i}`);
     const writer = clients.of(cluster.nodes[0]!);
@@ -77,7 +75,7 @@ describe.skipIf(skip)('latency on one node (NFQUEUE delay helper)', () => {
   }, 60_000);
 
   it('a helper that dies leaves its rule harmless: packets bypass the queue', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-lat-'));
+    const dir = tempDir('fl-lat-');
     cluster = await dynamo.provision('local', { nodes: 3, dir, settings: dynamo.settings.parse() });
     let helperPid = 0;
     nemesis = new LatencyNemesis({
@@ -99,7 +97,7 @@ describe.skipIf(skip)('latency on one node (NFQUEUE delay helper)', () => {
   }, 60_000);
 
   it('DROP rules stay above the delay queue, which would let packets skip them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-lat-'));
+    const dir = tempDir('fl-lat-');
     cluster = await dynamo.provision('local', { nodes: 3, dir, settings: dynamo.settings.parse() });
     nemesis = new LatencyNemesis({ dir });
     await nemesis.start(cluster, seededRng(2));

@@ -1,7 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mongodbBlocker } from '../../adapters/mongodb/engine.ts';
@@ -9,6 +7,7 @@ import { mongodb } from '../../adapters/mongodb/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('mongodb tests', mongodbBlocker());
 
@@ -25,7 +24,7 @@ async function ferret(settings: Record<string, unknown> = {}) {
   const started = Date.now();
   cluster = await mongodb.provision('local', {
     nodes: 1,
-    dir: mkdtempSync(join(tmpdir(), 'fl-mongo-')),
+    dir: tempDir('fl-mongo-'),
     settings: mongodb.settings.parse(settings),
   });
   console.info(`mongodb: FerretDB up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -125,7 +124,7 @@ describe.skipIf(skip)('the MongoDB adapter against FerretDB (local, single node)
   }, 180_000);
 
   it('a run whose parent stops reading and sends SIGTERM still stops its FerretDB (no watchdog of its own)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'fl-runs-'));
+    const out = tempDir('fl-runs-');
     const bin = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
     // spawnSync's timeout sends SIGTERM and closes the pipes: every later
     // log line hits a closed stderr.
@@ -135,7 +134,7 @@ describe.skipIf(skip)('the MongoDB adapter against FerretDB (local, single node)
       {
         timeout: 8000,
         encoding: 'utf8',
-        env: { ...process.env, FAULTLINE_STATE_DIR: mkdtempSync(join(tmpdir(), 'fl-state-')) },
+        env: { ...process.env, FAULTLINE_STATE_DIR: tempDir('fl-state-') },
       },
     );
     expect(result.status).toBe(130);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
@@ -10,6 +9,7 @@ import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless(
   'mysql-cluster tests',
@@ -45,7 +45,7 @@ async function until(
 
 describe.skipIf(skip)('MariaDB Galera on real mariadbd processes', () => {
   it('an isolated node refuses reads and writes with 1047 while the majority serves; a killed node rejoins by IST', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fl-galera-'));
+    const dir = tempDir('fl-galera-');
     const started = Date.now();
     cluster = await mysqlCluster.provision('local', {
       nodes: 3,

@@ -1,8 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
@@ -12,6 +9,7 @@ import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
 import { TestClients } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('partition tests', rootFaultBlocker('iptables'));
 
@@ -46,7 +44,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
   it('isolate: the minority is cut off, the majority serves W=2, minority writes at W=3 fail; heal converges', async () => {
     cluster = await dynamo.provision('local', {
       nodes: 5,
-      dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
+      dir: tempDir('fl-part-'),
       settings: dynamo.settings.parse({ replicaTimeoutMs: 500 }),
     });
     nemesis = new PartitionNemesis('isolate');
@@ -97,7 +95,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
   it('heal removes every rule, the jumps and the chain', async () => {
     cluster = await dynamo.provision('local', {
       nodes: 3,
-      dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
+      dir: tempDir('fl-part-'),
       settings: dynamo.settings.parse(),
     });
     nemesis = new PartitionNemesis('halves');
@@ -112,7 +110,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
   it('loss: each packet of the lossy node is dropped once with the probability asked', async () => {
     cluster = await dynamo.provision('local', {
       nodes: 3,
-      dir: mkdtempSync(join(tmpdir(), 'fl-loss-')),
+      dir: tempDir('fl-loss-'),
       settings: dynamo.settings.parse(),
     });
     nemesis = new LossNemesis(0.3);
@@ -145,7 +143,7 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
   it('primaries: the nodes the adapter names as primaries are each cut off alone', async () => {
     cluster = await dynamo.provision('local', {
       nodes: 5,
-      dir: mkdtempSync(join(tmpdir(), 'fl-part-')),
+      dir: tempDir('fl-part-'),
       settings: dynamo.settings.parse(),
     });
     nemesis = new PartitionNemesis('primaries');

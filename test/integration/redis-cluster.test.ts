@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../../adapters/redis-cluster/index.ts';
@@ -12,6 +9,7 @@ import { seededRng } from '../../core/rng.ts';
 import type { AvailabilityResult } from '../../harness/checkers/availability.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('redis-cluster tests', redisBlocker() ?? rootFaultBlocker('iptables'));
 
@@ -45,7 +43,7 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
   it('a master isolated with its clients acknowledges writes that are lost once its replica is promoted and the partition heals', async () => {
     cluster = await redisCluster.provision('local', {
       nodes: 6,
-      dir: mkdtempSync(join(tmpdir(), 'fl-redis-')),
+      dir: tempDir('fl-redis-'),
       settings: redisCluster.settings.parse({ nodeTimeoutMs: 2000 }),
     });
     const connect = async (id: string) => {
