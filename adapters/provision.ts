@@ -1,3 +1,4 @@
+import { type Provider, providerNamed } from './provider.ts';
 import type { ProviderName } from './types.ts';
 
 /** A cluster the local provider builds: started and formed by `create`, stopped by `teardown`. */
@@ -7,18 +8,16 @@ interface Creatable {
 }
 
 /**
- * What every system's `provision` does on the local provider: refuse other
- * providers in one line, form the cluster, and stop whatever started if
- * forming it failed.
+ * What every system's `provision` does: hand the cluster the named
+ * provider, form the cluster, and stop whatever started if forming it
+ * failed.
  */
-export async function provisionLocal<C extends Creatable>(
-  system: string,
+export async function provisionOn<C extends Creatable, O extends { provider?: Provider }>(
   provider: ProviderName,
-  make: () => C,
+  options: O,
+  make: (options: O) => C,
 ): Promise<C> {
-  if (provider !== 'local')
-    throw new Error(`${system} runs on the local provider only (got ${provider})`);
-  const cluster = make();
+  const cluster = make({ ...options, provider: providerNamed(provider) });
   try {
     await cluster.create();
   } catch (error) {

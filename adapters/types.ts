@@ -7,6 +7,7 @@ import type {
   NodeHandle,
 } from '../core/contracts.ts';
 import type { Settings } from '../core/settings.ts';
+import type { Provider } from './provider.ts';
 
 export type { Capability, Client, Cluster, Completion, Invocation, NodeHandle };
 
@@ -32,6 +33,8 @@ export interface ProvisionOptions<S extends object = Record<string, unknown>> {
   dir: string;
   /** The system's settings, parsed (defaults filled in) by its declaration. */
   settings: S;
+  /** What runs the nodes (adapters/provider.ts); the local provider when absent. */
+  provider?: Provider;
   /** Called with every process the cluster starts, for the run's state file. */
   onProcess?: (info: { node: string; pid: number; marker: string }) => void;
 }

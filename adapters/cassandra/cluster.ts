@@ -5,7 +5,7 @@ import { loopbackNodes } from '../../core/addresses.ts';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
-import { LocalCluster } from '../local-cluster.ts';
+import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminClient } from './admin.ts';
 import { cassandraYaml, LOGBACK, PORTS } from './cassandra-yaml.ts';
@@ -24,7 +24,7 @@ const START_TIMEOUT_MS = 180_000;
  * (no launch script) with its own cassandra.yaml, the Java 17 flags and the
  * jamm agent; ready once it serves CQL. The first node is the seed.
  */
-export class CassandraLocalCluster extends LocalCluster {
+export class CassandraCluster extends NodeCluster {
   readonly system = 'cassandra';
   private readonly java: string;
   private readonly preload = new Map<string, Record<string, string>>();

@@ -1,7 +1,7 @@
-import { provisionLocal } from '../provision.ts';
+import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CassandraClient } from './client.ts';
-import { CassandraLocalCluster, SUBNET } from './cluster.ts';
+import { CassandraCluster, SUBNET } from './cluster.ts';
 import { CASSANDRA_VERSION, cassandraBlocker, installCassandra } from './engine.ts';
 import { type CassandraSettings, cassandraSettings } from './settings.ts';
 
@@ -40,11 +40,7 @@ export const cassandraSystem: System<CassandraSettings> = {
   },
 
   provision: (provider, options) =>
-    provisionLocal(
-      'cassandra',
-      provider,
-      () => new CassandraLocalCluster(options, options.settings),
-    ),
+    provisionOn(provider, options, (o) => new CassandraCluster(o, o.settings)),
 
   async connect(_cluster, node, settings, workload) {
     return new CassandraClient(node, settings, workload ?? 'kv');

@@ -4,7 +4,7 @@ import { loopbackNodes } from '../../core/addresses.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
-import { LocalCluster } from '../local-cluster.ts';
+import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { SERVER } from './engine.ts';
 import { admin, baseUrl, DATABASE } from './http.ts';
@@ -25,7 +25,7 @@ interface Changes {
  * accepts writes on its own; conflicting edits are kept as `_conflicts`
  * and every node picks the same winner.
  */
-export class CouchLocalCluster extends LocalCluster {
+export class CouchCluster extends NodeCluster {
   readonly system = 'couchdb';
   private readonly preload = new Map<string, Record<string, string>>();
 

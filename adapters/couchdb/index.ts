@@ -1,7 +1,7 @@
-import { provisionLocal } from '../provision.ts';
+import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import { CouchClient } from './client.ts';
-import { CouchLocalCluster, SUBNET } from './cluster.ts';
+import { CouchCluster, SUBNET } from './cluster.ts';
 import { couchdbBlocker, installServer, pouchdbVersion } from './engine.ts';
 import { type CouchSettings, couchSettings } from './settings.ts';
 
@@ -39,7 +39,7 @@ export const couchdb: System<CouchSettings> = {
   },
 
   provision: (provider, options) =>
-    provisionLocal('couchdb', provider, () => new CouchLocalCluster(options, options.settings)),
+    provisionOn(provider, options, (o) => new CouchCluster(o, o.settings)),
 
   async connect(cluster, node, settings, workload) {
     return new CouchClient(cluster, node, settings, workload ?? 'kv');

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loopbackNodes } from '../../core/addresses.ts';
@@ -6,7 +5,7 @@ import type { ReplicasRule } from '../../core/quorum.ts';
 import { tsNodeArgs } from '../../core/tsx.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
 import { Ring } from '../../dynamo/ring.ts';
-import { LocalCluster } from '../local-cluster.ts';
+import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import type { DynamoSettings } from './settings.ts';
 
@@ -16,7 +15,7 @@ export const SUBNET = 1;
 const SERVER = fileURLToPath(new URL('../../dynamo/server.ts', import.meta.url));
 
 /** A cluster of the built-in store: one `dynamo/server.ts` process per node. */
-export class DynamoLocalCluster extends LocalCluster {
+export class DynamoCluster extends NodeCluster {
   readonly system = 'dynamo';
 
   constructor(
@@ -24,10 +23,9 @@ export class DynamoLocalCluster extends LocalCluster {
     private readonly settings: DynamoSettings,
   ) {
     super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
-    for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
-  async startAll(): Promise<void> {
+  async create(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
   }
 

@@ -1,6 +1,7 @@
+import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import { DynamoAdapterClient } from './client.ts';
-import { DynamoLocalCluster, SUBNET } from './cluster.ts';
+import { DynamoCluster, SUBNET } from './cluster.ts';
 import { type DynamoSettings, dynamoSettings } from './settings.ts';
 
 /** The built-in Dynamo-style store (dynamo/), run as real node processes. */
@@ -33,18 +34,8 @@ export const dynamo: System<DynamoSettings> = {
     return `N=${n} R=${r} W=${w}, fsync ${fsync}`;
   },
 
-  async provision(provider, options) {
-    if (provider !== 'local')
-      throw new Error(`dynamo runs on the local provider only (got ${provider})`);
-    const cluster = new DynamoLocalCluster(options, options.settings);
-    try {
-      await cluster.startAll();
-    } catch (error) {
-      await cluster.teardown();
-      throw error;
-    }
-    return cluster;
-  },
+  provision: (provider, options) =>
+    provisionOn(provider, options, (o) => new DynamoCluster(o, o.settings)),
 
   async connect(_cluster, node, settings) {
     return new DynamoAdapterClient(node, settings);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loopbackNodes } from '../../core/addresses.ts';
 import { acceptsConnections } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
-import { LocalCluster } from '../local-cluster.ts';
+import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { ferretdbBinary } from './engine.ts';
 import type { MongoSettings } from './settings.ts';
@@ -17,7 +17,7 @@ export const SUBNET = 3;
  * FerretDB has no replication, so there is one node, no primary to
  * isolate and no partition to make; kills, pauses and restarts apply.
  */
-export class FerretLocalCluster extends LocalCluster {
+export class FerretCluster extends NodeCluster {
   readonly system = 'mongodb';
   private binary = '';
 

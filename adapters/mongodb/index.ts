@@ -1,7 +1,7 @@
-import { provisionLocal } from '../provision.ts';
+import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import { MongoWorkerClient } from './client.ts';
-import { FerretLocalCluster, SUBNET } from './cluster.ts';
+import { FerretCluster, SUBNET } from './cluster.ts';
 import { buildFerretdb, FERRETDB_VERSION, mongodbBlocker } from './engine.ts';
 import { type MongoSettings, mongoSettings } from './settings.ts';
 
@@ -42,7 +42,7 @@ export const mongodb: System<MongoSettings> = {
   },
 
   provision: (provider, options) =>
-    provisionLocal('mongodb', provider, () => new FerretLocalCluster(options, options.settings)),
+    provisionOn(provider, options, (o) => new FerretCluster(o, o.settings)),
 
   async connect(_cluster, node, settings, workload) {
     return new MongoWorkerClient(node, settings, workload ?? 'kv');

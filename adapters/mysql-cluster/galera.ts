@@ -23,7 +23,7 @@ const READY_TIMEOUT_MS = 60_000;
  * transfer instead of a full copy. Every node is a primary: workers send
  * their statements to the node they are pinned to.
  */
-export class GaleraLocalCluster extends MariadbCluster {
+export class GaleraCluster extends MariadbCluster {
   /** Nodes that have run before: a start after a crash recovers its position first. */
   private readonly started = new Set<string>();
   private readonly startPosition = new Map<string, string>();

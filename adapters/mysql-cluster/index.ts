@@ -1,10 +1,10 @@
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
-import { provisionLocal } from '../provision.ts';
+import { provisionOn } from '../provision.ts';
 import type { Cluster, NodeHandle, System } from '../types.ts';
 import { SUBNET as ASYNC_SUBNET, AsyncPairCluster } from './async-pair.ts';
 import { MysqlClient } from './client.ts';
 import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
-import { SUBNET as GALERA_SUBNET, GaleraLocalCluster } from './galera.ts';
+import { SUBNET as GALERA_SUBNET, GaleraCluster } from './galera.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
 import {
   type AsyncPairSettings,
@@ -54,11 +54,7 @@ export const mysqlCluster: System<GaleraSettings> = {
   },
 
   provision: (provider, options) =>
-    provisionLocal(
-      'mysql-cluster',
-      provider,
-      () => new GaleraLocalCluster(options, options.settings),
-    ),
+    provisionOn(provider, options, (o) => new GaleraCluster(o, o.settings)),
   connect,
 };
 
@@ -110,6 +106,6 @@ export const mysqlAsync: System<AsyncPairSettings> = {
   },
 
   provision: (provider, options) =>
-    provisionLocal('mysql-async', provider, () => new AsyncPairCluster(options, options.settings)),
+    provisionOn(provider, options, (o) => new AsyncPairCluster(o, o.settings)),
   connect,
 };

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { loopbackNodes } from '../../core/addresses.ts';
-import { LocalCluster } from '../local-cluster.ts';
+import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery } from './admin.ts';
 import type { SqlRouter } from './client.ts';
@@ -13,7 +13,7 @@ import { socketPath } from './my-cnf.ts';
  * the system's addresses, administered as root over each node's unix socket
  * (which partitions by address leave alone), ready once SQL answers there.
  */
-export abstract class MariadbCluster extends LocalCluster implements SqlRouter {
+export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
   protected readonly server: string;
 
   constructor(

@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loopbackNodes } from '../../core/addresses.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { MajorityRule } from '../../core/quorum.ts';
-import { LocalCluster } from '../local-cluster.ts';
+import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { infoFields, nodeCommand } from './admin.ts';
 import { redisCli, redisServer } from './engine.ts';
@@ -24,7 +23,7 @@ const READY_TIMEOUT_MS = 30_000;
  * connections (`--bind-source-addr`), or partitions by address would miss
  * that traffic.
  */
-export class RedisLocalCluster extends LocalCluster {
+export class RedisCluster extends NodeCluster {
   readonly system = 'redis-cluster';
   private readonly server: string;
 
@@ -36,7 +35,6 @@ export class RedisLocalCluster extends LocalCluster {
     const server = redisServer();
     if (!server) throw new Error('redis-server is not installed: npm run setup redis-cluster');
     this.server = server;
-    for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
   protected command(node: NodeHandle) {

@@ -1,7 +1,7 @@
-import { provisionLocal } from '../provision.ts';
+import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import { RedisClusterClient } from './client.ts';
-import { RedisLocalCluster, SUBNET } from './cluster.ts';
+import { RedisCluster, SUBNET } from './cluster.ts';
 import { REDIS_PACKAGES, redisBlocker, redisVersion } from './engine.ts';
 import { type RedisSettings, redisSettings } from './settings.ts';
 
@@ -45,11 +45,7 @@ export const redisCluster: System<RedisSettings> = {
   },
 
   provision: (provider, options) =>
-    provisionLocal(
-      'redis-cluster',
-      provider,
-      () => new RedisLocalCluster(options, options.settings),
-    ),
+    provisionOn(provider, options, (o) => new RedisCluster(o, o.settings)),
 
   async connect(cluster, node, settings, workload) {
     return new RedisClusterClient(cluster, node, settings, workload ?? 'kv');

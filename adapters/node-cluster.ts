@@ -1,40 +1,41 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { acceptsConnections, LocalProcess, waitUntil } from '../core/processes.ts';
+import { acceptsConnections, waitUntil } from '../core/processes.ts';
+import { localProvider, type NodeLaunch, type Provider, type RunningNode } from './provider.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
 const READY_TIMEOUT_MS = 30_000;
 
 /**
- * What every cluster of the local provider shares: one OS process per node
- * (its own process group, signalled by PID), kill -9 and restart, SIGSTOP
- * and SIGCONT, each start recorded for the run's state file, and a wait
- * until the node answers. A system's cluster says how to start a node
- * (`command`), how to tell it is ready (`ready`), and anything more it does
- * (forming the cluster, primaries, settling).
+ * What every system's cluster shares, whatever runs its nodes: the node
+ * lifecycle of `Cluster` (start, kill and restart, pause and resume, each
+ * start recorded for the run's state file, a wait until the node answers,
+ * teardown), on the provider's nodes (adapters/provider.ts). A system's
+ * cluster says what a node is (`command`), how to tell it is ready
+ * (`ready`), and anything more it does (forming the cluster, primaries,
+ * settling).
  */
-export abstract class LocalCluster implements Cluster {
+export abstract class NodeCluster implements Cluster {
   abstract readonly system: string;
   readonly nodes: NodeHandle[];
-  private readonly processes = new Map<string, LocalProcess>();
+  private readonly running = new Map<string, RunningNode>();
   private readonly paused = new Set<string>();
+  private readonly provider: Provider;
 
   constructor(
     protected readonly options: ProvisionOptions,
     nodes: NodeHandle[],
   ) {
     this.nodes = nodes;
+    this.provider = options.provider ?? localProvider;
+    for (const node of nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
   /**
    * The program, arguments and extra environment of a node, and the text
    * that names it in `ps` (PID-reuse guard).
    */
-  protected abstract command(node: NodeHandle): {
-    program: string;
-    args: string[];
-    marker: string;
-    env?: Record<string, string>;
-  };
+  protected abstract command(node: NodeHandle): Omit<NodeLaunch, 'dir'>;
 
   /** True once the node serves; may throw to report why it cannot. */
   protected abstract ready(node: NodeHandle): Promise<boolean>;
@@ -52,20 +53,20 @@ export abstract class LocalCluster implements Cluster {
 
   async start(id: string, options: { env?: Record<string, string> } = {}): Promise<void> {
     const node = this.node(id);
-    if (this.processes.get(id)?.running) return;
+    if (this.running.get(id)?.running) return;
     // Otherwise `ready` would be answered by whoever holds the port.
     if (await acceptsConnections(node.host, node.port))
       throw new Error(
         `${this.system} node ${id}: ${node.host}:${node.port} is already in use by another process (a crashed run's node? npx faultline heal stops those)`,
       );
     await this.beforeStart(node);
-    const { program, args, env } = this.command(node);
-    const proc = new LocalProcess(program, args, join(this.dir(node), 'node.log'));
-    this.processes.set(id, proc);
-    const pid = await proc.start(mergeEnv(env, options.env));
-    node.pid = pid;
+    const launch = { ...this.command(node), dir: this.dir(node) };
+    const proc = await this.provider.launch(node, launch, options.env);
+    this.running.set(id, proc);
+    node.pid = proc.pid;
     this.paused.delete(id);
-    this.options.onProcess?.({ node: id, pid, marker: this.command(node).marker });
+    if (proc.pid !== undefined)
+      this.options.onProcess?.({ node: id, pid: proc.pid, marker: launch.marker });
     try {
       await waitUntil(
         `${this.system} node ${id}`,
@@ -85,26 +86,26 @@ export abstract class LocalCluster implements Cluster {
   }
 
   async kill(id: string): Promise<void> {
-    await this.process(id).kill();
+    await this.process(id)?.kill();
     this.paused.delete(id);
   }
 
   async pause(id: string): Promise<void> {
-    this.process(id).signal('SIGSTOP');
+    this.process(id)?.pause();
     this.paused.add(id);
   }
 
   async resume(id: string): Promise<void> {
-    this.process(id).signal('SIGCONT');
+    this.process(id)?.resume();
     this.paused.delete(id);
   }
 
   isUp(id: string): boolean {
-    return this.process(id).running && !this.paused.has(id);
+    return (this.process(id)?.running ?? false) && !this.paused.has(id);
   }
 
   async teardown(): Promise<void> {
-    await Promise.all([...this.processes.values()].map((p) => p.stop()));
+    await Promise.all([...this.running.values()].map((p) => p.stop()));
     this.paused.clear();
   }
 
@@ -119,18 +120,9 @@ export abstract class LocalCluster implements Cluster {
     return node;
   }
 
-  /** The node's current process; one never started acts as stopped. */
-  private process(id: string): LocalProcess {
-    const node = this.node(id);
-    return this.processes.get(id) ?? new LocalProcess('', [], join(this.dir(node), 'node.log'));
+  /** The node as its provider runs it; undefined if never started (it acts as stopped). */
+  private process(id: string): RunningNode | undefined {
+    this.node(id);
+    return this.running.get(id);
   }
-}
-
-/** The node's own environment and a fault's (libfaketime), preloads of both kept. */
-function mergeEnv(
-  own: Record<string, string> = {},
-  fault: Record<string, string> = {},
-): Record<string, string> {
-  const preload = [own.LD_PRELOAD, fault.LD_PRELOAD].filter(Boolean).join(':');
-  return { ...own, ...fault, ...(preload ? { LD_PRELOAD: preload } : {}) };
 }

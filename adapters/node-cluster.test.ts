@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { loopbackNodes } from '../core/addresses.ts';
+import { tempDir } from '../test/temp-dirs.ts';
+import { NodeCluster } from './node-cluster.ts';
+import type { NodeLaunch, Provider, RunningNode } from './provider.ts';
+import type { NodeHandle } from './types.ts';
+
+/** A provider that runs nothing and writes down what it was asked: the seam alone. */
+function fakeProvider() {
+  const calls: string[] = [];
+  let pid = 1000;
+  const provider: Provider = {
+    name: 'docker',
+    async launch(node: NodeHandle, launch: NodeLaunch, faultEnv?: Record<string, string>) {
+      calls.push(
+        `launch ${node.id} ${launch.program} ${launch.args.join(' ')} ${JSON.stringify(faultEnv ?? {})}`,
+      );
+      let running = true;
+      const handle: RunningNode = {
+        pid: ++pid,
+        get running() {
+          return running;
+        },
+        kill: async () => {
+          calls.push(`kill ${node.id}`);
+          running = false;
+        },
+        pause: () => calls.push(`pause ${node.id}`),
+        resume: () => calls.push(`resume ${node.id}`),
+        stop: async () => {
+          calls.push(`stop ${node.id}`);
+          running = false;
+        },
+        tail: () => '',
+      };
+      return handle;
+    },
+  };
+  return { provider, calls };
+}
+
+class ExampleCluster extends NodeCluster {
+  readonly system = 'example';
+  protected command(node: NodeHandle) {
+    return { program: '/bin/example', args: ['--id', node.id], marker: `example-${node.id}` };
+  }
+  protected async ready(): Promise<boolean> {
+    return true;
+  }
+}
+
+describe('a cluster on a provider', () => {
+  it('runs the whole node lifecycle through the provider it is given', async () => {
+    const { provider, calls } = fakeProvider();
+    const processes: { node: string; pid: number; marker: string }[] = [];
+    const cluster = new ExampleCluster(
+      {
+        nodes: 2,
+        dir: tempDir('fl-provider-'),
+        settings: {},
+        provider,
+        onProcess: (p) => processes.push(p),
+      },
+      // Port 9 (discard) on a subnet no system uses: nothing listens there.
+      loopbackNodes(89, 2, 9),
+    );
+    await cluster.start('n1');
+    await cluster.start('n2', { env: { FAKETIME: '+60s' } });
+    expect(cluster.isUp('n1')).toBe(true);
+    await cluster.pause('n1');
+    expect(cluster.isUp('n1')).toBe(false);
+    await cluster.resume('n1');
+    await cluster.kill('n2');
+    expect(cluster.isUp('n2')).toBe(false);
+    await cluster.start('n2');
+    await cluster.teardown();
+    expect(calls).toEqual([
+      'launch n1 /bin/example --id n1 {}',
+      'launch n2 /bin/example --id n2 {"FAKETIME":"+60s"}',
+      'pause n1',
+      'resume n1',
+      'kill n2',
+      'launch n2 /bin/example --id n2 {}',
+      'stop n1',
+      'stop n2',
+    ]);
+    expect(processes.map((p) => `${p.node} ${p.pid} ${p.marker}`)).toEqual([
+      'n1 1001 example-n1',
+      'n2 1002 example-n2',
+      'n2 1003 example-n2',
+    ]);
+  });
+});
