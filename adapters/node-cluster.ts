@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acceptsConnections, waitUntil } from '../core/processes.ts';
 import { localProvider, type NodeLaunch, type Provider, type RunningNode } from './provider.ts';
@@ -28,7 +27,6 @@ export abstract class NodeCluster implements Cluster {
   ) {
     this.nodes = nodes;
     this.provider = options.provider ?? localProvider;
-    for (const node of nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
   /**

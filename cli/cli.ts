@@ -11,7 +11,7 @@ import { OpTable } from '../core/op-table.ts';
 import { checkTarget, checkTargets, type HistoryCheck } from '../harness/check.ts';
 import { UnknownModelError } from '../harness/checkers/elle/list-append.ts';
 import { CHECKED_MODELS, isCheckedModel } from '../harness/checkers/elle/models.ts';
-import { CHECKER_NAMES, CHECKERS } from '../harness/checkers/index.ts';
+import { CHECKER_NAMES, isCheckerName } from '../harness/checkers/index.ts';
 import { UnknownOpError } from '../harness/checkers/linearizable/index.ts';
 import { MODELS } from '../harness/checkers/linearizable/models.ts';
 import { compare } from '../harness/compare.ts';
@@ -159,7 +159,7 @@ program
         consistencyModel?: string;
       },
     ) => {
-      if (options.checker && !CHECKERS[options.checker])
+      if (options.checker && !isCheckerName(options.checker))
         throw new UsageError(
           `unknown checker "${options.checker}"; valid: ${CHECKER_NAMES.join(', ')}`,
         );

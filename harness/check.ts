@@ -6,7 +6,13 @@ import { UsageError } from '../core/errors.ts';
 import type { History } from '../core/op-table.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import type { Workload } from '../workloads/types.ts';
-import { CHECKERS } from './checkers/index.ts';
+import {
+  CHECKER_NAMES,
+  CHECKERS,
+  type CheckResults,
+  isCheckerName,
+  type NotMeasured,
+} from './checkers/index.ts';
 import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
 
 /**
@@ -25,15 +31,17 @@ export interface CheckPlan {
 }
 
 /** Every checker of the plan over one history, by name. */
-export function checkRecorded(history: History, plan: CheckPlan): Record<string, CheckResult> {
+export function checkRecorded(history: History, plan: CheckPlan): CheckResults {
   const results: Record<string, CheckResult> = {};
   for (const name of plan.checkers) {
+    if (!isCheckerName(name))
+      throw new Error(`no checker "${name}"; known: ${CHECKER_NAMES.join(', ')}`);
     const notMeasured = plan.notMeasured?.(name);
     results[name] = notMeasured
-      ? { valid: 'unknown', notMeasured }
-      : CHECKERS[name]!(history, plan.options(name));
+      ? ({ valid: 'unknown', notMeasured } satisfies NotMeasured)
+      : CHECKERS[name](history, plan.options(name));
   }
-  return results;
+  return results as CheckResults;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Claims } from '../adapters/types.ts';
 import type { Op } from '../core/history.ts';
 import type { QuorumRule } from '../core/quorum.ts';
 import { history } from '../test/histories.ts';
-import { CHECKERS } from './checkers/index.ts';
+import { CHECKERS, type CheckerName, type CheckResults } from './checkers/index.ts';
 import { verdict } from './checkers/types.ts';
 import { buildMatrix, type MatrixRow } from './matrix.ts';
 import type { SystemResult } from './run.ts';
@@ -101,9 +101,11 @@ function resultOf(
   claims: Claims,
   extra: Partial<SystemResult> = {},
 ): SystemResult {
-  const results = Object.fromEntries(checkers.map((c) => [c, CHECKERS[c]!(ops)]));
-  results.availability = CHECKERS.availability!(ops);
-  results.conflicts = CHECKERS.conflicts!(ops);
+  const results: CheckResults = Object.fromEntries(
+    checkers.map((c) => [c, CHECKERS[c as CheckerName](ops)]),
+  );
+  results.availability = CHECKERS.availability(ops);
+  results.conflicts = CHECKERS.conflicts(ops);
   return {
     system: 'sys',
     workload,
@@ -415,5 +417,71 @@ describe('verdict', () => {
     const r = row(resultOf('register', REGISTER, ops, claimsOf({ cap: 'CP' })));
     expect(r.observed.cap.tone).toBe('unknown');
     expect(r.contradictions).toEqual([]);
+  });
+});
+
+describe("the matrix reads each checker's own typed fields", () => {
+  // Results as their checkers type them, every count a different number: a
+  // field the matrix reads that the result lacks, or reads under another
+  // name, leaves its number out of the cell.
+  const typed: CheckResults = {
+    'lost-writes': {
+      valid: false,
+      acknowledged: 1101,
+      lost: 11,
+      lostKeys: 3,
+      unknownKeys: 0,
+      examples: [{ write: { index: 41 }, invokedAt: 1 }],
+    },
+    set: {
+      valid: true,
+      sets: 1,
+      attempted: 1300,
+      acknowledged: 1203,
+      lost: 13,
+      recovered: 0,
+      unexpected: 0,
+      reads: 1407,
+      staleReads: 14,
+      staleReadsHealthy: 5,
+      staleReadsDuringFaults: 9,
+      examples: {
+        lost: [{ element: 'e', key: 's', index: 42 }],
+        unexpected: [],
+        stale: [{ key: 's', readIndex: 43, invoked: 1, missing: ['e'], lagMs: 1 }],
+      },
+    },
+    conflicts: {
+      valid: true,
+      handling: 'exposed',
+      siblingReads: 17,
+      concurrentWrites: 19,
+      examples: [44],
+    },
+    convergence: { valid: false, keys: 23, diverged: 2, unknownKeys: 0, examples: [] },
+    linearizable: {
+      valid: true,
+      model: 'register',
+      keys: 1,
+      ops: 2903,
+      nonLinearizableKeys: 0,
+      configurations: 1,
+      elapsedMs: 1,
+    },
+  };
+
+  it('puts every count it reads in the cell or its evidence', () => {
+    const ops = new Fixture().op('write', 'n1', 0, 1).final(10, 1, ['n1']).build();
+    const r = row(resultOf('set', [], ops, claimsOf({}), { checkers: typed }));
+    const said = (cell: keyof MatrixRow['observed']) =>
+      [r.observed[cell].value, ...r.observed[cell].evidence.map((e) => e.detail)].join(' | ');
+    expect(r.observed.lostWrites.value).toBe('24 of 2304 lost: replication behaved async');
+    expect(r.observed.lostWrites.evidence.flatMap((e) => e.ops ?? [])).toEqual([41, 42]);
+    expect(said('staleReads')).toContain('14 stale of 1407 reads (5 healthy, 9 during faults)');
+    expect(r.observed.staleReads.evidence[0]!.ops).toEqual([43]);
+    expect(r.observed.conflicts.value).toBe('exposed (17 reads returned siblings)');
+    expect(said('conflicts')).toContain('19 acknowledged writes overlapped another');
+    expect(said('converged')).toContain('2 of 23 keys diverged after heal');
+    expect(said('linearizable')).toContain('over 2903 ops');
   });
 });

@@ -1,6 +1,5 @@
 import type { Claims } from '../adapters/types.ts';
 import {
-  type AvailabilityResult,
   type PartitionAvailability,
   type Share,
   type SideShares,
@@ -8,7 +7,8 @@ import {
   sumShares,
 } from './checkers/availability.ts';
 import { modelVerdict } from './checkers/elle/models.ts';
-import type { CheckResult } from './checkers/types.ts';
+import { type CheckerName, type CheckerResults, resultOf } from './checkers/index.ts';
+import type { StaleCounts } from './checkers/types.ts';
 import type { SystemResult } from './run.ts';
 
 /**
@@ -76,8 +76,11 @@ export function buildMatrix(results: readonly SystemResult[]): MatrixRow[] {
 function row(results: SystemResult[]): MatrixRow {
   const first = results[0]!;
   const ran = results.filter((r) => r.status !== 'not-applicable');
-  const find = (checker: string) =>
-    ran.flatMap((r) => (r.checkers[checker] ? [{ r, c: r.checkers[checker]! }] : []));
+  const find: Find = (checker) =>
+    ran.flatMap((r) => {
+      const c = resultOf(r.checkers, checker);
+      return c ? [{ r, c }] : [];
+    });
   const ev = (r: SystemResult, checker: string, detail: string, ops?: number[]): Evidence => ({
     workload: r.workload,
     checker,
@@ -96,7 +99,7 @@ function row(results: SystemResult[]): MatrixRow {
     linearizable: linearizableCell(find, ev),
     conflicts: conflictsCell(find, ev),
     transactions: transactionsCell(results, find, ev),
-    converged: convergedCell(find, ev),
+    converged: convergedCell(results, find, ev),
     cap: { value: '', tone: 'unknown', evidence: [] },
   };
   observed.cap = capCell(observed, sides.shares);
@@ -110,32 +113,35 @@ function row(results: SystemResult[]): MatrixRow {
   };
 }
 
-type Find = (checker: string) => { r: SystemResult; c: CheckResult }[];
+/** The measured results of one checker over the row's runs, each of the checker's own type. */
+type Find = <K extends CheckerName>(checker: K) => { r: SystemResult; c: CheckerResults[K] }[];
 type Ev = (r: SystemResult, checker: string, detail: string, ops?: number[]) => Evidence;
 
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 const pct = (f: number) => `${(f * 100).toFixed(f === 0 || f === 1 ? 0 : 1)}%`;
 
 /** Lost acknowledged writes (lost-writes and the set's lost adds). */
 function lostCell(find: Find, ev: Ev): Cell {
-  const found = [...find('lost-writes'), ...find('set')];
-  if (found.length === 0) return unknown('no workload checked for lost writes');
-  const lost = found.reduce((n, { c }) => n + num(c.lost), 0);
-  const acknowledged = found.reduce((n, { c }) => n + num(c.acknowledged), 0);
-  const evidence = found.map(({ r, c }) => {
-    // lost-writes gives `{ write: op, finalRead: op }` per loss, the set its lost adds' ops.
-    type Example = { index?: number; write?: { index?: number } };
-    const examples = (c.examples as { lost?: Example[] } | Example[] | undefined) ?? [];
-    const ops = (Array.isArray(examples) ? examples : (examples.lost ?? []))
-      .map((e) => e.write?.index ?? e.index)
-      .filter((i): i is number => typeof i === 'number');
-    return ev(
+  // lost-writes quotes each lost write, the set its lost adds' ops.
+  const found = [
+    ...find('lost-writes').map(({ r, c }) => ({
       r,
-      r.checkers.set === c ? 'set' : 'lost-writes',
-      `${num(c.lost)} of ${num(c.acknowledged)} acknowledged lost`,
-      ops,
-    );
-  });
+      c,
+      checker: 'lost-writes',
+      ops: c.examples.flatMap((e) => (e.write?.index === undefined ? [] : [e.write.index])),
+    })),
+    ...find('set').map(({ r, c }) => ({
+      r,
+      c,
+      checker: 'set',
+      ops: c.examples.lost.map((e) => e.index),
+    })),
+  ];
+  if (found.length === 0) return unknown('no workload checked for lost writes');
+  const lost = found.reduce((n, { c }) => n + c.lost, 0);
+  const acknowledged = found.reduce((n, { c }) => n + c.acknowledged, 0);
+  const evidence = found.map(({ r, c, checker, ops }) =>
+    ev(r, checker, `${c.lost} of ${c.acknowledged} acknowledged lost`, ops),
+  );
   // One node has no replication to blame: durability or lost updates.
   const cause = found.every(({ r }) => r.nodes === 1)
     ? ' on a single node (no replication to blame)'
@@ -163,9 +169,7 @@ function availabilityCells(
   find: Find,
   ev: Ev,
 ): { noQuorumSide: Cell; quorumSide: Cell; shares: Shares } {
-  const found = find('availability')
-    .map(({ r, c }) => ({ r, c: c as AvailabilityResult }))
-    .filter(({ c }) => c.partitions > 0);
+  const found = find('availability').filter(({ c }) => c.partitions > 0);
   if (found.length === 0) {
     const none = unknown('no partition in the run');
     return { noQuorumSide: none, quorumSide: none, shares: null };
@@ -180,7 +184,7 @@ function availabilityCells(
     { quorumSide: share(), noQuorumSide: share(), detecting: share(), unknownSide: share() },
   );
   const evidence = found.flatMap(({ r, c }) =>
-    (c.byPartition ?? []).map((p) => ev(r, 'availability', partitionSentence(p), [p.index])),
+    c.byPartition.map((p) => ev(r, 'availability', partitionSentence(p), [p.index])),
   );
   const roleUnknown = (): Cell => ({
     value: `– (no side's quorum role is known: ${shares.unknownSide.total} ops on sides it cannot tell)`,
@@ -246,20 +250,26 @@ function ratio(s: Share): number | null {
 }
 
 function staleCell(find: Find, ev: Ev): Cell {
-  const found = [...find('set'), ...find('staleness')];
+  const found: { r: SystemResult; c: StaleCounts; checker: string; ops: number[] }[] = [
+    ...find('set').map(({ r, c }) => ({
+      r,
+      c,
+      checker: 'set',
+      ops: c.examples.stale.map((s) => s.readIndex),
+    })),
+    ...find('staleness').map(({ r, c }) => ({ r, c, checker: 'staleness', ops: [] })),
+  ];
   if (found.length === 0) return unknown('neither set nor staleness ran');
   let healthy = 0;
   let faults = 0;
-  const evidence = found.map(({ r, c }) => {
-    healthy += num(c.staleReadsHealthy);
-    faults += num(c.staleReadsDuringFaults);
-    const checker = r.checkers.set === c ? 'set' : 'staleness';
-    const stale = (c.examples as { stale?: { readIndex: number }[] } | undefined)?.stale ?? [];
+  const evidence = found.map(({ r, c, checker, ops }) => {
+    healthy += c.staleReadsHealthy;
+    faults += c.staleReadsDuringFaults;
     return ev(
       r,
       checker,
-      `${num(c.staleReads)} stale of ${num(c.reads)} reads (${num(c.staleReadsHealthy)} healthy, ${num(c.staleReadsDuringFaults)} during faults)`,
-      stale.map((s) => s.readIndex),
+      `${c.staleReads} stale of ${c.reads} reads (${c.staleReadsHealthy} healthy, ${c.staleReadsDuringFaults} during faults)`,
+      ops,
     );
   });
   if (healthy + faults === 0) return { value: 'none', tone: 'good', evidence };
@@ -274,20 +284,16 @@ function linearizableCell(find: Find, ev: Ev): Cell {
   const found = find('linearizable');
   if (found.length === 0) return unknown('register did not run');
   const evidence = found.map(({ r, c }) => {
-    const failure = (
-      c.failures as
-        | { counterexample: { explanation: string; stuck: { index: number } } }[]
-        | undefined
-    )?.[0];
+    const failure = c.failures?.[0];
     return ev(
       r,
       'linearizable',
-      failure ? failure.counterexample.explanation : `valid: ${c.valid} over ${num(c.ops)} ops`,
+      failure ? failure.counterexample.explanation : `valid: ${c.valid} over ${c.ops} ops`,
       failure ? [failure.counterexample.stuck.index] : undefined,
     );
   });
   if (found.some(({ c }) => c.valid === false)) {
-    const keys = found.reduce((n, { c }) => n + num(c.nonLinearizableKeys), 0);
+    const keys = found.reduce((n, { c }) => n + c.nonLinearizableKeys, 0);
     return { value: `no (${keys} key(s) with a violation)`, tone: 'bad', evidence };
   }
   if (found.some(({ c }) => c.valid !== true))
@@ -298,14 +304,14 @@ function linearizableCell(find: Find, ev: Ev): Cell {
 function conflictsCell(find: Find, ev: Ev): Cell {
   const found = find('conflicts');
   if (found.length === 0) return unknown('no workload ran');
-  const siblings = found.reduce((n, { c }) => n + num(c.siblingReads), 0);
-  const concurrent = found.reduce((n, { c }) => n + num(c.concurrentWrites), 0);
+  const siblings = found.reduce((n, { c }) => n + c.siblingReads, 0);
+  const concurrent = found.reduce((n, { c }) => n + c.concurrentWrites, 0);
   const evidence = found.map(({ r, c }) =>
     ev(
       r,
       'conflicts',
-      `${num(c.siblingReads)} reads returned siblings; ${num(c.concurrentWrites)} acknowledged writes overlapped another`,
-      c.examples as number[],
+      `${c.siblingReads} reads returned siblings; ${c.concurrentWrites} acknowledged writes overlapped another`,
+      c.examples,
     ),
   );
   if (siblings > 0)
@@ -322,8 +328,9 @@ function conflictsCell(find: Find, ev: Ev): Cell {
 function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
   const limited = results[0]!.limitedTransactions;
   if (results[0]!.claims.transactions === 'L' && limited) return limitedCell(limited, find, ev);
-  const found = [...find('bank'), ...find('list-append')];
-  if (found.length === 0) {
+  const bank = find('bank');
+  const appends = find('list-append');
+  if (bank.length + appends.length === 0) {
     const na = results.filter(
       (r) =>
         r.status === 'not-applicable' && (r.workload === 'bank' || r.workload === 'list-append'),
@@ -342,22 +349,24 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
     return unknown('neither bank nor list-append ran');
   }
   const types = new Set<string>();
-  const evidence = found.map(({ r, c }) => {
-    if (r.workload === 'bank') {
+  const evidence = [
+    ...bank.map(({ r, c }) => {
       if (c.valid === false) types.add('bank invariant');
       return ev(
         r,
         'bank',
-        `${num(c.wrongTotalReads)} reads with a wrong total, ${num(c.negativeReads)} with a negative balance`,
+        `${c.wrongTotalReads} reads with a wrong total, ${c.negativeReads} with a negative balance`,
       );
-    }
-    for (const t of (c.anomalyTypes as string[] | undefined) ?? []) types.add(t);
-    return ev(
-      r,
-      'list-append',
-      `anomalies: ${((c.anomalyTypes as string[]) ?? []).join(', ') || 'none'} over ${num(c.txns)} transactions`,
-    );
-  });
+    }),
+    ...appends.map(({ r, c }) => {
+      for (const t of c.anomalyTypes) types.add(t);
+      return ev(
+        r,
+        'list-append',
+        `anomalies: ${c.anomalyTypes.join(', ') || 'none'} over ${c.txns} transactions`,
+      );
+    }),
+  ];
   // The models the anomalies rule out, as Elle says them.
   const { summary } = modelVerdict([...types].filter((t) => t !== 'bank invariant'));
   if (types.has('bank invariant'))
@@ -367,7 +376,7 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
       evidence,
     };
   if (types.size > 0) return { value: summary, tone: 'bad', evidence };
-  const appended = found.some(({ r }) => r.workload === 'list-append');
+  const appended = appends.length > 0;
   return { value: appended ? `none found: ${summary}` : 'none found', tone: 'good', evidence };
 }
 
@@ -381,13 +390,13 @@ function limitedCell(limited: string, find: Find, ev: Ev): Cell {
   if (found.length === 0)
     return unknown(`limited: ${limited}; run \`--workload=register\` to check it`);
   const partitioned = find('availability').some(
-    ({ r, c }) => r.workload === 'register' && num(c.partitions) > 0,
+    ({ r, c }) => r.workload === 'register' && c.partitions > 0,
   );
   const evidence = found.map(({ r, c }) =>
     ev(
       r,
       'linearizable',
-      `${limited} register: valid ${c.valid} over ${num(c.ops)} ops${partitioned ? ', with partitions' : ''}`,
+      `${limited} register: valid ${c.valid} over ${c.ops} ops${partitioned ? ', with partitions' : ''}`,
     ),
   );
   if (found.some(({ c }) => c.valid === false))
@@ -401,14 +410,15 @@ function limitedCell(limited: string, find: Find, ev: Ev): Cell {
   };
 }
 
-function convergedCell(find: Find, ev: Ev): Cell {
-  const found = find('convergence');
-  if (found.length === 0) return unknown('no replica reads');
-  const measured = found.filter(({ c }) => !c.notMeasured);
-  if (measured.length === 0)
-    return { value: `not measured (${found[0]!.c.notMeasured})`, tone: 'neutral', evidence: [] };
+function convergedCell(results: SystemResult[], find: Find, ev: Ev): Cell {
+  const measured = find('convergence');
+  if (measured.length === 0) {
+    const reason = results.map((r) => r.checkers.convergence?.notMeasured).find(Boolean);
+    if (reason) return { value: `not measured (${reason})`, tone: 'neutral', evidence: [] };
+    return unknown('no replica reads');
+  }
   const evidence = measured.map(({ r, c }) =>
-    ev(r, 'convergence', `${num(c.diverged)} of ${num(c.keys)} keys diverged after heal`),
+    ev(r, 'convergence', `${c.diverged} of ${c.keys} keys diverged after heal`),
   );
   if (measured.some(({ c }) => c.valid === false)) return { value: 'no', tone: 'bad', evidence };
   if (measured.some(({ c }) => c.valid !== true))

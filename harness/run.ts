@@ -8,7 +8,8 @@ import { OpTable } from '../core/op-table.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import type { Workload } from '../workloads/types.ts';
 import { checkRecorded, runPlan } from './check.ts';
-import { type CheckResult, type Validity, verdict } from './checkers/types.ts';
+import type { CheckResults } from './checkers/index.ts';
+import { type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
 import { Progress } from './progress.ts';
@@ -33,7 +34,7 @@ export interface SystemResult {
   /** Fault windows in seconds from the start of the run phase. */
   faults: { fault: string; nodes: string[]; start: number; end: number | null }[];
   final: { keys: number; clusterReads: number; replicaReads: number; failedReads: number };
-  checkers: Record<string, CheckResult>;
+  checkers: CheckResults;
   valid: Validity;
 }
 

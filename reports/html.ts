@@ -182,7 +182,8 @@ function latencyTable(s: SystemResult): string {
   return `<table><thead><tr><th>op</th><th>phase</th><th>ok</th><th>fail</th><th>info</th><th>p50</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function checkerBlock(name: string, r: CheckResult): string {
+// Any checker's result: its counts, then its examples, as the result holds them.
+function checkerBlock(name: string, r: CheckResult & { examples?: unknown }): string {
   const { valid, examples, ...counts } = r;
   const facts = Object.entries(counts)
     .map(

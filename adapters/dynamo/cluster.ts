@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loopbackNodes } from '../../core/addresses.ts';
@@ -23,6 +24,7 @@ export class DynamoCluster extends NodeCluster {
     private readonly settings: DynamoSettings,
   ) {
     super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
+    for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
   async create(): Promise<void> {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   chown,
+  lstat,
   mkdir,
   readdir,
   readFile,
-  readlink,
   rm,
   stat,
   symlink,
@@ -51,7 +51,13 @@ export async function sweepNodeHomes(): Promise<string[]> {
     const home = join(HOMES, id);
     const link = await readFile(join(home, LINK), 'utf8').catch(() => undefined);
     if (link === undefined) continue;
-    if ((await readlink(link).catch(() => undefined)) === home) continue;
+    // Only a link path that is gone altogether frees the home; anything else
+    // there (the link, or a folder someone put in its place) keeps it.
+    const gone = await lstat(link).then(
+      () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+    );
+    if (!gone) continue;
     await rm(home, { recursive: true, force: true });
     removed.push(home);
   }

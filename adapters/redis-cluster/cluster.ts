@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loopbackNodes } from '../../core/addresses.ts';
@@ -35,6 +36,7 @@ export class RedisCluster extends NodeCluster {
     const server = redisServer();
     if (!server) throw new Error('redis-server is not installed: npm run setup redis-cluster');
     this.server = server;
+    for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
   protected command(node: NodeHandle) {

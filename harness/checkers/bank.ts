@@ -14,7 +14,26 @@ export interface BankOptions {
  * (`{account: balance}`) must show the same total, and no balance below
  * zero. Each offending read is evidence, with its total and time.
  */
-export function checkBank(history: readonly Op[], options: BankOptions = {}): CheckResult {
+export interface BankResult extends CheckResult {
+  /** Successful reads of every balance. */
+  reads: number;
+  total?: number;
+  totalFrom?: 'first read' | 'option';
+  transfers?: { ok: number; all: number };
+  wrongTotalReads: number;
+  negativeReads: number;
+  examples?: {
+    wrongTotal: {
+      index: number;
+      timeMs: number;
+      total: number;
+      balances: Record<string, number>;
+    }[];
+    negative: { index: number; timeMs: number; accounts: string[] }[];
+  };
+}
+
+export function checkBank(history: readonly Op[], options: BankOptions = {}): BankResult {
   const reads = pairs(history).filter(
     (p) => p.invoke.f === 'read' && p.complete?.type === 'ok' && p.invoke.final !== 'replica',
   );
@@ -23,7 +42,13 @@ export function checkBank(history: readonly Op[], options: BankOptions = {}): Ch
     balances: p.complete!.value as Record<string, number>,
   }));
   if (balances.length === 0)
-    return { valid: 'unknown', reason: 'no successful read of the balances', reads: 0 };
+    return {
+      valid: 'unknown',
+      reason: 'no successful read of the balances',
+      reads: 0,
+      wrongTotalReads: 0,
+      negativeReads: 0,
+    };
 
   const sum = (b: Record<string, number>) => Object.values(b).reduce((a, v) => a + Number(v), 0);
   const total = options.total ?? sum(balances[0]!.balances);

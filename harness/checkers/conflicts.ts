@@ -8,7 +8,18 @@ import type { CheckResult } from './types.ts';
  * overlapped in time, yet no read ever showed more than one value: one of
  * them won, by timestamp or by order of arrival). Not a verdict.
  */
-export function checkConflicts(history: History): CheckResult {
+export interface ConflictsResult extends CheckResult {
+  valid: true;
+  handling: 'exposed' | 'silently resolved' | 'none seen';
+  /** Reads that returned siblings (concurrent versions). */
+  siblingReads: number;
+  /** Acknowledged writes of a key that overlapped another's in time. */
+  concurrentWrites: number;
+  /** History indexes of sibling reads. */
+  examples: number[];
+}
+
+export function checkConflicts(history: History): ConflictsResult {
   const t = OpTable.of(history);
   const { invokes, completions } = t.pairs();
   const read = t.fs.find('read');
@@ -45,7 +56,7 @@ export function checkConflicts(history: History): CheckResult {
       reach = Math.max(reach, list[2 * w + 1]!);
     }
   }
-  const handling =
+  const handling: ConflictsResult['handling'] =
     siblingReads > 0 ? 'exposed' : concurrentWrites > 0 ? 'silently resolved' : 'none seen';
   return { valid: true, handling, siblingReads, concurrentWrites, examples };
 }

@@ -10,7 +10,14 @@ const EXAMPLES = 20;
  * read failed is unknown; with no replica reads at all (a system that cannot
  * read one replica) the verdict is unknown.
  */
-export function checkConvergence(history: History): CheckResult {
+export interface ConvergenceResult extends CheckResult {
+  keys: number;
+  diverged: number;
+  unknownKeys: number;
+  examples: { key: string; replicas: Record<string, unknown[]> }[];
+}
+
+export function checkConvergence(history: History): ConvergenceResult {
   const t = OpTable.of(history);
   const byKey = new Map<number, Map<string, string[] | null>>();
   eachRead(t, 'replica', (invoke, complete) => {
@@ -30,7 +37,14 @@ export function checkConvergence(history: History): CheckResult {
     );
   });
   if (byKey.size === 0) {
-    return { valid: 'unknown', reason: 'no replica reads in the history', keys: 0 };
+    return {
+      valid: 'unknown',
+      reason: 'no replica reads in the history',
+      keys: 0,
+      diverged: 0,
+      unknownKeys: 0,
+      examples: [],
+    };
   }
   const diverged: { key: string; replicas: Record<string, unknown[]> }[] = [];
   let count = 0;

@@ -9,7 +9,13 @@ const EXAMPLES = 10;
  * at most every add (ok or indefinite) begun before it ended; a value
  * outside those bounds is an anomaly. Failed adds never happened.
  */
-export function checkCounter(history: readonly Op[]): CheckResult {
+export interface CounterResult extends CheckResult {
+  reads: number;
+  outOfBounds: number;
+  examples: { index: number; value: unknown; expected: [number, number]; timeMs: number }[];
+}
+
+export function checkCounter(history: readonly Op[]): CounterResult {
   // Events in time order: the bounds move as adds begin and complete.
   type Event = {
     time: number;

@@ -1,21 +1,63 @@
 import type { Op } from '../../core/history.ts';
 import { opsOf } from '../../core/op-table.ts';
-import { checkAvailability } from './availability.ts';
-import { checkBank } from './bank.ts';
-import { checkConflicts } from './conflicts.ts';
-import { checkConvergence } from './convergence.ts';
-import { checkCounter } from './counter.ts';
-import { checkListAppend } from './elle/list-append.ts';
-import { checkLinearizable } from './linearizable/index.ts';
-import { checkLostWrites } from './lost-writes.ts';
-import { checkSet } from './set.ts';
-import { checkStaleness } from './staleness.ts';
+import { type AvailabilityResult, checkAvailability } from './availability.ts';
+import { type BankResult, checkBank } from './bank.ts';
+import { type ConflictsResult, checkConflicts } from './conflicts.ts';
+import { type ConvergenceResult, checkConvergence } from './convergence.ts';
+import { type CounterResult, checkCounter } from './counter.ts';
+import { checkListAppend, type ListAppendResult } from './elle/list-append.ts';
+import { checkLinearizable, type LinearizableResult } from './linearizable/index.ts';
+import { checkLostWrites, type LostWritesResult } from './lost-writes.ts';
+import { checkSet, type SetResult } from './set.ts';
+import { checkStaleness, type StalenessResult } from './staleness.ts';
 import type { Checker, CheckResult } from './types.ts';
-import { checkUnexpectedValues } from './unexpected-values.ts';
+import { checkUnexpectedValues, type UnexpectedValuesResult } from './unexpected-values.ts';
+
+/** Each checker's result type, by the checker's name. */
+export interface CheckerResults {
+  'lost-writes': LostWritesResult;
+  'unexpected-values': UnexpectedValuesResult;
+  convergence: ConvergenceResult;
+  availability: AvailabilityResult;
+  conflicts: ConflictsResult;
+  linearizable: LinearizableResult;
+  set: SetResult;
+  staleness: StalenessResult;
+  bank: BankResult;
+  counter: CounterResult;
+  'list-append': ListAppendResult;
+}
+
+export type CheckerName = keyof CheckerResults;
+
+/** A checker that does not apply to the system (convergence without replica reads). */
+export interface NotMeasured extends CheckResult {
+  valid: 'unknown';
+  notMeasured: string;
+}
+
+/** The results of the checkers a run applied, each of its own type. */
+export type CheckResults = { [K in CheckerName]?: CheckerResults[K] | NotMeasured };
+
+/** A checker's result that measured something (not a "not measured" stand-in). */
+export function isMeasured(result: CheckResult | undefined): boolean {
+  return result !== undefined && !result.notMeasured;
+}
+
+/** One checker's result of a run, if it ran and measured something. */
+export function resultOf<K extends CheckerName>(
+  results: CheckResults,
+  checker: K,
+): CheckerResults[K] | undefined {
+  const result = results[checker];
+  return isMeasured(result) ? (result as CheckerResults[K]) : undefined;
+}
 
 /** A checker that walks ops as objects, given them from a table. */
 const onOps =
-  (check: (history: readonly Op[], options?: Record<string, unknown>) => CheckResult): Checker =>
+  <R extends CheckResult>(
+    check: (history: readonly Op[], options?: Record<string, unknown>) => R,
+  ): Checker<R> =>
   (history, options) =>
     check(opsOf(history), options);
 
@@ -24,7 +66,7 @@ const onOps =
  * key-value ones (and availability and conflicts, which every run applies)
  * read the table's columns, so a run of any length checks in bounded memory.
  */
-export const CHECKERS: Record<string, Checker> = {
+export const CHECKERS: { [K in CheckerName]: Checker<CheckerResults[K]> } = {
   'lost-writes': checkLostWrites,
   'unexpected-values': checkUnexpectedValues,
   convergence: checkConvergence,
@@ -38,4 +80,8 @@ export const CHECKERS: Record<string, Checker> = {
   'list-append': onOps(checkListAppend),
 };
 
-export const CHECKER_NAMES = Object.keys(CHECKERS);
+export const CHECKER_NAMES = Object.keys(CHECKERS) as CheckerName[];
+
+export function isCheckerName(name: string): name is CheckerName {
+  return (CHECKER_NAMES as string[]).includes(name);
+}

@@ -24,7 +24,7 @@ describe('lost-writes checker', () => {
     const result = checkLostWrites(h);
     expect(result.valid).toBe(false);
     expect(result.lost).toBe(1);
-    expect((result.examples as { write: { value: unknown } }[])[0]!.write.value).toBe(2);
+    expect(result.examples[0]!.write!.value).toBe(2);
   });
 
   it('flags an acknowledged write whose key is gone', () => {

@@ -1,6 +1,6 @@
 import { type History, OK, OpTable } from '../../core/op-table.ts';
 import { brief, eachRead, type Identity, writeIndex, writesOf } from './kv.ts';
-import type { CheckResult } from './types.ts';
+import type { BriefOp, CheckResult } from './types.ts';
 
 const EXAMPLES = 20;
 
@@ -14,7 +14,17 @@ const EXAMPLES = 20;
  * Needs the final-phase cluster reads (`final: "cluster"`); without them the
  * verdict is unknown. A key whose final read failed is unknown, not lost.
  */
-export function checkLostWrites(history: History): CheckResult {
+export interface LostWritesResult extends CheckResult {
+  /** Writes acknowledged ok. */
+  acknowledged: number;
+  lost: number;
+  lostKeys: number;
+  /** Keys whose final read failed: their writes are neither kept nor lost. */
+  unknownKeys: number;
+  examples: { write?: BriefOp; invokedAt: number; finalRead?: BriefOp }[];
+}
+
+export function checkLostWrites(history: History): LostWritesResult {
   const t = OpTable.of(history);
   const writes = writesOf(t);
   const byKeyValue = writeIndex(t);
@@ -33,11 +43,15 @@ export function checkLostWrites(history: History): CheckResult {
       valid: acknowledged === 0 ? true : 'unknown',
       reason: 'no final reads in the history (run interrupted before the final phase?)',
       acknowledged,
+      lost: 0,
+      lostKeys: 0,
+      unknownKeys: 0,
+      examples: [],
     };
   }
 
   let lost = 0;
-  const examples: unknown[] = [];
+  const examples: LostWritesResult['examples'] = [];
   const lostKeys = new Set<number>();
   const unknownKeys = new Set<number>();
   for (let w = 0; w < writes.count; w++) {

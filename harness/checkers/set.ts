@@ -1,6 +1,6 @@
 import { type Op, pairs, valuesRead } from '../../core/history.ts';
 import { faultWindows, windowAt } from './faults.ts';
-import type { CheckResult } from './types.ts';
+import type { CheckResult, StaleCounts } from './types.ts';
 
 const EXAMPLES = 10;
 
@@ -18,7 +18,22 @@ const EXAMPLES = 10;
  *   long the read lagged).
  * Without a final read of a set, its lost and recovered counts are unknown.
  */
-export function checkSet(history: readonly Op[]): CheckResult {
+export interface SetResult extends CheckResult, StaleCounts {
+  sets: number;
+  attempted: number;
+  acknowledged: number;
+  lost: number;
+  recovered: number;
+  unexpected: number;
+  unknownSets?: string[];
+  examples: {
+    lost: { element: string; key: string; index: number }[];
+    unexpected: { element: string; key: string; readIndex: number }[];
+    stale: { key: string; readIndex: number; invoked: number; missing: string[]; lagMs: number }[];
+  };
+}
+
+export function checkSet(history: readonly Op[]): SetResult {
   const adds = new Map<
     string,
     { key: string; outcome: string; invoked: number; completed: number; index: number }

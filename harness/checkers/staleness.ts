@@ -1,7 +1,7 @@
 import { type Op, pairs, valuesRead } from '../../core/history.ts';
 import { faultWindows, type Window, windowAt } from './faults.ts';
 import { valueKey } from './kv.ts';
-import type { CheckResult } from './types.ts';
+import type { CheckResult, StaleCounts } from './types.ts';
 
 /** Upper bounds (ms) of the t-visibility bins; the last bin is open. */
 const BINS_MS = [1, 2, 5, 10, 20, 50, 100, 500, 1000, 5000];
@@ -28,7 +28,19 @@ interface Write {
  * copy (`replica: true`) are summarized apart, under `replicaReads`: how
  * soon a write reaches each replica. A measurement: valid is true.
  */
-export function checkStaleness(history: readonly Op[]): CheckResult {
+export interface StalenessSummary extends StaleCounts {
+  /** Per t bin (ms after the latest acknowledgement): reads and the probability of a consistent one. */
+  tVisibility: { upToMs: number | null; reads: number; consistent: number; pConsistent: number }[];
+  kStaleness: Record<string, number>;
+}
+
+export interface StalenessResult extends CheckResult, StalenessSummary {
+  valid: true;
+  /** The same, for reads of one replica's own copy, when the workload made them. */
+  replicaReads?: StalenessSummary;
+}
+
+export function checkStaleness(history: readonly Op[]): StalenessResult {
   const writes = new Map<string, Write[]>();
   const byValue = new Map<string, Write>();
   const reads: Read[] = [];
@@ -89,7 +101,7 @@ function summarize(
   writes: Map<string, Write[]>,
   byValue: Map<string, Write>,
   windows: readonly Window[],
-) {
+): StalenessSummary {
   const bins = BINS_MS.map((upTo) => ({ upToMs: upTo as number | null, reads: 0, consistent: 0 }));
   bins.push({ upToMs: null, reads: 0, consistent: 0 });
   const k = new Map<string, number>();

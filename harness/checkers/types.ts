@@ -11,11 +11,29 @@ export interface CheckResult {
    * measured" and never touches the verdict.
    */
   notMeasured?: string;
-  [detail: string]: unknown;
+  /** Why the verdict is unknown, when the history cannot answer (no final reads). */
+  reason?: string;
+  /** A search that ran out of budget or an error inside the checker. */
+  error?: string;
 }
 
 /** A history as ops or as its table (the key-value checkers read the columns). */
-export type Checker = (history: History, options?: Record<string, unknown>) => CheckResult;
+export type Checker<R extends CheckResult = CheckResult> = (
+  history: History,
+  options?: Record<string, unknown>,
+) => R;
+
+/** Reads that missed an acknowledged write, as the set and staleness checkers count them. */
+export interface StaleCounts {
+  /** Reads during the run (not the final ones). */
+  reads: number;
+  staleReads: number;
+  staleReadsHealthy: number;
+  staleReadsDuringFaults: number;
+}
+
+/** An op as a result quotes it: the fields a person reads. */
+export type BriefOp = Record<string, unknown> & { index?: number };
 
 /**
  * A system's verdict from its checkers' results: invalid when one found

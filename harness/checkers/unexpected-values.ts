@@ -1,7 +1,7 @@
 import { valuesRead } from '../../core/history.ts';
 import { FAIL, type History, OK, OpTable } from '../../core/op-table.ts';
 import { brief, eachRead, writeIndex, writesOf } from './kv.ts';
-import type { CheckResult } from './types.ts';
+import type { BriefOp, CheckResult } from './types.ts';
 
 const EXAMPLES = 20;
 
@@ -12,14 +12,22 @@ const EXAMPLES = 20;
  * - failed write visible: its write completed `fail`, which promises it did
  *   not take effect (an adapter mapping an error wrongly shows up here).
  */
-export function checkUnexpectedValues(history: History): CheckResult {
+export interface UnexpectedValuesResult extends CheckResult {
+  reads: number;
+  neverWritten: number;
+  fromFuture: number;
+  failedWriteVisible: number;
+  examples: { read?: BriefOp; value: unknown; write?: BriefOp }[];
+}
+
+export function checkUnexpectedValues(history: History): UnexpectedValuesResult {
   const t = OpTable.of(history);
   const writes = writesOf(t);
   const byKeyValue = writeIndex(t);
   // Per kind, the count and the first examples (examples list them in this order).
   const kinds = { neverWritten: [0, []], fromFuture: [0, []], failedVisible: [0, []] } as Record<
     string,
-    [number, unknown[]]
+    [number, UnexpectedValuesResult['examples']]
   >;
   let reads = 0;
   eachRead(t, undefined, (invoke, complete) => {

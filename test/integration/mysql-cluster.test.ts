@@ -7,6 +7,7 @@ import type { Client, Cluster, Completion } from '../../adapters/types.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
+import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
@@ -160,8 +161,8 @@ describe.skipIf(skip)('MariaDB Galera on real mariadbd processes', () => {
         seed: '11',
       });
     const rr = (await run('repeatable-read')).results;
-    const check = rr.systems[0]!.checkers['list-append']!;
-    const models = check.models as { ruledOut: string[]; strongest: string[]; summary: string };
+    const check = resultOf(rr.systems[0]!.checkers, 'list-append')!;
+    const models = check.models;
     console.info(`galera repeatable-read: ${check.txns} txns; ${models.summary}`);
     // InnoDB's repeatable read reads a snapshot but updates the latest row:
     // lost updates and fuzzy reads, which no repeatable read allows.
@@ -171,10 +172,10 @@ describe.skipIf(skip)('MariaDB Galera on real mariadbd processes', () => {
     expect(rr.matrix[0]!.contradictions.map((c) => c.claim)).toContain('transactions');
 
     const serializable = (await run('serializable')).results;
-    const strict = serializable.systems[0]!.checkers['list-append']!;
-    const standing = strict.models as { ruledOut: string[]; summary: string };
+    const strict = resultOf(serializable.systems[0]!.checkers, 'list-append')!;
+    const standing = strict.models;
     console.info(`galera serializable: ${strict.txns} txns; ${standing.summary}`);
-    expect(Number(strict.txns)).toBeGreaterThan(20);
+    expect(strict.txns).toBeGreaterThan(20);
     expect(serializable.matrix[0]!.observed.transactions.value).toMatch(
       standing.ruledOut.length ? standing.summary : /^none found: consistent with/,
     );
@@ -196,9 +197,9 @@ describe.skipIf(skip || skipUnless('mysql-async tests', mariadbBlocker(false)))(
       });
       for (const run of results.systems) expect(run.status).toBe('complete');
       const [set] = results.systems;
-      const lost = Number(set!.checkers.set!.lost);
+      const lost = resultOf(set!.checkers, 'set')!.lost;
       console.info(
-        `mysql-async: ${lost} of ${set!.checkers.set!.acknowledged} acknowledged adds lost`,
+        `mysql-async: ${lost} of ${resultOf(set!.checkers, 'set')!.acknowledged} acknowledged adds lost`,
       );
       expect(lost).toBeGreaterThan(0);
       const row = results.matrix[0]!;

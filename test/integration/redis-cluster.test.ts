@@ -7,6 +7,7 @@ import { rootFaultBlocker } from '../../chaos/support.ts';
 import type { Side } from '../../core/quorum.ts';
 import { seededRng } from '../../core/rng.ts';
 import type { AvailabilityResult } from '../../harness/checkers/availability.ts';
+import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
@@ -132,7 +133,7 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
     const row = results.matrix[0]!;
     expect(row.system).toBe('redis-cluster');
     expect(row.observed.converged.value).toBe('yes');
-    expect(Number(set!.checkers.set!.acknowledged)).toBeGreaterThan(1000);
+    expect(resultOf(set!.checkers, 'set')!.acknowledged).toBeGreaterThan(1000);
   }, 180_000);
 
   it('partition-halves: the half without a majority of masters refuses once the node timeout has passed; no "served without quorum" ✗', async () => {

@@ -10,7 +10,7 @@ import {
   WR,
   WW,
 } from './graph.ts';
-import { CHECKED_MODELS, isCheckedModel, modelVerdict } from './models.ts';
+import { CHECKED_MODELS, isCheckedModel, type ModelVerdict, modelVerdict } from './models.ts';
 
 /**
  * Elle's list-append checker (Kingsbury & Alvaro, VLDB 2020). Transactions
@@ -65,10 +65,23 @@ const ANOMALY_ORDER = [
  * after it). Cycles that need those edges are named with `-process` or
  * `-realtime`.
  */
+export interface ListAppendResult extends CheckResult {
+  txns: number;
+  keys: number;
+  /** The anomalies found, weakest first (G0, G1a, ... G2-item). */
+  anomalyTypes: string[];
+  /** The strongest model checked. */
+  model: string;
+  /** The models the anomalies rule out and the strongest still standing (Elle's). */
+  models: ModelVerdict;
+  anomalies: Record<string, { count: number; examples: unknown[] }>;
+  elapsedMs: number;
+}
+
 export function checkListAppend(
   history: readonly Op[],
   options: { model?: string } = {},
-): CheckResult {
+): ListAppendResult {
   const started = Date.now();
   const model = options.model ?? 'serializable';
   if (!isCheckedModel(model))

@@ -29,10 +29,26 @@ export class UnknownOpError extends Error {}
  *
  * Out of budget (time or memory), the verdict is "unknown", never a hang.
  */
+export interface LinearizableResult extends CheckResult {
+  model: string;
+  keys: number;
+  ops: number;
+  nonLinearizableKeys: number;
+  /** The first keys found not linearizable, each with its counterexample. */
+  failures?: { key: string; counterexample: ShownCounterexample }[];
+  /** Keys whose search ran out of budget. */
+  unknownKeys?: { key: string; reason: string; ops: number }[];
+  configurations: number;
+  elapsedMs: number;
+}
+
+/** A counterexample as the result holds it: plain data, times in ms. */
+export type ShownCounterexample = ReturnType<typeof evidence>;
+
 export function checkLinearizable(
   history: readonly Op[],
   options: LinearizableOptions = {},
-): CheckResult {
+): LinearizableResult {
   const started = Date.now();
   const hasCas = history.some((op) => op.f === 'cas');
   const modelName = options.model ?? (hasCas ? 'cas-register' : 'register');
