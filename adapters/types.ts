@@ -1,6 +1,7 @@
 import type {
   Capability,
   Client,
+  ClientKind,
   Cluster,
   Completion,
   Invocation,
@@ -9,7 +10,21 @@ import type {
 import type { Settings } from '../core/settings.ts';
 import type { Provider } from './provider.ts';
 
-export type { Capability, Client, Cluster, Completion, Invocation, NodeHandle };
+export type { Capability, Client, ClientKind, Cluster, Completion, Invocation, NodeHandle };
+
+/**
+ * Opens a worker's client of one kind on a node, with the system's
+ * settings. Declared as a method, so that the registry can hold every
+ * system's clients whatever its settings type (as with System's methods).
+ */
+export type ClientOf<S> = {
+  open(cluster: Cluster, node: NodeHandle, settings: S): Promise<Client>;
+}['open'];
+
+/** What a system offers, as the workloads ask for it (their client kind, cas, replica reads). */
+export function capabilitiesOf(system: Pick<System<never>, 'clients' | 'features'>): Capability[] {
+  return [...(Object.keys(system.clients) as ClientKind[]), ...system.features];
+}
 
 /**
  * The contracts between the harness and a system (after Jepsen's db and
@@ -67,7 +82,14 @@ export interface System<S extends object = Record<string, unknown>> {
    * serializability): list-append checks it instead of the default.
    */
   claimedModel?(settings: S): 'strong-session-serializable' | 'strict-serializable' | undefined;
-  capabilities: readonly Capability[];
+  /**
+   * One small client per workload kind it serves (Jepsen's per-workload
+   * clients): the keys are the workloads it can run, each client opened
+   * for one worker pinned to one node.
+   */
+  clients: { readonly [K in ClientKind]?: ClientOf<S> };
+  /** `cas` in its register client, `replica-read` in its kv client. */
+  features: readonly ('cas' | 'replica-read')[];
   defaultNodes: number;
   /** Its settings, declared once: flags, help, bounds, defaults, docs (core/settings.ts). */
   settings: Settings<S>;
@@ -79,8 +101,6 @@ export interface System<S extends object = Record<string, unknown>> {
   /** One-line description of the configuration measured (e.g. "N=3 R=2 W=2"). */
   describe(settings: S): string;
   provision(provider: ProviderName, options: ProvisionOptions<S>): Promise<Cluster>;
-  /** `workload`: its name, for systems whose client maps ops per workload (a set to SADD). */
-  connect(cluster: Cluster, node: NodeHandle, settings: S, workload?: string): Promise<Client>;
   /** Why its engine cannot run on this machine (not installed), or undefined. */
   blocker?(): string | undefined;
   /** Debian packages that `npm run setup` installs for it. */

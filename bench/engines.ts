@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Cluster, System } from '../adapters/types.ts';
+import { type Cluster, capabilitiesOf, type System } from '../adapters/types.ts';
 import { runClock } from '../core/history.ts';
 import type { MetricsSummary } from '../harness/metrics.ts';
 import { runSystem } from '../harness/run.ts';
@@ -34,7 +34,7 @@ export async function benchWorkload(
     workload: WORKLOADS[workload]!.create({
       keys: 1000,
       seed: 1,
-      capabilities: system.capabilities,
+      capabilities: capabilitiesOf(system),
     }),
     clock: runClock(),
     signal: new AbortController().signal,

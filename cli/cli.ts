@@ -254,6 +254,10 @@ program
     console.log('systems:');
     for (const s of Object.values(SYSTEMS)) {
       console.log(`  ${s.name.padEnd(14)} ${s.engine}`);
+      const kinds = Object.keys(s.clients).join(', ');
+      console.log(
+        `  ${''.padEnd(14)} clients: ${kinds}${s.features.length ? `; ${s.features.join(', ')}` : ''}`,
+      );
       const flags = s.settings.flags().map(({ flag, setting }) => `--${flag}=${setting.default}`);
       console.log(`  ${''.padEnd(14)} ${flags.join(' ')}`);
     }

@@ -7,7 +7,19 @@ import type { QuorumRule } from './quorum.ts';
  * them (adapters/types.ts adds the System that makes them).
  */
 
-export type Capability = 'kv' | 'cas' | 'txn' | 'append' | 'counter' | 'scan' | 'replica-read';
+/**
+ * The client a workload talks through: a system has one small client per
+ * kind it serves (as Jepsen's workloads each have their own client), and a
+ * workload runs on a system that has its kind.
+ */
+export type ClientKind = 'kv' | 'register' | 'set' | 'counter' | 'bank' | 'list-append';
+
+/**
+ * What a system offers: the client kinds it has, compare-and-set in its
+ * register client (`cas`), and reads of one replica's own copy in its kv
+ * client (`replica-read`).
+ */
+export type Capability = ClientKind | 'cas' | 'replica-read';
 
 export interface NodeHandle {
   id: string;

@@ -74,7 +74,7 @@ export function runPlan(
  * without `replica-read` cannot give.
  */
 function notMeasuredOn(system: System, checker: string): string | undefined {
-  if (checker === 'convergence' && !system.capabilities.includes('replica-read'))
+  if (checker === 'convergence' && !system.features.includes('replica-read'))
     return `${system.name} cannot read one replica's own copy`;
   return undefined;
 }

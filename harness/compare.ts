@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { SYSTEMS } from '../adapters/index.ts';
+import { capabilitiesOf } from '../adapters/types.ts';
 import { leftoverRules } from '../chaos/firewall.ts';
 import { UsageError } from '../core/errors.ts';
 import { runClock } from '../core/history.ts';
@@ -79,11 +80,10 @@ export async function compare(
           const workload = WORKLOADS[workloadName]!.create({
             keys: config.keys,
             seed: config.seed,
-            capabilities: system.capabilities,
+            capabilities: capabilitiesOf(system),
           });
-          const missing = workload.requires.filter((c) => !system.capabilities.includes(c));
-          if (missing.length > 0) {
-            const result = notApplicable(system, workload, config, settings, missing);
+          if (!system.clients[workload.client]) {
+            const result = notApplicable(system, workload, config, settings);
             log(`${name}: ${workloadName} not applicable: ${result.error}`);
             systems.push(result);
             continue;

@@ -329,7 +329,7 @@ describe('transaction rules', () => {
   it('Y with no transactions offered: ✗', () => {
     const na = resultOf('bank', [], [], acid, {
       status: 'not-applicable',
-      error: 'sys lacks txn, which bank needs',
+      error: 'sys has no bank client, which bank needs (its clients: kv)',
       history: '',
     });
     expect(row(na).contradictions).toEqual([
@@ -342,7 +342,7 @@ describe('transaction rules', () => {
   const noTxn = (claims: Claims, extra: Partial<SystemResult>) =>
     resultOf('list-append', [], [], claims, {
       status: 'not-applicable',
-      error: 'sys lacks txn',
+      error: 'sys has no list-append client, which list-append needs (its clients: kv)',
       history: '',
       ...extra,
     });

@@ -107,12 +107,11 @@ export function notApplicable(
   workload: Workload,
   config: CompareConfig,
   settings: Record<string, unknown>,
-  missing: readonly string[],
 ): SystemResult {
   return {
     ...emptyResult(system, workload, config, settings),
     status: 'not-applicable',
-    error: `${system.name} lacks ${missing.join(' and ')}, which ${workload.name} needs`,
+    error: `${system.name} has no ${workload.client} client, which ${workload.name} needs (its clients: ${Object.keys(system.clients).join(', ')})`,
   };
 }
 
@@ -172,7 +171,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
     const connect = async (process: number, index: number) => {
       const node = cluster!.nodes[index % cluster!.nodes.length]!;
-      const client = await system.connect(cluster!, node, settings, workload.name);
+      const client = await system.clients[workload.client]!(cluster!, node, settings);
       clients.push(client);
       return new Worker(process, node, client, workerContext);
     };
@@ -277,7 +276,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
           result.final.clusterReads++;
         } else result.final.failedReads++;
       });
-      if (system.capabilities.includes('replica-read')) {
+      if (system.features.includes('replica-read')) {
         const locate = finalWorkers[0]!.client;
         const targets = new Map<string, string[]>(cluster.nodes.map((n) => [n.id, []]));
         await pool(finalWorkers, keys, signal, async (_, key) => {

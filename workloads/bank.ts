@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadSpec } from './types.ts';
 
@@ -13,7 +13,7 @@ const INITIAL_BALANCE = 10;
  */
 export class BankWorkload implements Workload {
   readonly name = 'bank';
-  readonly requires: readonly Capability[] = ['txn'];
+  readonly client = 'bank' as const;
   readonly checkers = ['bank'] as const;
   readonly checkerOptions = { bank: { total: ACCOUNTS.length * INITIAL_BALANCE } };
 

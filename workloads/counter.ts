@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadSpec } from './types.ts';
 
@@ -9,7 +9,7 @@ import type { Workload, WorkloadSpec } from './types.ts';
  */
 export class CounterWorkload implements Workload {
   readonly name = 'counter';
-  readonly requires: readonly Capability[] = ['counter'];
+  readonly client = 'counter' as const;
   readonly checkers = ['counter'] as const;
 
   load(): Invocation[] {

@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadSpec } from './types.ts';
 
@@ -14,7 +14,7 @@ const APPENDS_PER_KEY = 32;
  */
 export class ListAppendWorkload implements Workload {
   readonly name = 'list-append';
-  readonly requires: readonly Capability[] = ['txn', 'append'];
+  readonly client = 'list-append' as const;
   readonly checkers = ['list-append'] as const;
   private readonly slots = Array.from({ length: ACTIVE_KEYS }, (_, i) => ({
     key: `l${i}`,

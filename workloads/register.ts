@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadOptions, WorkloadSpec } from './types.ts';
 
@@ -18,7 +18,7 @@ const OPS_PER_KEY = 200;
  */
 export class RegisterWorkload implements Workload {
   readonly name = 'register';
-  readonly requires: readonly Capability[] = ['kv'];
+  readonly client = 'register' as const;
   readonly checkers = ['linearizable', 'lost-writes', 'convergence'] as const;
   private readonly cas: boolean;
   private readonly slots: { key: string; ops: number; last: number | null }[];

@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadOptions, WorkloadSpec } from './types.ts';
 
@@ -14,7 +14,7 @@ const READ_FRACTION = 0.1;
  */
 export class SetWorkload implements Workload {
   readonly name = 'set';
-  readonly requires: readonly Capability[] = ['kv'];
+  readonly client = 'set' as const;
   readonly checkers = ['set', 'convergence'] as const;
   private nextElement = 1;
 

@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Workload, WorkloadOptions, WorkloadSpec } from './types.ts';
 
@@ -16,7 +16,7 @@ const KEYS = 8;
  */
 export class StalenessWorkload implements Workload {
   readonly name = 'staleness';
-  readonly requires: readonly Capability[] = ['kv'];
+  readonly client = 'kv' as const;
   readonly checkers = ['staleness', 'lost-writes'] as const;
   private nextValue = 1;
   private readonly replicaReads: boolean;

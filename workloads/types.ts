@@ -1,4 +1,4 @@
-import type { Capability, Completion, Invocation } from '../core/contracts.ts';
+import type { Capability, ClientKind, Completion, Invocation } from '../core/contracts.ts';
 import type { Rng } from '../core/rng.ts';
 
 export interface WorkloadOptions {
@@ -16,8 +16,8 @@ export interface WorkloadOptions {
  */
 export interface Workload {
   readonly name: string;
-  /** What the system must support to run it. */
-  readonly requires: readonly Capability[];
+  /** The client it talks through; a system without one of this kind cannot run it. */
+  readonly client: ClientKind;
   /** Checkers that judge its history, by name (harness/checkers). */
   readonly checkers: readonly string[];
   /** Options for some of them (the bank's total), by checker name. */

@@ -74,7 +74,7 @@ const KV: KvSpec[] = [
  * acknowledged-counter window), so a read of a key never inserted is rare.
  */
 export class KvWorkload implements Workload {
-  readonly requires = ['kv'] as const;
+  readonly client = 'kv' as const;
   readonly checkers = ['lost-writes', 'unexpected-values', 'convergence'] as const;
   private nextValue = 1;
   private assigned: number;

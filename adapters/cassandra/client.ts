@@ -1,5 +1,6 @@
 import cassandra from 'cassandra-driver';
-import type { Client, Completion, Invocation, NodeHandle } from '../types.ts';
+import type { Completion, Invocation, NodeHandle } from '../types.ts';
+import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
 import { KEYSPACE } from './schema.ts';
 import type { CassandraSettings } from './settings.ts';
 import { bindDriverSockets } from './source-address.ts';
@@ -7,23 +8,18 @@ import { bindDriverSockets } from './source-address.ts';
 const { consistencies, responseErrorCodes } = cassandra.types;
 
 /**
- * A worker's client of the Cassandra row, over the DataStax driver, with
- * its pinned node as the only coordinator and its sockets leaving from the
- * worker's address. Reads and writes run at the configured consistency;
- * the register workload uses lightweight transactions throughout (writes
- * and cas as `IF` conditions, reads at SERIAL), since plain writes mixed
- * with LWTs are not linearizable. Nothing is retried by the driver: a
- * retry of a write that timed out could apply it twice.
+ * What the Cassandra row's clients share: the DataStax driver with the
+ * worker's node as its only coordinator and its sockets leaving from the
+ * worker's address. Reads and writes run at the configured consistency.
+ * Nothing is retried by the driver: a retry of a write that timed out
+ * could apply it twice.
  */
-export class CassandraClient implements Client {
-  private readonly client: cassandra.Client;
-  private readonly consistency: number;
+abstract class CassandraWorker extends WorkerClient {
+  protected readonly client: cassandra.Client;
+  protected readonly consistency: number;
 
-  constructor(
-    node: NodeHandle,
-    settings: CassandraSettings,
-    private readonly workload: string,
-  ) {
+  constructor(node: NodeHandle, settings: CassandraSettings) {
+    super();
     bindDriverSockets();
     const endpoint = `${node.host}:${node.port}`;
     const timeout = settings.clientTimeoutMs;
@@ -53,65 +49,57 @@ export class CassandraClient implements Client {
     } as cassandra.ClientOptions);
   }
 
-  async invoke(op: Invocation): Promise<Completion> {
-    try {
-      return await this.dispatch(op);
-    } catch (error) {
-      return completionOf(op, error);
-    }
-  }
-
-  private async dispatch(op: Invocation): Promise<Completion> {
-    const key = op.key ?? '';
-    const c = this.client;
-    if (this.workload === 'set') {
-      if (op.f === 'add') {
-        await c.execute(`INSERT INTO sets (k, e) VALUES (?, ?)`, [key, op.value]);
-        return { type: 'ok', value: op.value };
-      }
-      const rows = await c.execute('SELECT e FROM sets WHERE k = ?', [key]);
-      return { type: 'ok', value: rows.rows.map((r) => Number(r.e)).sort((a, b) => a - b) };
-    }
-    if (this.workload === 'counter') {
-      if (op.f === 'add') {
-        await c.execute('UPDATE counters SET n = n + ? WHERE k = ?', [
-          cassandra.types.Long.fromNumber(Number(op.value)),
-          key,
-        ]);
-        return { type: 'ok', value: op.value };
-      }
-      const rows = await c.execute('SELECT n FROM counters WHERE k = ?', [key]);
-      return { type: 'ok', value: Number(rows.first()?.n ?? 0) };
-    }
-    if (this.workload === 'register') return this.register(op, key);
-    switch (op.f) {
-      case 'read':
-        return { type: 'ok', value: await this.read(key, this.consistency) };
-      case 'rmw':
-        await this.read(key, this.consistency).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
-        await c.execute('INSERT INTO kv (k, v) VALUES (?, ?)', [key, JSON.stringify(op.value)]);
-        return { type: 'ok', value: op.value };
-      case 'write':
-      case 'insert':
-      case 'update':
-        // Last write wins, by the coordinator's timestamp.
-        await c.execute('INSERT INTO kv (k, v) VALUES (?, ?)', [key, JSON.stringify(op.value)]);
-        return { type: 'ok', value: op.value };
-      default:
-        return { type: 'fail', error: `unsupported operation ${op.f}` };
-    }
-  }
-
-  private async read(key: string, consistency: number): Promise<unknown> {
+  protected async read(key: string, consistency: number): Promise<unknown> {
     const rows = await this.client.execute('SELECT v FROM kv WHERE k = ?', [key], { consistency });
     const v = rows.first()?.v as string | undefined;
     return v === undefined || v === null ? null : JSON.parse(v);
   }
 
-  /** A linearizable register: Paxos for every write and cas, SERIAL reads. */
-  private async register(op: Invocation, key: string): Promise<Completion> {
+  protected override completionOf(op: Invocation, error: unknown): Completion {
+    return completionOf(op, error);
+  }
+
+  async close(): Promise<void> {
+    await this.client.shutdown();
+  }
+}
+
+/** YCSB records: plain reads and writes, last write wins by the coordinator's timestamp. */
+export class CassandraKvClient extends CassandraWorker {
+  protected async run(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
+    switch (op.f) {
+      case 'read':
+        return { type: 'ok', value: await this.read(key, this.consistency) };
+      case 'rmw':
+        await readPart(this.read(key, this.consistency));
+        return this.write(op, key);
+      case 'write':
+      case 'insert':
+      case 'update':
+        return this.write(op, key);
+      default:
+        return this.unsupported(op);
+    }
+  }
+
+  private async write(op: Invocation, key: string): Promise<Completion> {
+    await this.client.execute('INSERT INTO kv (k, v) VALUES (?, ?)', [
+      key,
+      JSON.stringify(op.value),
+    ]);
+    return { type: 'ok', value: op.value };
+  }
+}
+
+/**
+ * A linearizable register: lightweight transactions throughout (Paxos for
+ * every write and cas as `IF` conditions, SERIAL reads), since plain
+ * writes mixed with LWTs are not linearizable.
+ */
+export class CassandraRegisterClient extends CassandraWorker {
+  protected async run(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
     const c = this.client;
     if (op.f === 'read') return { type: 'ok', value: await this.read(key, consistencies.serial) };
     if (op.f === 'write') {
@@ -144,17 +132,38 @@ export class CassandraClient implements Client {
         ? { type: 'ok', value: op.value }
         : { type: 'fail', error: 'cas: expected value not found' };
     }
-    return { type: 'fail', error: `unsupported operation ${op.f}` };
-  }
-
-  async close(): Promise<void> {
-    await this.client.shutdown();
+    return this.unsupported(op);
   }
 }
 
-class ReadPartFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('read part of rmw failed');
+/** A set as a row per element. */
+export class CassandraSetClient extends CassandraWorker {
+  protected async run(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
+    if (op.f === 'add') {
+      await this.client.execute('INSERT INTO sets (k, e) VALUES (?, ?)', [key, op.value]);
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f !== 'read') return this.unsupported(op);
+    const rows = await this.client.execute('SELECT e FROM sets WHERE k = ?', [key]);
+    return { type: 'ok', value: rows.rows.map((r) => Number(r.e)).sort((a, b) => a - b) };
+  }
+}
+
+/** A counter column. */
+export class CassandraCounterClient extends CassandraWorker {
+  protected async run(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
+    if (op.f === 'add') {
+      await this.client.execute('UPDATE counters SET n = n + ? WHERE k = ?', [
+        cassandra.types.Long.fromNumber(Number(op.value)),
+        key,
+      ]);
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f !== 'read') return this.unsupported(op);
+    const rows = await this.client.execute('SELECT n FROM counters WHERE k = ?', [key]);
+    return { type: 'ok', value: Number(rows.first()?.n ?? 0) };
   }
 }
 

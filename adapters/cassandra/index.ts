@@ -1,6 +1,11 @@
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
-import { CassandraClient } from './client.ts';
+import {
+  CassandraCounterClient,
+  CassandraKvClient,
+  CassandraRegisterClient,
+  CassandraSetClient,
+} from './client.ts';
 import { CassandraCluster, SUBNET } from './cluster.ts';
 import { CASSANDRA_VERSION, cassandraBlocker, installCassandra } from './engine.ts';
 import { type CassandraSettings, cassandraSettings } from './settings.ts';
@@ -18,8 +23,14 @@ export const cassandraSystem: System<CassandraSettings> = {
     cap: 'AP',
   },
   limitedTransactions: 'single-partition LWT',
-  // cas: lightweight transactions; counter: counter columns.
-  capabilities: ['kv', 'cas', 'counter'],
+  clients: {
+    kv: async (_cluster, node, settings) => new CassandraKvClient(node, settings),
+    register: async (_cluster, node, settings) => new CassandraRegisterClient(node, settings),
+    set: async (_cluster, node, settings) => new CassandraSetClient(node, settings),
+    counter: async (_cluster, node, settings) => new CassandraCounterClient(node, settings),
+  },
+  // cas: lightweight transactions.
+  features: ['cas'],
   defaultNodes: 3,
   blocker: cassandraBlocker,
   // Java to run it, Maven to fetch its jars (build).
@@ -41,8 +52,4 @@ export const cassandraSystem: System<CassandraSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new CassandraCluster(o, o.settings)),
-
-  async connect(_cluster, node, settings, workload) {
-    return new CassandraClient(node, settings, workload ?? 'kv');
-  },
 };

@@ -1,6 +1,7 @@
 import nano, { type DocumentScope } from 'nano';
 import { Agent } from 'undici';
-import type { Client, Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
+import type { Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
+import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
 import { baseUrl, DATABASE } from './http.ts';
 import type { CouchSettings } from './settings.ts';
 
@@ -12,23 +13,19 @@ interface ValueDoc {
 }
 
 /**
- * A worker's client of the CouchDB row, over nano (the Apache CouchDB
- * client), talking to the node it is pinned to from its client address.
- * Registers and YCSB records are one document each, written with the
- * `_rev` read just before (MVCC: a stale `_rev` gets 409, a definite
- * failure); reads ask for `_conflicts` and return every conflicting value
- * as siblings. A set is one document per element.
+ * What the CouchDB row's clients share: nano (the Apache CouchDB client)
+ * talking to the node the worker is pinned to, from its client address.
  */
-export class CouchClient implements Client {
+abstract class CouchWorker extends WorkerClient {
   private readonly agent: Agent;
-  private readonly db: DocumentScope<ValueDoc>;
+  protected readonly db: DocumentScope<ValueDoc>;
 
   constructor(
     private readonly cluster: Cluster,
     node: NodeHandle,
     settings: CouchSettings,
-    private readonly workload: string,
   ) {
+    super();
     const timeout = settings.clientTimeoutMs;
     this.agent = new Agent({
       connect: { localAddress: node.clientAddress, timeout },
@@ -40,17 +37,28 @@ export class CouchClient implements Client {
     );
   }
 
-  async invoke(op: Invocation): Promise<Completion> {
-    try {
-      return await this.dispatch(op);
-    } catch (error) {
-      return completionOf(op, error);
-    }
+  protected override completionOf(op: Invocation, error: unknown): Completion {
+    return completionOf(op, error);
   }
 
-  private async dispatch(op: Invocation): Promise<Completion> {
+  /** Every node holds every document. */
+  async replicasOf(): Promise<string[]> {
+    return this.cluster.nodes.map((n) => n.id);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/**
+ * Records and registers: one document each, written with the `_rev` read
+ * just before (MVCC: a stale `_rev` gets 409, a definite failure); reads
+ * ask for `_conflicts` and return every conflicting value as siblings.
+ */
+export class CouchKvClient extends CouchWorker {
+  protected async run(op: Invocation): Promise<Completion> {
     const key = op.key ?? '';
-    if (this.workload === 'set') return this.set(op, key);
     switch (op.f) {
       case 'read':
         return this.read(key);
@@ -58,9 +66,7 @@ export class CouchClient implements Client {
       case 'insert':
       case 'update':
       case 'rmw': {
-        const current = await this.current(key).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
+        const current = await readPart(this.current(key));
         await this.db.insert({
           _id: key,
           ...(current ? { _rev: current._rev } : {}),
@@ -70,9 +76,7 @@ export class CouchClient implements Client {
       }
       case 'cas': {
         const [expected, next] = op.value as [unknown, unknown];
-        const current = await this.current(key).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
+        const current = await readPart(this.current(key));
         if (JSON.stringify(current?.value ?? null) !== JSON.stringify(expected))
           return { type: 'fail', error: 'cas: expected value not found' };
         // The `_rev` read makes the update conditional: 409 if another got in between.
@@ -80,7 +84,7 @@ export class CouchClient implements Client {
         return { type: 'ok', value: op.value };
       }
       default:
-        return { type: 'fail', error: `unsupported operation ${op.f}` };
+        return this.unsupported(op);
     }
   }
 
@@ -107,30 +111,20 @@ export class CouchClient implements Client {
     const losers = await Promise.all(doc._conflicts.map((rev) => this.db.get(key, { rev })));
     return { type: 'ok', value: [doc.value, ...losers.map((l) => l.value)], siblings: true };
   }
+}
 
-  private async set(op: Invocation, key: string): Promise<Completion> {
+/** A set as one document per element (`<set>:<element>`): adds never conflict. */
+export class CouchSetClient extends CouchWorker {
+  protected async run(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
     if (op.f === 'add') {
       await this.db.insert({ _id: `${key}:${op.value}` });
       return { type: 'ok', value: op.value };
     }
+    if (op.f !== 'read') return this.unsupported(op);
     const rows = await this.db.list({ startkey: `${key}:`, endkey: `${key}:\ufff0` });
     const elements = rows.rows.map((r) => Number(r.id.slice(key.length + 1)));
     return { type: 'ok', value: elements.sort((a, b) => a - b) };
-  }
-
-  /** Every node holds every document. */
-  async replicasOf(): Promise<string[]> {
-    return this.cluster.nodes.map((n) => n.id);
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
-}
-
-class ReadPartFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('read part of the write failed');
   }
 }
 

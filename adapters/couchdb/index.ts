@@ -1,6 +1,6 @@
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
-import { CouchClient } from './client.ts';
+import { CouchKvClient, CouchSetClient } from './client.ts';
 import { CouchCluster, SUBNET } from './cluster.ts';
 import { couchdbBlocker, installServer, pouchdbVersion } from './engine.ts';
 import { type CouchSettings, couchSettings } from './settings.ts';
@@ -22,8 +22,13 @@ export const couchdb: System<CouchSettings> = {
     transactions: 'N',
     cap: 'AP',
   },
+  clients: {
+    kv: async (cluster, node, settings) => new CouchKvClient(cluster, node, settings),
+    register: async (cluster, node, settings) => new CouchKvClient(cluster, node, settings),
+    set: async (cluster, node, settings) => new CouchSetClient(cluster, node, settings),
+  },
   // cas: an update with the `_rev` read; replica-read: every node holds every document.
-  capabilities: ['kv', 'cas', 'replica-read'],
+  features: ['cas', 'replica-read'],
   defaultNodes: 3,
   blocker: couchdbBlocker,
   build: installServer,
@@ -40,8 +45,4 @@ export const couchdb: System<CouchSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new CouchCluster(o, o.settings)),
-
-  async connect(cluster, node, settings, workload) {
-    return new CouchClient(cluster, node, settings, workload ?? 'kv');
-  },
 };

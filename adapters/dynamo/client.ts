@@ -1,27 +1,30 @@
 import { DynamoClient } from '../../dynamo/client.ts';
 import { DynamoError } from '../../dynamo/protocol.ts';
 import type { Context } from '../../dynamo/vclock.ts';
-import type { Client, Completion, Invocation, NodeHandle } from '../types.ts';
+import type { Completion, Invocation, NodeHandle } from '../types.ts';
+import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
 import type { DynamoSettings } from './settings.ts';
 
 const WRITES = new Set(['write', 'insert', 'update']);
 
 /**
- * A worker's client of the built-in store, pinned to one node (which
- * coordinates its requests). Like a Dynamo client library it keeps, per key,
- * the context of the last version it read or wrote, and sends it with the
- * next write: a worker's writes supersede what that worker has seen, while
- * writes of workers that have not seen each other stay siblings.
+ * What the built-in store's clients share: a worker's connection to the
+ * node it is pinned to (which coordinates its requests) and, as a Dynamo
+ * client library keeps, per key, the context of the last version it read
+ * or wrote, sent with its next write: a worker's writes supersede what it
+ * has seen, while writes of workers that have not seen each other stay
+ * siblings.
  */
-export class DynamoAdapterClient implements Client {
-  private readonly client: DynamoClient;
-  private readonly contexts = new Map<string, Context>();
+abstract class DynamoWorker extends WorkerClient {
+  protected readonly client: DynamoClient;
+  protected readonly contexts = new Map<string, Context>();
   private readonly replicas = new Map<string, string[]>();
 
   constructor(
-    private readonly node: NodeHandle,
-    private readonly settings: DynamoSettings,
+    protected readonly node: NodeHandle,
+    protected readonly settings: DynamoSettings,
   ) {
+    super();
     this.client = new DynamoClient({
       host: node.host,
       port: node.port,
@@ -31,58 +34,40 @@ export class DynamoAdapterClient implements Client {
     });
   }
 
-  async invoke(op: Invocation): Promise<Completion> {
+  protected override async run(op: Invocation): Promise<Completion> {
     const key = op.key;
     if (key === undefined) return { type: 'fail', error: `${op.f} needs a key` };
-    const { n, r, w } = this.settings;
-    try {
-      if (op.f === 'read' && op.replica) {
-        if (!(await this.replicasOf(key)).includes(this.node.id))
-          return { type: 'fail', error: `${this.node.id} holds no replica of ${key}` };
-        const versions = await this.client.localGet(key);
-        return readCompletion(versions.map((v) => v.value));
-      }
-      if (op.f === 'read' && op.final === 'replica') {
-        const versions = await this.client.localGet(key);
-        return readCompletion(versions.map((v) => v.value));
-      }
-      if (op.f === 'read') {
-        // The final read asks every replica and repairs them before answering.
-        const options = op.final === 'cluster' ? { n, r: n, repairSync: true } : { n, r };
-        const result = await this.client.get(key, options);
-        this.contexts.set(key, result.context);
-        return readCompletion(result.siblings.map((s) => s.value));
-      }
-      if (WRITES.has(op.f)) {
-        const result = await this.client.put(key, op.value, this.contexts.get(key), { n, w });
-        this.contexts.set(key, result.context);
-        return { type: 'ok', value: op.value };
-      }
-      if (op.f === 'rmw') {
-        const read = await this.client.get(key, { n, r }).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
-        const result = await this.client.put(key, op.value, read.context, { n, w });
-        this.contexts.set(key, result.context);
-        return { type: 'ok', value: op.value };
-      }
-      if (op.f === 'add') {
-        // A set is one value (a sorted array); concurrent versions are
-        // merged by union before the add, as Dynamo's shopping cart does.
-        const read = await this.client.get(key, { n, r }).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
-        const merged = new Set<unknown>([op.value]);
-        for (const s of read.siblings) for (const e of (s.value as unknown[]) ?? []) merged.add(e);
-        const value = [...merged].sort((a, b) => Number(a) - Number(b));
-        const result = await this.client.put(key, value, read.context, { n, w });
-        this.contexts.set(key, result.context);
-        return { type: 'ok', value: op.value };
-      }
-      return { type: 'fail', error: `unsupported operation ${op.f}` };
-    } catch (error) {
-      return completionOf(op, error);
+    if (op.f === 'read') return this.read(op, key);
+    return this.write(op, key);
+  }
+
+  protected abstract write(op: Invocation, key: string): Promise<Completion>;
+
+  /** Through the cluster at R (the final read at R=N, repairing), or one replica's own copy. */
+  private async read(op: Invocation, key: string): Promise<Completion> {
+    const { n, r } = this.settings;
+    if (op.replica && !(await this.replicasOf(key)).includes(this.node.id))
+      return { type: 'fail', error: `${this.node.id} holds no replica of ${key}` };
+    if (op.replica || op.final === 'replica') {
+      const versions = await this.client.localGet(key);
+      return readCompletion(versions.map((v) => v.value));
     }
+    const options = op.final === 'cluster' ? { n, r: n, repairSync: true } : { n, r };
+    const result = await this.client.get(key, options);
+    this.contexts.set(key, result.context);
+    return readCompletion(result.siblings.map((s) => s.value));
+  }
+
+  /** Writes `value` over the version whose context is `context`. */
+  protected async put(key: string, value: unknown, context?: Context): Promise<void> {
+    const { n, w } = this.settings;
+    const result = await this.client.put(key, value, context, { n, w });
+    this.contexts.set(key, result.context);
+  }
+
+  protected readWithContext(key: string) {
+    const { n, r } = this.settings;
+    return readPart(this.client.get(key, { n, r }));
   }
 
   async replicasOf(key: string): Promise<string[]> {
@@ -95,14 +80,42 @@ export class DynamoAdapterClient implements Client {
     return replicas;
   }
 
+  protected override completionOf(op: Invocation, error: unknown): Completion {
+    return completionOf(op, error);
+  }
+
   async close(): Promise<void> {
     this.client.close();
   }
 }
 
-class ReadPartFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('read part of rmw failed');
+/** Records and registers: writes over the last context seen, rmw over a fresh read. */
+export class DynamoKvClient extends DynamoWorker {
+  protected async write(op: Invocation, key: string): Promise<Completion> {
+    if (WRITES.has(op.f)) await this.put(key, op.value, this.contexts.get(key));
+    else if (op.f === 'rmw')
+      await this.put(key, op.value, (await this.readWithContext(key)).context);
+    else return this.unsupported(op);
+    return { type: 'ok', value: op.value };
+  }
+}
+
+/**
+ * A set as one value (a sorted array): concurrent versions are merged by
+ * union before an add, as Dynamo's shopping cart does.
+ */
+export class DynamoSetClient extends DynamoWorker {
+  protected async write(op: Invocation, key: string): Promise<Completion> {
+    if (op.f !== 'add') return this.unsupported(op);
+    const read = await this.readWithContext(key);
+    const merged = new Set<unknown>([op.value]);
+    for (const s of read.siblings) for (const e of (s.value as unknown[]) ?? []) merged.add(e);
+    await this.put(
+      key,
+      [...merged].sort((a, b) => Number(a) - Number(b)),
+      read.context,
+    );
+    return { type: 'ok', value: op.value };
   }
 }
 

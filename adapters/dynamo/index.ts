@@ -1,6 +1,6 @@
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
-import { DynamoAdapterClient } from './client.ts';
+import { DynamoKvClient, DynamoSetClient } from './client.ts';
 import { DynamoCluster, SUBNET } from './cluster.ts';
 import { type DynamoSettings, dynamoSettings } from './settings.ts';
 
@@ -16,7 +16,13 @@ export const dynamo: System<DynamoSettings> = {
     transactions: 'N',
     cap: 'AP',
   },
-  capabilities: ['kv', 'replica-read'],
+  // No cas, no transactions, no counters: the register runs on reads and writes.
+  clients: {
+    kv: async (_cluster, node, settings) => new DynamoKvClient(node, settings),
+    register: async (_cluster, node, settings) => new DynamoKvClient(node, settings),
+    set: async (_cluster, node, settings) => new DynamoSetClient(node, settings),
+  },
+  features: ['replica-read'],
   defaultNodes: 3,
   settings: dynamoSettings,
 
@@ -36,8 +42,4 @@ export const dynamo: System<DynamoSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new DynamoCluster(o, o.settings)),
-
-  async connect(_cluster, node, settings) {
-    return new DynamoAdapterClient(node, settings);
-  },
 };

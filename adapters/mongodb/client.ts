@@ -6,7 +6,8 @@ import {
   MongoServerSelectionError,
   type ReadConcernLevel,
 } from 'mongodb';
-import type { Client, Completion, Invocation, NodeHandle } from '../types.ts';
+import type { ClientKind, Completion, Invocation, NodeHandle } from '../types.ts';
+import { WorkerClient } from '../worker-client.ts';
 import type { MongoSettings } from './settings.ts';
 
 export const DATABASE = 'faultline';
@@ -17,23 +18,18 @@ interface ValueDoc {
 }
 
 /**
- * A worker's client of the MongoDB row over the official driver, connected
- * straight to its node from the worker's client address. One operation is
- * one attempt: retryable writes and reads are off, so the history shows
- * what the server did rather than what the driver retried. A register or
- * YCSB record is one document `{_id, value}`; a cas is `findOneAndUpdate`
- * on the expected value (single-document atomicity is the row's claim); a
- * set is one document grown by `$addToSet`, a counter one grown by `$inc`.
+ * What the MongoDB row's clients share: the official driver connected
+ * straight to the worker's node from its client address, one operation
+ * one attempt (retryable writes and reads off, so the history shows what
+ * the server did rather than what the driver retried), and a collection
+ * of the client's own kind (a set and a register never share a document).
  */
-export class MongoWorkerClient implements Client {
+abstract class MongoWorker extends WorkerClient {
   private readonly client: MongoClient;
-  private readonly docs: Collection<ValueDoc>;
+  protected readonly docs: Collection<ValueDoc>;
 
-  constructor(
-    node: NodeHandle,
-    settings: MongoSettings,
-    private readonly workload: string,
-  ) {
+  constructor(node: NodeHandle, settings: MongoSettings, kind: ClientKind) {
+    super();
     const timeout = settings.clientTimeoutMs;
     this.client = new MongoClient(`mongodb://${node.host}:${node.port}/`, {
       directConnection: true,
@@ -47,25 +43,37 @@ export class MongoWorkerClient implements Client {
       writeConcern: { w: settings.writeConcern === '1' ? 1 : 'majority' },
       readConcern: { level: settings.readConcern as ReadConcernLevel },
     });
-    // A collection per workload: a set and a register never share a document.
-    this.docs = this.client.db(DATABASE).collection<ValueDoc>(workload);
+    this.docs = this.client.db(DATABASE).collection<ValueDoc>(kind);
   }
 
-  async invoke(op: Invocation): Promise<Completion> {
-    try {
-      return await this.dispatch(op);
-    } catch (error) {
-      return completionOf(op, error);
-    }
+  protected async value(_id: string): Promise<unknown> {
+    return (await this.docs.findOne({ _id }))?.value;
   }
 
-  private async dispatch(op: Invocation): Promise<Completion> {
+  protected override completionOf(op: Invocation, error: unknown): Completion {
+    return completionOf(op, error);
+  }
+
+  async close(): Promise<void> {
+    await this.client.close(true);
+  }
+}
+
+/**
+ * Records and registers: one document `{_id, value}` each; a cas is
+ * `findOneAndUpdate` on the expected value (single-document atomicity is
+ * the row's claim).
+ */
+export class MongoKvClient extends MongoWorker {
+  constructor(node: NodeHandle, settings: MongoSettings) {
+    super(node, settings, 'kv');
+  }
+
+  protected async run(op: Invocation): Promise<Completion> {
     const _id = op.key ?? '';
     switch (op.f) {
-      case 'read': {
-        const doc = await this.docs.findOne({ _id });
-        return { type: 'ok', value: this.valueOf(doc) };
-      }
+      case 'read':
+        return { type: 'ok', value: (await this.value(_id)) ?? null };
       case 'write':
       case 'insert':
       case 'update':
@@ -87,31 +95,46 @@ export class MongoWorkerClient implements Client {
           ? { type: 'ok', value: op.value }
           : { type: 'fail', error: 'cas: expected value not found' };
       }
-      case 'add': {
-        const update =
-          this.workload === 'counter'
-            ? { $inc: { value: op.value } }
-            : { $addToSet: { value: op.value } };
-        await this.docs.updateOne({ _id }, update as never, { upsert: true });
-        return { type: 'ok', value: op.value };
-      }
       default:
-        return { type: 'fail', error: `unsupported operation ${op.f}` };
+        return this.unsupported(op);
     }
   }
+}
 
-  /** A missing document reads as the workload's empty value. */
-  private valueOf(doc: ValueDoc | null): unknown {
-    if (this.workload === 'set')
-      return [...((doc?.value as number[] | undefined) ?? [])].sort((a, b) => a - b);
-    if (this.workload === 'counter') return Number(doc?.value ?? 0);
-    return doc?.value ?? null;
+/**
+ * A set or a counter: one document grown in place by an update operator
+ * (`$addToSet`, `$inc`), read back as the kind's value.
+ */
+class MongoGrowingClient extends MongoWorker {
+  constructor(
+    node: NodeHandle,
+    settings: MongoSettings,
+    kind: ClientKind,
+    private readonly operator: '$addToSet' | '$inc',
+    private readonly readAs: (value: unknown) => unknown,
+  ) {
+    super(node, settings, kind);
   }
 
-  async close(): Promise<void> {
-    await this.client.close(true);
+  protected async run(op: Invocation): Promise<Completion> {
+    const _id = op.key ?? '';
+    if (op.f === 'add') {
+      const update = { [this.operator]: { value: op.value } };
+      await this.docs.updateOne({ _id }, update as never, { upsert: true });
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f !== 'read') return this.unsupported(op);
+    return { type: 'ok', value: this.readAs(await this.value(_id)) };
   }
 }
+
+export const mongoSetClient = (node: NodeHandle, settings: MongoSettings) =>
+  new MongoGrowingClient(node, settings, 'set', '$addToSet', (value) =>
+    [...((value as number[] | undefined) ?? [])].sort((a, b) => a - b),
+  );
+
+export const mongoCounterClient = (node: NodeHandle, settings: MongoSettings) =>
+  new MongoGrowingClient(node, settings, 'counter', '$inc', (value) => Number(value ?? 0));
 
 /**
  * Server errors that may come after the write was applied (the node was

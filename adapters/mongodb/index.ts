@@ -1,6 +1,6 @@
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
-import { MongoWorkerClient } from './client.ts';
+import { MongoKvClient, mongoCounterClient, mongoSetClient } from './client.ts';
 import { FerretCluster, SUBNET } from './cluster.ts';
 import { buildFerretdb, FERRETDB_VERSION, mongodbBlocker } from './engine.ts';
 import { type MongoSettings, mongoSettings } from './settings.ts';
@@ -22,9 +22,15 @@ export const mongodb: System<MongoSettings> = {
     transactions: 'N',
     cap: 'CP',
   },
-  // cas: findOneAndUpdate on the expected value; counter: $inc. FerretDB
-  // has no multi-document transactions, so bank and list-append are n/a.
-  capabilities: ['kv', 'cas', 'counter'],
+  // FerretDB has no multi-document transactions: no bank, no list-append.
+  clients: {
+    kv: async (_cluster, node, settings) => new MongoKvClient(node, settings),
+    register: async (_cluster, node, settings) => new MongoKvClient(node, settings),
+    set: async (_cluster, node, settings) => mongoSetClient(node, settings),
+    counter: async (_cluster, node, settings) => mongoCounterClient(node, settings),
+  },
+  // cas: findOneAndUpdate on the expected value.
+  features: ['cas'],
   defaultNodes: 1,
   blocker: mongodbBlocker,
   build: buildFerretdb,
@@ -43,8 +49,4 @@ export const mongodb: System<MongoSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new FerretCluster(o, o.settings)),
-
-  async connect(_cluster, node, settings, workload) {
-    return new MongoWorkerClient(node, settings, workload ?? 'kv');
-  },
 };

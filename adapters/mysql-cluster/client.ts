@@ -1,5 +1,6 @@
 import type { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { Client, Completion, Invocation, NodeHandle } from '../types.ts';
+import { ReadPartFailed, readPart } from '../worker-client.ts';
 import { clientConnection } from './admin.ts';
 import { type MysqlSettings, sqlIsolation } from './settings.ts';
 
@@ -12,12 +13,12 @@ export interface SqlRouter {
 type Row = RowDataPacket & Record<string, unknown>;
 
 /**
- * A worker's client of a MariaDB row, over mysql2, one connection at a time
- * (a worker runs one operation at a time). Every workload is plain SQL on
- * the tables of schema.ts; bank and list-append run in real transactions at
- * the configured isolation level.
+ * What a MariaDB row's clients share: mysql2, one connection at a time (a
+ * worker runs one operation at a time) to where the router sends it, and
+ * real transactions at the configured isolation level. Every workload is
+ * plain SQL on the tables of schema.ts.
  */
-export class MysqlClient implements Client {
+abstract class MysqlWorker implements Client {
   /** Open connections by target node id (the route and the pinned node's own copy). */
   private readonly connections = new Map<string, Connection>();
 
@@ -25,7 +26,6 @@ export class MysqlClient implements Client {
     private readonly router: SqlRouter,
     private readonly node: NodeHandle,
     private readonly settings: MysqlSettings,
-    private readonly workload: string,
   ) {}
 
   async invoke(op: Invocation): Promise<Completion> {
@@ -40,7 +40,7 @@ export class MysqlClient implements Client {
     }
     const progress: Progress = { committing: false };
     try {
-      return await this.dispatch(connection, op, progress);
+      return await this.serve(connection, op, progress);
     } catch (error) {
       if (!isServerError(error)) this.drop(target.id);
       return completionOf(op, error, progress);
@@ -70,21 +70,63 @@ export class MysqlClient implements Client {
     this.connections.delete(id);
   }
 
-  private dispatch(c: Connection, op: Invocation, progress: Progress): Promise<Completion> {
-    switch (this.workload) {
-      case 'set':
-        return this.set(c, op);
-      case 'counter':
-        return this.counter(c, op);
-      case 'bank':
-        return this.bank(c, op, progress);
-      case 'list-append':
-        if (op.f === 'txn') return this.listAppend(c, op, progress);
+  protected abstract serve(c: Connection, op: Invocation, progress: Progress): Promise<Completion>;
+
+  /**
+   * BEGIN … COMMIT. The body returns the ok value, or a string: a reason to
+   * roll back (a definite failure). Until COMMIT is sent any error leaves
+   * nothing applied (the server rolls back an open transaction whose
+   * connection drops); `progress` tells completionOf when COMMIT was sent.
+   */
+  protected async transaction(
+    c: Connection,
+    progress: Progress,
+    body: () => Promise<unknown>,
+  ): Promise<Completion> {
+    await c.query('START TRANSACTION');
+    let value: unknown;
+    try {
+      value = await body();
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw error;
     }
-    return this.kv(c, op);
+    if (typeof value === 'string') {
+      await c.query('ROLLBACK');
+      return { type: 'fail', error: value };
+    }
+    progress.committing = true;
+    await c.query({ sql: 'COMMIT', timeout: this.settings.clientTimeoutMs });
+    return { type: 'ok', value };
   }
 
-  private async kv(c: Connection, op: Invocation): Promise<Completion> {
+  protected async rows(c: Connection, sql: string, values: unknown[]): Promise<Row[]> {
+    const [rows] = await c.query<Row[]>({ sql, values, timeout: this.settings.clientTimeoutMs });
+    return rows;
+  }
+
+  protected async exec(c: Connection, sql: string, values: unknown[]): Promise<ResultSetHeader> {
+    const [result] = await c.query<ResultSetHeader>({
+      sql,
+      values,
+      timeout: this.settings.clientTimeoutMs,
+    });
+    return result;
+  }
+
+  /** Galera and the pair keep every row on every node. */
+  async replicasOf(): Promise<string[]> {
+    return this.router.nodes.map((n) => n.id);
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.connections.keys()]) this.drop(id);
+  }
+}
+
+/** Records and registers: a row each; cas is a conditional statement. */
+export class MysqlKvClient extends MysqlWorker {
+  protected async serve(c: Connection, op: Invocation): Promise<Completion> {
     const key = op.key ?? '';
     switch (op.f) {
       case 'read': {
@@ -92,9 +134,7 @@ export class MysqlClient implements Client {
         return { type: 'ok', value: rows[0] ? JSON.parse(String(rows[0].v)) : null };
       }
       case 'rmw':
-        await this.rows(c, 'SELECT v FROM kv WHERE k = ?', [key]).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
+        await readPart(this.rows(c, 'SELECT v FROM kv WHERE k = ?', [key]));
         await this.upsert(c, key, op.value);
         return { type: 'ok', value: op.value };
       case 'write':
@@ -122,7 +162,7 @@ export class MysqlClient implements Client {
           : { type: 'fail', error: 'cas: expected value not found' };
       }
       default:
-        return { type: 'fail', error: `unsupported operation ${op.f}` };
+        return unsupported(op);
     }
   }
 
@@ -133,17 +173,24 @@ export class MysqlClient implements Client {
       [key, JSON.stringify(value)],
     );
   }
+}
 
-  private async set(c: Connection, op: Invocation): Promise<Completion> {
+/** A set as a row per element. */
+export class MysqlSetClient extends MysqlWorker {
+  protected async serve(c: Connection, op: Invocation): Promise<Completion> {
     if (op.f === 'add') {
       await this.exec(c, 'INSERT IGNORE INTO sets (k, e) VALUES (?, ?)', [op.key, op.value]);
       return { type: 'ok', value: op.value };
     }
+    if (op.f !== 'read') return unsupported(op);
     const rows = await this.rows(c, 'SELECT e FROM sets WHERE k = ? ORDER BY e', [op.key]);
     return { type: 'ok', value: rows.map((r) => Number(r.e)) };
   }
+}
 
-  private async counter(c: Connection, op: Invocation): Promise<Completion> {
+/** A counter as a row grown by `n = n + ?`. */
+export class MysqlCounterClient extends MysqlWorker {
+  protected async serve(c: Connection, op: Invocation): Promise<Completion> {
     if (op.f === 'add') {
       await this.exec(
         c,
@@ -152,11 +199,15 @@ export class MysqlClient implements Client {
       );
       return { type: 'ok', value: op.value };
     }
+    if (op.f !== 'read') return unsupported(op);
     const rows = await this.rows(c, 'SELECT n FROM counters WHERE k = ?', [op.key]);
     return { type: 'ok', value: Number(rows[0]?.n ?? 0) };
   }
+}
 
-  private async bank(c: Connection, op: Invocation, progress: Progress): Promise<Completion> {
+/** The bank: a transfer and a read of every balance, each one transaction. */
+export class MysqlBankClient extends MysqlWorker {
+  protected async serve(c: Connection, op: Invocation, progress: Progress): Promise<Completion> {
     if (op.f === 'write') {
       await this.exec(
         c,
@@ -177,6 +228,7 @@ export class MysqlClient implements Client {
         return op.value;
       });
     }
+    if (op.f !== 'read') return unsupported(op);
     // Every balance in one transaction: the workload passes the accounts in `value`.
     const accounts = op.value as string[];
     return this.transaction(c, progress, async () => {
@@ -185,9 +237,12 @@ export class MysqlClient implements Client {
       return Object.fromEntries(accounts.map((a) => [a, balances.get(a) ?? 0]));
     });
   }
+}
 
-  /** Elle's micro-ops in one transaction; lists are comma-separated text. */
-  private listAppend(c: Connection, op: Invocation, progress: Progress): Promise<Completion> {
+/** Elle's micro-ops in one transaction; lists are comma-separated text. */
+export class MysqlListAppendClient extends MysqlWorker {
+  protected serve(c: Connection, op: Invocation, progress: Progress): Promise<Completion> {
+    if (op.f !== 'txn') return Promise.resolve(unsupported(op));
     const micro = op.value as [string, string, unknown][];
     return this.transaction(c, progress, async () => {
       const done: unknown[] = [];
@@ -208,68 +263,15 @@ export class MysqlClient implements Client {
       return done;
     });
   }
+}
 
-  /**
-   * BEGIN … COMMIT. The body returns the ok value, or a string: a reason to
-   * roll back (a definite failure). Until COMMIT is sent any error leaves
-   * nothing applied (the server rolls back an open transaction whose
-   * connection drops); `progress` tells completionOf when COMMIT was sent.
-   */
-  private async transaction(
-    c: Connection,
-    progress: Progress,
-    body: () => Promise<unknown>,
-  ): Promise<Completion> {
-    await c.query('START TRANSACTION');
-    let value: unknown;
-    try {
-      value = await body();
-    } catch (error) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw error;
-    }
-    if (typeof value === 'string') {
-      await c.query('ROLLBACK');
-      return { type: 'fail', error: value };
-    }
-    progress.committing = true;
-    await c.query({ sql: 'COMMIT', timeout: this.settings.clientTimeoutMs });
-    return { type: 'ok', value };
-  }
-
-  private async rows(c: Connection, sql: string, values: unknown[]): Promise<Row[]> {
-    const [rows] = await c.query<Row[]>({ sql, values, timeout: this.settings.clientTimeoutMs });
-    return rows;
-  }
-
-  private async exec(c: Connection, sql: string, values: unknown[]): Promise<ResultSetHeader> {
-    const [result] = await c.query<ResultSetHeader>({
-      sql,
-      values,
-      timeout: this.settings.clientTimeoutMs,
-    });
-    return result;
-  }
-
-  /** Galera and the pair keep every row on every node. */
-  async replicasOf(): Promise<string[]> {
-    return this.router.nodes.map((n) => n.id);
-  }
-
-  async close(): Promise<void> {
-    for (const id of [...this.connections.keys()]) this.drop(id);
-  }
+function unsupported(op: Invocation): Completion {
+  return { type: 'fail', error: `unsupported operation ${op.f}` };
 }
 
 interface Progress {
   /** COMMIT has been sent: from here a lost answer leaves the outcome unknown. */
   committing: boolean;
-}
-
-class ReadPartFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('read part of rmw failed');
-  }
 }
 
 /**

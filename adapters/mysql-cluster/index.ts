@@ -1,8 +1,14 @@
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
 import { provisionOn } from '../provision.ts';
-import type { Cluster, NodeHandle, System } from '../types.ts';
+import type { Client, Cluster, NodeHandle, System } from '../types.ts';
 import { SUBNET as ASYNC_SUBNET, AsyncPairCluster } from './async-pair.ts';
-import { MysqlClient } from './client.ts';
+import {
+  MysqlBankClient,
+  MysqlCounterClient,
+  MysqlKvClient,
+  MysqlListAppendClient,
+  MysqlSetClient,
+} from './client.ts';
 import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
 import { SUBNET as GALERA_SUBNET, GaleraCluster } from './galera.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
@@ -13,6 +19,26 @@ import {
   galeraSettings,
   type MysqlSettings,
 } from './settings.ts';
+
+/** Every workload in SQL, on either topology: the router says where statements go. */
+const clients: System<MysqlSettings>['clients'] = {
+  kv: opener(MysqlKvClient),
+  register: opener(MysqlKvClient),
+  set: opener(MysqlSetClient),
+  counter: opener(MysqlCounterClient),
+  bank: opener(MysqlBankClient),
+  'list-append': opener(MysqlListAppendClient),
+};
+
+function opener(
+  Kind: new (router: MariadbCluster, node: NodeHandle, settings: MysqlSettings) => Client,
+) {
+  return async (cluster: Cluster, node: NodeHandle, settings: MysqlSettings): Promise<Client> => {
+    if (!(cluster instanceof MariadbCluster))
+      throw new Error(`${cluster.system}: not a MariaDB cluster`);
+    return new Kind(cluster, node, settings);
+  };
+}
 
 /**
  * The MySQL Cluster row. MySQL NDB Cluster has no package on this machine's
@@ -32,8 +58,9 @@ export const mysqlCluster: System<GaleraSettings> = {
     transactions: 'Y',
     cap: 'CA',
   },
-  // append: CONCAT onto a row; replica-read: every node holds every row.
-  capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
+  clients,
+  // cas: a conditional UPDATE; replica-read: every node holds every row.
+  features: ['cas', 'replica-read'],
   defaultNodes: 3,
   blocker: () => mariadbBlocker(true),
   packages: MARIADB_PACKAGES,
@@ -55,19 +82,7 @@ export const mysqlCluster: System<GaleraSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new GaleraCluster(o, o.settings)),
-  connect,
 };
-
-async function connect(
-  cluster: Cluster,
-  node: NodeHandle,
-  settings: MysqlSettings,
-  workload?: string,
-): Promise<MysqlClient> {
-  if (!(cluster instanceof MariadbCluster))
-    throw new Error(`${cluster.system}: not a MariaDB cluster`);
-  return new MysqlClient(cluster, node, settings, workload ?? 'kv');
-}
 
 /**
  * The second configuration of the MySQL row: a classic asynchronous
@@ -88,7 +103,9 @@ export const mysqlAsync: System<AsyncPairSettings> = {
     transactions: 'Y',
     cap: 'CA',
   },
-  capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
+  clients,
+  // cas: a conditional UPDATE; replica-read: every node holds every row.
+  features: ['cas', 'replica-read'],
   defaultNodes: 2,
   blocker: () => mariadbBlocker(false) ?? bindSourceBlocker(),
   packages: MARIADB_PACKAGES,
@@ -107,5 +124,4 @@ export const mysqlAsync: System<AsyncPairSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new AsyncPairCluster(o, o.settings)),
-  connect,
 };

@@ -1,6 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster as IoCluster, Redis, ReplyError } from 'ioredis';
-import type { Client, Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
+import type { Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
+import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
 import { boundConnector } from './connector.ts';
 import type { RedisSettings } from './settings.ts';
 
@@ -26,56 +27,85 @@ return 1`;
 const tagged = (tag: string, key: string) => `{${tag}}${key}`;
 
 /**
- * A worker's client of the Redis Cluster row: ioredis's cluster client (it
- * follows MOVED and refreshes the slot map), all its sockets leaving from
- * the worker's client address. Each workload maps to Redis's own types:
- * strings for KV and registers (cas in Lua), sets for `set`, INCRBY for
- * `counter`, lists in MULTI/EXEC for `list-append`, a Lua transfer for `bank`.
+ * What the Redis Cluster row's clients share: ioredis's cluster client (it
+ * follows MOVED and refreshes the slot map), shared by the workers pinned
+ * to a node, all its sockets leaving from the worker's client address; and
+ * a direct connection to the pinned node for reads of its own copy.
  */
-export class RedisClusterClient implements Client {
-  private readonly redis: IoCluster;
-  /** A direct connection to the pinned node, for reads of its own copy. */
+abstract class RedisWorker extends WorkerClient {
+  protected readonly redis: IoCluster;
   private local: Redis | undefined;
 
   constructor(
     private readonly cluster: Cluster,
     private readonly node: NodeHandle,
     private readonly settings: RedisSettings,
-    private readonly workload: string,
   ) {
+    super();
     this.redis = POOL.acquire(cluster, node, settings);
   }
 
-  async invoke(op: Invocation): Promise<Completion> {
-    try {
-      return await this.dispatch(op);
-    } catch (error) {
-      return completionOf(op, error);
-    }
+  protected async run(op: Invocation): Promise<Completion> {
+    const key = op.key ?? '';
+    if (op.f === 'read' && (op.final === 'replica' || op.replica))
+      return { type: 'ok', value: await this.readCopy(await this.localConnection(), key) };
+    return this.serve(op, key);
   }
 
-  private async dispatch(op: Invocation): Promise<Completion> {
-    const key = op.key ?? '';
-    if (op.f === 'read' && (op.final === 'replica' || op.replica)) return this.localRead(key);
-    const r = this.redis;
-    if (this.workload === 'set') {
-      if (op.f === 'add') {
-        await r.sadd(key, JSON.stringify(op.value));
-        return { type: 'ok', value: op.value };
-      }
-      const members = (await r.smembers(key)).map((m) => JSON.parse(m) as number);
-      return { type: 'ok', value: members.sort((a, b) => a - b) };
-    }
-    if (this.workload === 'counter') {
-      if (op.f === 'add') {
-        await r.incrby(key, Number(op.value));
-        return { type: 'ok', value: op.value };
-      }
-      return { type: 'ok', value: Number((await r.get(key)) ?? 0) };
-    }
-    if (this.workload === 'list-append' && op.f === 'txn') return this.txn(op);
-    if (this.workload === 'bank') return this.bank(op);
+  protected abstract serve(op: Invocation, key: string): Promise<Completion>;
 
+  /** The key's value as this kind keeps it, read from one node's own copy. */
+  protected async readCopy(redis: Redis, key: string): Promise<unknown> {
+    const value = await redis.get(key);
+    return value === null ? null : JSON.parse(value);
+  }
+
+  /**
+   * The pinned node's own copy (READONLY lets a replica answer), for the
+   * convergence check after heal: a master and its replicas must agree.
+   */
+  private async localConnection(): Promise<Redis> {
+    if (!this.local) {
+      const timeout = this.settings.clientTimeoutMs;
+      this.local = new Redis({
+        host: this.node.host,
+        port: this.node.port,
+        Connector: boundConnector(this.node.clientAddress) as never,
+        connectTimeout: timeout,
+        commandTimeout: timeout,
+        maxRetriesPerRequest: 1,
+      });
+      this.local.on('error', () => {});
+      await this.local.call('READONLY');
+    }
+    return this.local;
+  }
+
+  /** The master and replicas of the key's slot, from the client's slot map. */
+  async replicasOf(key: string): Promise<string[]> {
+    if (this.redis.status !== 'ready') await this.redis.ping().catch(() => {});
+    const owners = this.redis.slots[calculateSlot(key)] ?? [];
+    return owners.flatMap((owner) => {
+      const host = owner.slice(0, owner.lastIndexOf(':'));
+      const node = this.cluster.nodes.find((n) => n.host === host);
+      return node ? [node.id] : [];
+    });
+  }
+
+  protected override completionOf(op: Invocation, error: unknown): Completion {
+    return completionOf(op, error);
+  }
+
+  async close(): Promise<void> {
+    POOL.release(this.cluster, this.node);
+    this.local?.disconnect();
+  }
+}
+
+/** Records and registers: strings, cas in Lua. */
+export class RedisKvClient extends RedisWorker {
+  protected async serve(op: Invocation, key: string): Promise<Completion> {
+    const r = this.redis;
     switch (op.f) {
       case 'read': {
         const value = await r.get(key);
@@ -87,9 +117,7 @@ export class RedisClusterClient implements Client {
         await r.set(key, JSON.stringify(op.value));
         return { type: 'ok', value: op.value };
       case 'rmw':
-        await r.get(key).catch((error: unknown) => {
-          throw new ReadPartFailed(error);
-        });
+        await readPart(r.get(key));
         await r.set(key, JSON.stringify(op.value));
         return { type: 'ok', value: op.value };
       case 'cas': {
@@ -107,12 +135,48 @@ export class RedisClusterClient implements Client {
           : { type: 'fail', error: 'cas: expected value not found' };
       }
       default:
-        return { type: 'fail', error: `unsupported operation ${op.f}` };
+        return this.unsupported(op);
     }
   }
+}
 
-  /** Elle's micro-ops in one MULTI/EXEC, every key in one hash slot. */
-  private async txn(op: Invocation): Promise<Completion> {
+/** A set as a Redis set: SADD, SMEMBERS. */
+export class RedisSetClient extends RedisWorker {
+  protected async serve(op: Invocation, key: string): Promise<Completion> {
+    if (op.f === 'add') {
+      await this.redis.sadd(key, JSON.stringify(op.value));
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f !== 'read') return this.unsupported(op);
+    return { type: 'ok', value: await this.readCopy(this.redis, key) };
+  }
+
+  protected override async readCopy(redis: Redis | IoCluster, key: string): Promise<unknown> {
+    const members = (await redis.smembers(key)).map((m) => JSON.parse(m) as number);
+    return members.sort((a, b) => a - b);
+  }
+}
+
+/** A counter as INCRBY on a string. */
+export class RedisCounterClient extends RedisWorker {
+  protected async serve(op: Invocation, key: string): Promise<Completion> {
+    if (op.f === 'add') {
+      await this.redis.incrby(key, Number(op.value));
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f !== 'read') return this.unsupported(op);
+    return { type: 'ok', value: await this.readCopy(this.redis, key) };
+  }
+
+  protected override async readCopy(redis: Redis | IoCluster, key: string): Promise<unknown> {
+    return Number((await redis.get(key)) ?? 0);
+  }
+}
+
+/** Elle's micro-ops on lists (RPUSH, LRANGE) in one MULTI/EXEC, every key in one hash slot. */
+export class RedisListAppendClient extends RedisWorker {
+  protected async serve(op: Invocation): Promise<Completion> {
+    if (op.f !== 'txn') return this.unsupported(op);
     const micro = op.value as [string, string, unknown][];
     const multi = this.redis.multi();
     for (const [f, k, v] of micro) {
@@ -128,8 +192,11 @@ export class RedisClusterClient implements Client {
     });
     return { type: 'ok', value: done };
   }
+}
 
-  private async bank(op: Invocation): Promise<Completion> {
+/** The bank: balances as strings in one hash slot, a transfer as one Lua script. */
+export class RedisBankClient extends RedisWorker {
+  protected async serve(op: Invocation): Promise<Completion> {
     const r = this.redis;
     if (op.f === 'write') {
       await r.set(tagged('bank', op.key!), String(op.value));
@@ -142,6 +209,7 @@ export class RedisClusterClient implements Client {
         ? { type: 'ok', value: op.value }
         : { type: 'fail', error: 'insufficient funds' };
     }
+    if (op.f !== 'read') return this.unsupported(op);
     // A read of every balance: the workload passes the accounts in `value`.
     const accounts = op.value as string[];
     const balances = await r.mget(...accounts.map((a) => tagged('bank', a)));
@@ -149,49 +217,6 @@ export class RedisClusterClient implements Client {
       type: 'ok',
       value: Object.fromEntries(accounts.map((a, i) => [a, Number(balances[i] ?? 0)])),
     };
-  }
-
-  /**
-   * The pinned node's own copy (READONLY lets a replica answer), for the
-   * convergence check after heal: a master and its replicas must agree.
-   */
-  private async localRead(key: string): Promise<Completion> {
-    if (!this.local) {
-      const timeout = this.settings.clientTimeoutMs;
-      this.local = new Redis({
-        host: this.node.host,
-        port: this.node.port,
-        Connector: boundConnector(this.node.clientAddress) as never,
-        connectTimeout: timeout,
-        commandTimeout: timeout,
-        maxRetriesPerRequest: 1,
-      });
-      this.local.on('error', () => {});
-      await this.local.call('READONLY');
-    }
-    if (this.workload === 'set') {
-      const members = (await this.local.smembers(key)).map((m) => JSON.parse(m) as number);
-      return { type: 'ok', value: members.sort((a, b) => a - b) };
-    }
-    const value = await this.local.get(key);
-    if (this.workload === 'counter') return { type: 'ok', value: Number(value ?? 0) };
-    return { type: 'ok', value: value === null ? null : JSON.parse(value) };
-  }
-
-  /** The master and replicas of the key's slot, from the client's slot map. */
-  async replicasOf(key: string): Promise<string[]> {
-    if (this.redis.status !== 'ready') await this.redis.ping().catch(() => {});
-    const owners = this.redis.slots[calculateSlot(key)] ?? [];
-    return owners.flatMap((owner) => {
-      const host = owner.slice(0, owner.lastIndexOf(':'));
-      const node = this.cluster.nodes.find((n) => n.host === host);
-      return node ? [node.id] : [];
-    });
-  }
-
-  async close(): Promise<void> {
-    POOL.release(this.cluster, this.node);
-    this.local?.disconnect();
   }
 }
 
@@ -250,12 +275,6 @@ class ClientPool {
 }
 
 const POOL = new ClientPool();
-
-class ReadPartFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('read part of rmw failed');
-  }
-}
 
 const READS = new Set(['read']);
 

@@ -1,6 +1,12 @@
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
-import { RedisClusterClient } from './client.ts';
+import {
+  RedisBankClient,
+  RedisCounterClient,
+  RedisKvClient,
+  RedisListAppendClient,
+  RedisSetClient,
+} from './client.ts';
 import { RedisCluster, SUBNET } from './cluster.ts';
 import { REDIS_PACKAGES, redisBlocker, redisVersion } from './engine.ts';
 import { type RedisSettings, redisSettings } from './settings.ts';
@@ -24,9 +30,18 @@ export const redisCluster: System<RedisSettings> = {
   // the one primary of its hash slot, a single thread that runs requests as
   // they arrive: strict serializability is what that promises.
   claimedModel: () => 'strict-serializable',
-  // txn: MULTI/EXEC and Lua within one hash slot; append: RPUSH;
-  // replica-read: READONLY on a replica.
-  capabilities: ['kv', 'cas', 'counter', 'append', 'txn', 'replica-read'],
+  // Transactions (bank, list-append) are MULTI/EXEC and Lua within one hash slot.
+  clients: {
+    kv: async (cluster, node, settings) => new RedisKvClient(cluster, node, settings),
+    register: async (cluster, node, settings) => new RedisKvClient(cluster, node, settings),
+    set: async (cluster, node, settings) => new RedisSetClient(cluster, node, settings),
+    counter: async (cluster, node, settings) => new RedisCounterClient(cluster, node, settings),
+    'list-append': async (cluster, node, settings) =>
+      new RedisListAppendClient(cluster, node, settings),
+    bank: async (cluster, node, settings) => new RedisBankClient(cluster, node, settings),
+  },
+  // cas: a Lua script; replica-read: READONLY on a replica.
+  features: ['cas', 'replica-read'],
   defaultNodes: 6,
   blocker: redisBlocker,
   packages: REDIS_PACKAGES,
@@ -46,8 +61,4 @@ export const redisCluster: System<RedisSettings> = {
 
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new RedisCluster(o, o.settings)),
-
-  async connect(cluster, node, settings, workload) {
-    return new RedisClusterClient(cluster, node, settings, workload ?? 'kv');
-  },
 };

@@ -33,7 +33,7 @@ describe.skipIf(skip)('the CouchDB row on PouchDB server processes', () => {
     console.info(`couchdb: 3 nodes replicating in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const client = async (id: string) => {
       const node = cluster!.nodes.find((n) => n.id === id)!;
-      const c = await couchdb.connect(cluster!, node, couchdb.settings.parse(), 'register');
+      const c = await couchdb.clients.register!(cluster!, node, couchdb.settings.parse());
       clients.push(c);
       return c;
     };

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mongodbBlocker } from '../../adapters/mongodb/engine.ts';
 import { mongodb } from '../../adapters/mongodb/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
+import type { ClientKind } from '../../core/contracts.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
@@ -28,12 +29,11 @@ async function ferret(settings: Record<string, unknown> = {}) {
     settings: mongodb.settings.parse(settings),
   });
   console.info(`mongodb: FerretDB up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const client = async (workload: string) => {
-    const c = await mongodb.connect(
+  const client = async (kind: ClientKind) => {
+    const c = await mongodb.clients[kind]!(
       cluster!,
       cluster!.nodes[0]!,
       mongodb.settings.parse(settings),
-      workload,
     );
     clients.push(c);
     return c;

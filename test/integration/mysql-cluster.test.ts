@@ -56,11 +56,10 @@ describe.skipIf(skip)('MariaDB Galera on real mariadbd processes', () => {
     console.info(`galera: 3 nodes Synced in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const client = async (id: string) => {
       const node = cluster!.nodes.find((n) => n.id === id)!;
-      const c = await mysqlCluster.connect(
+      const c = await mysqlCluster.clients.register!(
         cluster!,
         node,
         mysqlCluster.settings.parse({ clientTimeoutMs: 3000 }),
-        'register',
       );
       clients.push(c);
       return c;

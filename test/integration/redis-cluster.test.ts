@@ -49,11 +49,10 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
     });
     const connect = async (id: string) => {
       const node = cluster!.nodes.find((n) => n.id === id)!;
-      const client = await redisCluster.connect(
+      const client = await redisCluster.clients.set!(
         cluster!,
         node,
         redisCluster.settings.parse({ clientTimeoutMs: 300 }),
-        'set',
       );
       clients.push(client);
       return client;
