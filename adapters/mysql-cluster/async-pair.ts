@@ -13,6 +13,9 @@ import type { AsyncPairSettings } from './settings.ts';
 /** The async pair's loopback subnet: its nodes are 127.0.17.n (core/addresses.ts). */
 export const SUBNET = 7;
 
+/** How long a promotion waits for the replica to apply what it already received. */
+const RELAY_APPLY_TIMEOUT_MS = 60_000;
+
 const READY_TIMEOUT_MS = 60_000;
 const PROBE_EVERY_MS = 250;
 
@@ -175,6 +178,7 @@ export class AsyncPairCluster extends MariadbCluster {
     this.unreachableSince ??= Date.now();
     if (Date.now() - this.unreachableSince < this.settings.failoverAfterMs) return;
     if (!this.isUp(candidate.id)) return;
+    await this.applyRelayLog(candidate);
     // Promote: stop applying, forget the old primary, accept writes.
     await adminQuery(this.socket(candidate), [
       'STOP SLAVE',
@@ -187,6 +191,27 @@ export class AsyncPairCluster extends MariadbCluster {
     this.primaryId = candidate.id;
     this.unreachableSince = undefined;
     this.failovers.push({ at: Date.now(), from, to: candidate.id });
+  }
+
+  /**
+   * Before a promotion, as MHA and Orchestrator do: stop receiving, then
+   * apply every transaction already received (RESET SLAVE ALL throws the
+   * relay log away, and with it writes the old primary had shipped). Only
+   * what never reached the replica is lost to the failover. Bounded, so a
+   * replica far behind is promoted anyway and the loss is measured.
+   */
+  private async applyRelayLog(candidate: NodeHandle): Promise<void> {
+    const socket = this.socket(candidate);
+    await adminQuery(socket, 'STOP SLAVE IO_THREAD');
+    const [status] = await adminQuery<{ Gtid_IO_Pos?: string }>(socket, 'SHOW SLAVE STATUS');
+    const received = status?.Gtid_IO_Pos;
+    if (!received) return;
+    const waitS = RELAY_APPLY_TIMEOUT_MS / 1000;
+    await adminQuery(
+      socket,
+      `SELECT MASTER_GTID_WAIT('${received.replace(/[^0-9,-]/g, '')}', ${waitS}) AS waited`,
+      RELAY_APPLY_TIMEOUT_MS + 5_000,
+    );
   }
 
   /**
