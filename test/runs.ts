@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NodeHandle } from '../adapters/types.ts';
+import { afterEach } from 'vitest';
+import type { Client, Cluster, NodeHandle } from '../adapters/types.ts';
 import { DynamoClient } from '../dynamo/client.ts';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
@@ -82,4 +83,24 @@ export async function compareDynamo(options: Record<string, string>) {
     ...options,
   });
   return compare(config, () => {}, renderReport);
+}
+
+/**
+ * After each test: heal the partition a test made by hand, close its
+ * clients, stop its cluster (each idempotent, so a cluster of an earlier
+ * test is not harmed by being stopped again).
+ */
+export function stopAfterEach(
+  started: () => {
+    cluster?: Cluster;
+    nemesis?: { heal(): Promise<void> };
+    clients: Client[];
+  },
+): void {
+  afterEach(async () => {
+    const { cluster, nemesis, clients } = started();
+    await nemesis?.heal();
+    for (const c of clients.splice(0)) await c.close();
+    await cluster?.teardown();
+  });
 }

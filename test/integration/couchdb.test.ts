@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { couchdbBlocker } from '../../adapters/couchdb/engine.ts';
 import { couchdb } from '../../adapters/couchdb/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
@@ -6,7 +6,7 @@ import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo } from '../runs.ts';
+import { compareDynamo, stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('couchdb tests', couchdbBlocker() ?? rootFaultBlocker('iptables'));
@@ -15,12 +15,7 @@ let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | undefined;
 const clients: Client[] = [];
 
-afterEach(async () => {
-  await nemesis?.heal();
-  for (const c of clients.splice(0)) await c.close();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, nemesis, clients }));
 
 describe.skipIf(skip)('the CouchDB row on PouchDB server processes', () => {
   it('both sides of a partition accept writes; after heal every node shows the same winner and the loser in _conflicts', async () => {

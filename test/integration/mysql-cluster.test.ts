@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
 import { mysqlCluster } from '../../adapters/mysql-cluster/index.ts';
 import type { Client, Cluster, Completion } from '../../adapters/types.ts';
@@ -9,7 +9,7 @@ import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo } from '../runs.ts';
+import { compareDynamo, stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless(
@@ -21,12 +21,7 @@ let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | undefined;
 const clients: Client[] = [];
 
-afterEach(async () => {
-  await nemesis?.heal();
-  for (const c of clients.splice(0)) await c.close();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, nemesis, clients }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import { redisCluster } from '../../adapters/redis-cluster/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
@@ -9,7 +9,7 @@ import { seededRng } from '../../core/rng.ts';
 import type { AvailabilityResult } from '../../harness/checkers/availability.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo } from '../runs.ts';
+import { compareDynamo, stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('redis-cluster tests', redisBlocker() ?? rootFaultBlocker('iptables'));
@@ -18,12 +18,7 @@ let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | undefined;
 const clients: Client[] = [];
 
-afterEach(async () => {
-  await nemesis?.heal();
-  for (const c of clients.splice(0)) await c.close();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, nemesis, clients }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
