@@ -1,7 +1,7 @@
 import { type Provider, providerNamed } from './provider.ts';
 import type { ProviderName } from './types.ts';
 
-/** A cluster the local provider builds: started and formed by `create`, stopped by `teardown`. */
+/** A cluster a provider runs: started and formed by `create`, stopped by `teardown`. */
 interface Creatable {
   create(): Promise<void>;
   teardown(): Promise<void>;

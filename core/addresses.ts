@@ -8,12 +8,12 @@ import type { NodeHandle } from './contracts.ts';
  * no setup. Each system declares its subnet (`System.subnet`), one per
  * system in the registry.
  */
-export function nodeAddress(subnet: number, n: number): string {
+function nodeAddress(subnet: number, n: number): string {
   checkNode(n);
   return `127.0.${octet(subnet)}.${n}`;
 }
 
-export function clientAddress(subnet: number, n: number): string {
+function clientAddress(subnet: number, n: number): string {
   checkNode(n);
   return `127.0.${octet(subnet)}.${100 + n}`;
 }

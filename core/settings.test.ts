@@ -22,15 +22,21 @@ describe('a settings declaration', () => {
   });
 
   it('names the flag and the bound in one line when a value is out of bounds', () => {
-    expect(example.problem({ timeoutMs: 50 })).toBe('--ex-timeout: must be at least 100 ms');
-    expect(example.problem({ heapMb: 2048 })).toBe('--ex-heap: must be at most 1024 MB');
-    expect(example.problem({ n: 1.5 })).toBe('--n: must be a whole number');
-    expect(example.problem({ level: 'some' })).toBe(
-      '--ex-level: unknown value "some"; valid: one, all',
+    expect(() => example.parse({ timeoutMs: 50 })).toThrow(
+      new Error('--ex-timeout: must be at least 100 ms'),
     );
-    expect(example.problem({ timeoutMs: 'soon' })).toMatch(/^--ex-timeout: "soon" is not a delay/);
+    expect(() => example.parse({ heapMb: 2048 })).toThrow(
+      new Error('--ex-heap: must be at most 1024 MB'),
+    );
+    expect(() => example.parse({ n: 1.5 })).toThrow(new Error('--n: must be a whole number'));
+    expect(() => example.parse({ level: 'some' })).toThrow(
+      new Error('--ex-level: unknown value "some"; valid: one, all'),
+    );
+    expect(() => example.parse({ timeoutMs: 'soon' })).toThrow(
+      /^--ex-timeout: "soon" is not a delay/,
+    );
     expect(() => example.parse({ timeoutMs: 1 })).toThrow('--ex-timeout: must be at least 100 ms');
-    expect(example.problem({})).toBeUndefined();
+    expect(() => example.parse({})).not.toThrow();
   });
 
   it('gives each setting a flag: the prefix and the name without its unit, unless it names its own', () => {

@@ -144,12 +144,6 @@ export class Settings<S extends object> {
     throw new Error(this.problemOf(parsed.error));
   }
 
-  /** Why these settings cannot be used, in one line naming the flag, or undefined. */
-  problem(given: Record<string, unknown>): string | undefined {
-    const parsed = this.object.safeParse(given);
-    return parsed.success ? undefined : this.problemOf(parsed.error);
-  }
-
   /** Every setting with its flag. */
   flags(): FlagSetting[] {
     return Object.entries(this.declaration).map(([key, setting]) => ({

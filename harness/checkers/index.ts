@@ -39,18 +39,13 @@ export interface NotMeasured extends CheckResult {
 /** The results of the checkers a run applied, each of its own type. */
 export type CheckResults = { [K in CheckerName]?: CheckerResults[K] | NotMeasured };
 
-/** A checker's result that measured something (not a "not measured" stand-in). */
-export function isMeasured(result: CheckResult | undefined): boolean {
-  return result !== undefined && !result.notMeasured;
-}
-
-/** One checker's result of a run, if it ran and measured something. */
+/** One checker's result of a run, if it ran and measured something (not a "not measured" stand-in). */
 export function resultOf<K extends CheckerName>(
   results: CheckResults,
   checker: K,
 ): CheckerResults[K] | undefined {
   const result = results[checker];
-  return isMeasured(result) ? (result as CheckerResults[K]) : undefined;
+  return result && !result.notMeasured ? (result as CheckerResults[K]) : undefined;
 }
 
 /** A checker that walks ops as objects, given them from a table. */
