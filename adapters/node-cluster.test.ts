@@ -11,36 +11,51 @@ function fakeProvider() {
   let pid = 1000;
   const provider: Provider = {
     name: 'docker',
-    async launch(node: NodeHandle, launch: NodeLaunch, faultEnv?: Record<string, string>) {
-      calls.push(
-        `launch ${node.id} ${launch.program} ${launch.args.join(' ')} ${JSON.stringify(faultEnv ?? {})}`,
-      );
-      let running = true;
-      const handle: RunningNode = {
-        pid: ++pid,
-        get running() {
-          return running;
-        },
-        kill: async () => {
-          calls.push(`kill ${node.id}`);
-          running = false;
-        },
-        pause: () => calls.push(`pause ${node.id}`),
-        resume: () => calls.push(`resume ${node.id}`),
-        stop: async () => {
-          calls.push(`stop ${node.id}`);
-          running = false;
-        },
-        tail: () => '',
-      };
-      return handle;
-    },
+    place: ({ system, subnet }) => ({
+      hostProcesses: true,
+      nodes: (count, port) => {
+        calls.push(`place ${system} on subnet ${subnet}`);
+        return loopbackNodes(subnet, count, port);
+      },
+      launch,
+      exec: async () => '',
+      close: async () => {
+        calls.push('close');
+      },
+    }),
   };
+  async function launch(node: NodeHandle, launch: NodeLaunch, faultEnv?: Record<string, string>) {
+    calls.push(
+      `launch ${node.id} ${launch.program} ${launch.args.join(' ')} ${JSON.stringify(faultEnv ?? {})}`,
+    );
+    let running = true;
+    const handle: RunningNode = {
+      pid: ++pid,
+      get running() {
+        return running;
+      },
+      kill: async () => {
+        calls.push(`kill ${node.id}`);
+        running = false;
+      },
+      pause: async () => {
+        calls.push(`pause ${node.id}`);
+      },
+      resume: async () => {
+        calls.push(`resume ${node.id}`);
+      },
+      stop: async () => {
+        calls.push(`stop ${node.id}`);
+        running = false;
+      },
+      tail: () => '',
+    };
+    return handle;
+  }
   return { provider, calls };
 }
 
 class ExampleCluster extends NodeCluster {
-  readonly system = 'example';
   protected command(node: NodeHandle) {
     return { program: '/bin/example', args: ['--id', node.id], marker: `example-${node.id}` };
   }
@@ -62,7 +77,7 @@ describe('a cluster on a provider', () => {
         onProcess: (p) => processes.push(p),
       },
       // Port 9 (discard) on a subnet no system uses: nothing listens there.
-      loopbackNodes(89, 2, 9),
+      { system: 'example', subnet: 89, port: 9 },
     );
     await cluster.start('n1');
     await cluster.start('n2', { env: { FAKETIME: '+60s' } });
@@ -75,6 +90,7 @@ describe('a cluster on a provider', () => {
     await cluster.start('n2');
     await cluster.teardown();
     expect(calls).toEqual([
+      'place example on subnet 89',
       'launch n1 /bin/example --id n1 {}',
       'launch n2 /bin/example --id n2 {"FAKETIME":"+60s"}',
       'pause n1',
@@ -83,6 +99,7 @@ describe('a cluster on a provider', () => {
       'launch n2 /bin/example --id n2 {}',
       'stop n1',
       'stop n2',
+      'close',
     ]);
     expect(processes.map((p) => `${p.node} ${p.pid} ${p.marker}`)).toEqual([
       'n1 1001 example-n1',

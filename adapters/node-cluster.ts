@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { acceptsConnections, waitUntil } from '../core/processes.ts';
-import { localProvider, type NodeLaunch, type Provider, type RunningNode } from './provider.ts';
+import { localProvider, type NodeLaunch, type Placement, type RunningNode } from './provider.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -15,18 +15,28 @@ const READY_TIMEOUT_MS = 30_000;
  * settling).
  */
 export abstract class NodeCluster implements Cluster {
-  abstract readonly system: string;
+  readonly system: string;
   readonly nodes: NodeHandle[];
   private readonly running = new Map<string, RunningNode>();
   private readonly paused = new Set<string>();
-  private readonly provider: Provider;
+  private readonly placement: Placement;
 
+  /**
+   * `subnet` is the system's (System.subnet); the provider gives the
+   * nodes' addresses in it. `nodes` defaults to the run's `--nodes`.
+   */
   constructor(
     protected readonly options: ProvisionOptions,
-    nodes: NodeHandle[],
+    place: { system: string; subnet: number; port: number; nodes?: number },
   ) {
-    this.nodes = nodes;
-    this.provider = options.provider ?? localProvider;
+    this.system = place.system;
+    this.placement = (options.provider ?? localProvider).place({
+      system: place.system,
+      subnet: place.subnet,
+      dir: options.dir,
+      image: options.image,
+    });
+    this.nodes = this.placement.nodes(place.nodes ?? options.nodes, place.port);
   }
 
   /**
@@ -53,13 +63,13 @@ export abstract class NodeCluster implements Cluster {
     const node = this.node(id);
     if (this.running.get(id)?.running) return;
     // Otherwise `ready` would be answered by whoever holds the port.
-    if (await acceptsConnections(node.host, node.port))
+    if (this.placement.hostProcesses && (await acceptsConnections(node.host, node.port)))
       throw new Error(
         `${this.system} node ${id}: ${node.host}:${node.port} is already in use by another process (a crashed run's node? npx faultline heal stops those)`,
       );
     await this.beforeStart(node);
     const launch = { ...this.command(node), dir: this.dir(node) };
-    const proc = await this.provider.launch(node, launch, options.env);
+    const proc = await this.placement.launch(node, launch, options.env);
     this.running.set(id, proc);
     node.pid = proc.pid;
     this.paused.delete(id);
@@ -89,12 +99,12 @@ export abstract class NodeCluster implements Cluster {
   }
 
   async pause(id: string): Promise<void> {
-    this.process(id)?.pause();
+    await this.process(id)?.pause();
     this.paused.add(id);
   }
 
   async resume(id: string): Promise<void> {
-    this.process(id)?.resume();
+    await this.process(id)?.resume();
     this.paused.delete(id);
   }
 
@@ -105,6 +115,22 @@ export abstract class NodeCluster implements Cluster {
   async teardown(): Promise<void> {
     await Promise.all([...this.running.values()].map((p) => p.stop()));
     this.paused.clear();
+    await this.placement.close();
+  }
+
+  /** Runs a tool beside the node (redis-cli, nodetool), on this machine or in its container. */
+  protected exec(
+    node: NodeHandle,
+    program: string,
+    args: string[],
+    timeoutMs: number,
+  ): Promise<string> {
+    return this.placement.exec(node, program, args, timeoutMs);
+  }
+
+  /** True where nodes are processes of this machine, which can watch the harness's PID. */
+  protected get hostProcesses(): boolean {
+    return this.placement.hostProcesses;
   }
 
   /** The node's folder inside the run's folder. */

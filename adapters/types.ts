@@ -7,8 +7,8 @@ import type {
   Invocation,
   NodeHandle,
 } from '../core/contracts.ts';
+import type { Provider, ProviderName } from '../core/provider.ts';
 import type { Settings } from '../core/settings.ts';
-import type { Provider } from './provider.ts';
 
 export type { Capability, Client, ClientKind, Cluster, Completion, Invocation, NodeHandle };
 
@@ -31,7 +31,7 @@ export function capabilitiesOf(system: Pick<System<never>, 'clients' | 'features
  * client protocols). Every adapter folder exports one `System`.
  */
 
-export type ProviderName = 'local' | 'docker';
+export type { ProviderName };
 
 /** A row of Cattell's table (see shared/cattell-table.md) plus the CAP claim. */
 export interface Claims {
@@ -50,6 +50,8 @@ export interface ProvisionOptions<S extends object = Record<string, unknown>> {
   settings: S;
   /** What runs the nodes (adapters/provider.ts); the local provider when absent. */
   provider?: Provider;
+  /** The image the nodes run in, on a provider that runs images (`--image`). */
+  image?: string;
   /** Called with every process the cluster starts, for the run's state file. */
   onProcess?: (info: { node: string; pid: number; marker: string }) => void;
 }
@@ -90,6 +92,12 @@ export interface System<S extends object = Record<string, unknown>> {
   clients: { readonly [K in ClientKind]?: ClientOf<S> };
   /** `cas` in its register client, `replica-read` in its kv client. */
   features: readonly ('cas' | 'replica-read')[];
+  /**
+   * The docker provider's image for its nodes: a recipe of docker/images
+   * (`npm run images` builds it as faultline/<recipe>:local), holding the
+   * same runtime at the same paths as the local engine.
+   */
+  image: string;
   defaultNodes: number;
   /** Its settings, declared once: flags, help, bounds, defaults, docs (core/settings.ts). */
   settings: Settings<S>;
@@ -101,8 +109,12 @@ export interface System<S extends object = Record<string, unknown>> {
   /** One-line description of the configuration measured (e.g. "N=3 R=2 W=2"). */
   describe(settings: S): string;
   provision(provider: ProviderName, options: ProvisionOptions<S>): Promise<Cluster>;
-  /** Why its engine cannot run on this machine (not installed), or undefined. */
-  blocker?(): string | undefined;
+  /**
+   * Why it cannot run here on that provider (its engine not installed,
+   * for the local one; what the repository must build, for both), or
+   * undefined.
+   */
+  blocker?(provider: ProviderName): string | undefined;
   /** Debian packages that `npm run setup` installs for it. */
   packages?: readonly string[];
   /**

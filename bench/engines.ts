@@ -58,7 +58,7 @@ export async function benchEngine(
   duration: string,
   variants: { label: string; flags: Record<string, string> }[] = [{ label: '', flags: {} }],
 ): Promise<void> {
-  const blocker = system.blocker?.();
+  const blocker = system.blocker?.('local');
   if (blocker) {
     console.log(`\n${system.name}: skipped, it ${blocker}`);
     return;

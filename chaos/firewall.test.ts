@@ -35,3 +35,16 @@ describe('loss rules', () => {
     ).toBe(true);
   });
 });
+
+describe('loss rules for a container', () => {
+  // A container's packet crosses faultline's chain once (FORWARD, or
+  // INPUT/OUTPUT to the host), so no interface is named.
+  const rules = lossRules('10.213.11.2', '10.213.11.102', 0.2);
+
+  it('name no interface and still decide once per packet', () => {
+    expect(rules.some((r) => r.includes('-o lo'))).toBe(false);
+    expect(matches(rules, '10.213.11.102', '10.213.11.2')).toBe(1);
+    expect(matches(rules, '10.213.11.2', '10.213.11.3')).toBe(1);
+    expect(matches(rules, '10.213.11.3', '10.213.11.1')).toBe(0);
+  });
+});

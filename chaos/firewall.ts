@@ -16,7 +16,14 @@ const run = promisify(execFile);
  * the chain, so a DROP below an NFQUEUE rule would miss delayed packets.
  */
 export const CHAIN = 'FAULTLINE';
+/**
+ * Where the chain is jumped to from: loopback traffic and the host's own
+ * traffic to containers cross INPUT and OUTPUT; traffic between containers
+ * on a bridge crosses FORWARD, whose first stop Docker leaves to the user
+ * (DOCKER-USER, there once a Docker daemon has run).
+ */
 const HOOKS = ['INPUT', 'OUTPUT'] as const;
+const DOCKER_HOOK = 'DOCKER-USER';
 
 export class Firewall {
   /**
@@ -25,7 +32,7 @@ export class Firewall {
    */
   async setup(): Promise<void> {
     if (!(await succeeds(['-n', '-L', CHAIN]))) await iptables(['-N', CHAIN]);
-    for (const hook of HOOKS) {
+    for (const hook of await hooks()) {
       if (!(await succeeds(['-C', hook, '-j', CHAIN])))
         await iptables(['-I', hook, '1', '-j', CHAIN]);
     }
@@ -57,13 +64,13 @@ export class Firewall {
 
   /**
    * Sends every packet leaving `node`'s address to NFQUEUE `queue`, where a
-   * delay helper holds it. Only the way out (`-o lo`), so a loopback packet
-   * is delayed once, not twice; `--queue-bypass` lets packets through while
-   * no helper listens (it crashed, or has not started yet).
+   * delay helper holds it. Once per packet (see `once`); `--queue-bypass`
+   * lets packets through while no helper listens (it crashed, or has not
+   * started yet).
    */
   async delay(node: string, queue: number): Promise<string[]> {
     return this.apply([
-      `-A ${CHAIN} -o lo -s ${node}/32 -j NFQUEUE --queue-num ${queue} --queue-bypass`,
+      `-A ${CHAIN} ${once(node)}-s ${node}/32 -j NFQUEUE --queue-num ${queue} --queue-bypass`,
     ]);
   }
 
@@ -82,7 +89,7 @@ export class Firewall {
   /** Removes the rules, the jumps and the chain. */
   async teardown(): Promise<void> {
     await this.heal();
-    for (const hook of HOOKS) {
+    for (const hook of await hooks()) {
       while (await succeeds(['-C', hook, '-j', CHAIN])) await iptables(['-D', hook, '-j', CHAIN]);
     }
     if (await succeeds(['-n', '-L', CHAIN])) await iptables(['-X', CHAIN]);
@@ -90,20 +97,35 @@ export class Firewall {
 }
 
 /**
- * Loss rules that make exactly one random decision per packet. A loopback
- * packet crosses the chain twice (OUTPUT, then INPUT), so the rules match
- * only on the way out (`-o lo`); and a packet between the node and its own
+ * Loss rules that make exactly one random decision per packet: matched once
+ * per packet (see `once`); and a packet between the node and its own
  * workers has both addresses in the set, so the destination rules leave out
  * the other address. Otherwise 20% asked would be ~59% dropped.
  */
 export function lossRules(node: string, client: string, probability: number): string[] {
   const p = `-m statistic --mode random --probability ${probability.toFixed(4)} -j DROP`;
+  const via = once(node);
   return [
-    `-I ${CHAIN} -o lo -s ${node}/32 ${p}`,
-    `-I ${CHAIN} -o lo -s ${client}/32 ${p}`,
-    `-I ${CHAIN} -o lo -d ${node}/32 ! -s ${client}/32 ${p}`,
-    `-I ${CHAIN} -o lo -d ${client}/32 ! -s ${node}/32 ${p}`,
+    `-I ${CHAIN} ${via}-s ${node}/32 ${p}`,
+    `-I ${CHAIN} ${via}-s ${client}/32 ${p}`,
+    `-I ${CHAIN} ${via}-d ${node}/32 ! -s ${client}/32 ${p}`,
+    `-I ${CHAIN} ${via}-d ${client}/32 ! -s ${node}/32 ${p}`,
   ];
+}
+
+/**
+ * What makes a rule see each packet once. A loopback packet crosses the
+ * chain twice (OUTPUT, then INPUT), so its rules match only on the way out
+ * (`-o lo`); a container's packet crosses it once (FORWARD between
+ * containers, OUTPUT or INPUT between a container and the host).
+ */
+function once(address: string): string {
+  return address.startsWith('127.') ? '-o lo ' : '';
+}
+
+/** INPUT and OUTPUT, and DOCKER-USER where a Docker daemon made it. */
+async function hooks(): Promise<string[]> {
+  return (await succeeds(['-n', '-L', DOCKER_HOOK])) ? [...HOOKS, DOCKER_HOOK] : [...HOOKS];
 }
 
 /** Rules faultline left in iptables (a crashed run), as `iptables -S` prints them. */

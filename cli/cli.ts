@@ -8,6 +8,8 @@ import { UsageError } from '../core/errors.ts';
 import { HistoryParseError, opLine } from '../core/history.ts';
 import { readHistoryFile } from '../core/history-reader.ts';
 import { OpTable } from '../core/op-table.ts';
+import { removeDockerLeftovers } from '../docker/leftovers.ts';
+import { dockerStatus } from '../docker/status.ts';
 import { checkTarget, checkTargets, type HistoryCheck } from '../harness/check.ts';
 import { UnknownModelError } from '../harness/checkers/elle/list-append.ts';
 import { CHECKED_MODELS, isCheckedModel } from '../harness/checkers/elle/models.ts';
@@ -51,8 +53,12 @@ const compareCommand = program
   .addOption(
     new Option(
       '--provider <name>',
-      'where the nodes run: local (processes on this machine)',
+      'where the nodes run: local (processes on this machine) or docker (containers; npm run images builds them)',
     ).default('local'),
+  )
+  .option(
+    '--image <system=ref,...>',
+    "the docker provider's image for a system (default: faultline/<recipe>:local, from npm run images)",
   )
   .option(
     '--nodes <n>',
@@ -117,6 +123,10 @@ program
     for (const r of running)
       console.error(`run ${r.id} is still in progress (pid ${r.pid}); left alone`);
     const report = await healCrashedRuns();
+    // Containers of a run still in progress carry its folder in their label.
+    report.push(
+      ...(await removeDockerLeftovers((run) => running.some((r) => run.startsWith(r.runDir)))),
+    );
     const rules = leftoverRules();
     if (rules.length > 0 && running.length === 0) {
       await new Firewall().teardown();
@@ -285,9 +295,12 @@ program
 
 program
   .command('doctor')
-  .description('say which systems can run here: engine found or not, version, how to install it')
-  .action(() => {
+  .description(
+    'say which systems can run here (local engines, docker images), which faults, how to install what is missing',
+  )
+  .action(async () => {
     for (const system of Object.values(SYSTEMS)) console.log(engineStatus(system).line);
+    for (const line of await dockerStatus(Object.values(SYSTEMS))) console.log(line);
     const latency = helperBlocker();
     console.log(
       `faults: ${NEMESIS_NAMES.filter((n) => !faultBlocker(n)).length} of ${NEMESIS_NAMES.length} can run here${latency ? `; latency ${latency}` : ''}`,

@@ -53,6 +53,9 @@ const list = (valid: readonly string[], what: string, allowed: readonly string[]
     return items;
   });
 
+/** An image reference as docker takes one: name[:tag][@digest], no spaces, no options. */
+const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]*(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/;
+
 export const CompareOptions = z
   .object({
     workload: list(WORKLOAD_NAMES, 'workload', Object.keys(WORKLOAD_PRESETS))
@@ -82,6 +85,24 @@ export const CompareOptions = z
     latencyJitter: milliseconds
       .pipe(z.number().max(10_000, { message: 'must be at most 10 s' }))
       .default(DEFAULT_LATENCY.jitterMs),
+    image: z
+      .string()
+      .optional()
+      .transform((given, ctx) => {
+        const images: Record<string, string> = {};
+        for (const item of (given ?? '').split(',').filter(Boolean)) {
+          const [system, ref] = item.split('=', 2).map((p) => p.trim());
+          if (!system || !SYSTEM_NAMES.includes(system) || !ref || !IMAGE_REF.test(ref)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `give system=image, e.g. ${SYSTEM_NAMES[0]}=faultline/node:local (systems: ${SYSTEM_NAMES.join(', ')}); got ${item}`,
+            });
+            return z.NEVER;
+          }
+          images[system] = ref;
+        }
+        return images;
+      }),
     seed: int(0, 2 ** 32 - 1).optional(),
     out: z.string().min(1),
     consistencyModel: z
@@ -160,9 +181,6 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
     throw new UsageError(`--${FLAG[name] ?? name}: ${issue.message}`);
   }
   const options = parsed.data;
-  if (options.provider !== 'local') {
-    throw new UsageError(`--provider=${options.provider} is not available yet; valid now: local`);
-  }
   const outStat = statSync(options.out, { throwIfNoEntry: false });
   if (outStat && !outStat.isDirectory()) {
     throw new UsageError(
@@ -174,7 +192,7 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
   const all = options.systems.includes('all') || options.systems.length === 0;
   const skippedSystems: CompareConfig['skippedSystems'] = [];
   const systems = (all ? SYSTEM_NAMES : options.systems).filter((name) => {
-    const reason = SYSTEMS[name]!.blocker?.();
+    const reason = SYSTEMS[name]!.blocker?.(options.provider);
     if (reason && !all) throw new UsageError(`--systems: ${name} ${reason}`);
     if (reason) skippedSystems.push({ system: name, reason });
     return !reason;

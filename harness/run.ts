@@ -6,6 +6,7 @@ import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
 import { HistoryWriter } from '../core/history.ts';
 import { OpTable } from '../core/op-table.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
+import { localImage } from '../docker/images.ts';
 import type { Workload } from '../workloads/types.ts';
 import { checkRecorded, runPlan } from './check.ts';
 import type { CheckResults } from './checkers/index.ts';
@@ -164,6 +165,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
         nodes: result.nodes,
         dir: join(runDir, 'nodes', name),
         settings,
+        image: config.image[system.name] ?? localImage(system.image),
         onProcess: (info) => ctx.onProcess(system.name, info),
       }));
     timings.provisionS = elapsed(t);

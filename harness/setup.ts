@@ -7,7 +7,7 @@ const run = promisify(execFile);
 
 /** What `faultline doctor` says of one system. */
 export function engineStatus(system: System): { ok: boolean; line: string } {
-  const blocker = system.blocker?.();
+  const blocker = system.blocker?.('local');
   if (!blocker) return { ok: true, line: `${system.name}: ready · ${system.engine}` };
   const install = system.packages?.length
     ? `npm run setup ${system.name} (apt-get install ${system.packages.join(' ')})`
@@ -26,7 +26,7 @@ export async function setupSystems(names: string[], log: (line: string) => void)
   for (const name of names) {
     const system = SYSTEMS[name]!;
     const packages = system.packages ?? [];
-    const blocked = system.blocker?.();
+    const blocked = system.blocker?.('local');
     // A system with a build step (jars, npm packages, a preload) is
     // reported, and judged, by that step below.
     if (!blocked) {
@@ -57,7 +57,7 @@ export async function setupSystems(names: string[], log: (line: string) => void)
       continue;
     }
     if (system.build) continue;
-    const still = system.blocker?.();
+    const still = system.blocker?.('local');
     if (still) {
       log(`${name}: still missing after install: ${still}`);
       ok = false;
@@ -73,7 +73,7 @@ export async function setupSystems(names: string[], log: (line: string) => void)
       ok = false;
       continue;
     }
-    const still = system.blocker?.();
+    const still = system.blocker?.('local');
     if (still) {
       log(`${name}: still missing: ${still}`);
       ok = false;

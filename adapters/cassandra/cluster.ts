@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import { loopbackNodes } from '../../core/addresses.ts';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
@@ -25,7 +24,6 @@ const START_TIMEOUT_MS = 180_000;
  * jamm agent; ready once it serves CQL. The first node is the seed.
  */
 export class CassandraCluster extends NodeCluster {
-  readonly system = 'cassandra';
   private readonly java: string;
   private readonly preload = new Map<string, Record<string, string>>();
   /** Seconds each node took to serve CQL at creation, for the log. */
@@ -35,7 +33,7 @@ export class CassandraCluster extends NodeCluster {
     options: ProvisionOptions,
     private readonly settings: CassandraSettings,
   ) {
-    super(options, loopbackNodes(SUBNET, options.nodes, PORTS.native));
+    super(options, { system: 'cassandra', subnet: SUBNET, port: PORTS.native });
     const java = javaBinary();
     if (!java) throw new Error('cassandra needs Java 17: npm run setup cassandra');
     this.java = java;

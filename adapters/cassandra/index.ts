@@ -31,6 +31,7 @@ export const cassandraSystem: System<CassandraSettings> = {
   },
   // cas: lightweight transactions.
   features: ['cas'],
+  image: 'cassandra',
   defaultNodes: 3,
   blocker: cassandraBlocker,
   // Java to run it, Maven to fetch its jars (build).

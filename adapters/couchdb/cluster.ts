@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackNodes } from '../../core/addresses.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
@@ -26,11 +25,10 @@ interface Changes {
  * and every node picks the same winner.
  */
 export class CouchCluster extends NodeCluster {
-  readonly system = 'couchdb';
   private readonly preload = new Map<string, Record<string, string>>();
 
   constructor(options: ProvisionOptions, settings: CouchSettings) {
-    super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
+    super(options, { system: 'couchdb', subnet: SUBNET, port: settings.port });
     for (const node of this.nodes) mkdirSync(join(this.dir(node), 'data'), { recursive: true });
   }
 

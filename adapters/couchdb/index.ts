@@ -29,6 +29,7 @@ export const couchdb: System<CouchSettings> = {
   },
   // cas: an update with the `_rev` read; replica-read: every node holds every document.
   features: ['cas', 'replica-read'],
+  image: 'node',
   defaultNodes: 3,
   blocker: couchdbBlocker,
   build: installServer,

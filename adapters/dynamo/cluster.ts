@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loopbackNodes } from '../../core/addresses.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { tsNodeArgs } from '../../core/tsx.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
@@ -17,13 +16,11 @@ const SERVER = fileURLToPath(new URL('../../dynamo/server.ts', import.meta.url))
 
 /** A cluster of the built-in store: one `dynamo/server.ts` process per node. */
 export class DynamoCluster extends NodeCluster {
-  readonly system = 'dynamo';
-
   constructor(
     options: ProvisionOptions,
     private readonly settings: DynamoSettings,
   ) {
-    super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
+    super(options, { system: 'dynamo', subnet: SUBNET, port: settings.port });
     for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
@@ -43,7 +40,8 @@ export class DynamoCluster extends NodeCluster {
         ...['--tokens', String(s.tokens), '--fsync', s.fsync],
         ...['--n', String(s.n), '--r', String(s.r), '--w', String(s.w)],
         ...['--replica-timeout-ms', String(s.replicaTimeoutMs)],
-        ...['--parent-pid', String(process.pid)],
+        // In a container the harness's PID means nothing; `faultline heal` ends those.
+        ...(this.hostProcesses ? ['--parent-pid', String(process.pid)] : []),
       ],
       marker: data,
     };

@@ -23,6 +23,7 @@ export const dynamo: System<DynamoSettings> = {
     set: async (_cluster, node, settings) => new DynamoSetClient(node, settings),
   },
   features: ['replica-read'],
+  image: 'node',
   defaultNodes: 3,
   settings: dynamoSettings,
 

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loopbackNodes } from '../../core/addresses.ts';
 import { acceptsConnections } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
@@ -18,12 +17,11 @@ export const SUBNET = 3;
  * isolate and no partition to make; kills, pauses and restarts apply.
  */
 export class FerretCluster extends NodeCluster {
-  readonly system = 'mongodb';
   private binary = '';
 
   constructor(options: ProvisionOptions, settings: MongoSettings) {
     // One FerretDB server whatever --nodes says (validate refuses more).
-    super(options, loopbackNodes(SUBNET, 1, settings.port));
+    super(options, { system: 'mongodb', subnet: SUBNET, port: settings.port, nodes: 1 });
     for (const node of this.nodes) mkdirSync(join(this.dir(node), 'data'), { recursive: true });
   }
 

@@ -31,6 +31,7 @@ export const mongodb: System<MongoSettings> = {
   },
   // cas: findOneAndUpdate on the expected value.
   features: ['cas'],
+  image: 'ferretdb',
   defaultNodes: 1,
   blocker: mongodbBlocker,
   build: buildFerretdb,

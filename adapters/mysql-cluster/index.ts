@@ -61,8 +61,9 @@ export const mysqlCluster: System<GaleraSettings> = {
   clients,
   // cas: a conditional UPDATE; replica-read: every node holds every row.
   features: ['cas', 'replica-read'],
+  image: 'mariadb',
   defaultNodes: 3,
-  blocker: () => mariadbBlocker(true),
+  blocker: (provider) => (provider === 'local' ? mariadbBlocker(true) : undefined),
   packages: MARIADB_PACKAGES,
   settings: galeraSettings,
 
@@ -106,8 +107,10 @@ export const mysqlAsync: System<AsyncPairSettings> = {
   clients,
   // cas: a conditional UPDATE; replica-read: every node holds every row.
   features: ['cas', 'replica-read'],
+  image: 'mariadb',
   defaultNodes: 2,
-  blocker: () => mariadbBlocker(false) ?? bindSourceBlocker(),
+  blocker: (provider) =>
+    (provider === 'local' ? mariadbBlocker(false) : undefined) ?? bindSourceBlocker(),
   packages: MARIADB_PACKAGES,
   build: () => bindSourceLibrary(),
   settings: asyncPairSettings,

@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { loopbackNodes } from '../../core/addresses.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery } from './admin.ts';
@@ -17,13 +16,13 @@ export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
   protected readonly server: string;
 
   constructor(
-    readonly system: string,
+    system: string,
     /** The row's loopback subnet (core/addresses.ts). */
     subnet: number,
     options: ProvisionOptions,
     port: number,
   ) {
-    super(options, loopbackNodes(subnet, options.nodes, port));
+    super(options, { system, subnet, port });
     const server = mariadbd();
     if (!server) throw new Error(`mariadbd is not installed: npm run setup ${system}`);
     this.server = server;

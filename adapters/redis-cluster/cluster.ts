@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { loopbackNodes } from '../../core/addresses.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { MajorityRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
@@ -14,7 +11,8 @@ import type { RedisSettings } from './settings.ts';
 /** This system's loopback subnet: its nodes are 127.0.12.n (core/addresses.ts). */
 export const SUBNET = 2;
 
-const run = promisify(execFile);
+const DEBIAN_SERVER = '/usr/bin/redis-server';
+const DEBIAN_CLI = '/usr/bin/redis-cli';
 const READY_TIMEOUT_MS = 30_000;
 
 /**
@@ -25,15 +23,15 @@ const READY_TIMEOUT_MS = 30_000;
  * that traffic.
  */
 export class RedisCluster extends NodeCluster {
-  readonly system = 'redis-cluster';
   private readonly server: string;
 
   constructor(
     options: ProvisionOptions,
     private readonly settings: RedisSettings,
   ) {
-    super(options, loopbackNodes(SUBNET, options.nodes, settings.port));
-    const server = redisServer();
+    super(options, { system: 'redis-cluster', subnet: SUBNET, port: settings.port });
+    // In a container, the image's: Debian's package, at the same path.
+    const server = this.hostProcesses ? redisServer() : DEBIAN_SERVER;
     if (!server) throw new Error('redis-server is not installed: npm run setup redis-cluster');
     this.server = server;
     for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
@@ -65,25 +63,21 @@ export class RedisCluster extends NodeCluster {
   /** Starts every node, forms the cluster, and waits until it is whole. */
   async create(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
-    const cli = redisCli();
+    const cli = this.hostProcesses ? redisCli() : DEBIAN_CLI;
     if (!cli) throw new Error('redis-cli is not installed: npm run setup redis-cluster');
-    try {
-      await run(
-        cli,
-        [
-          '--cluster',
-          'create',
-          ...this.nodes.map((n) => `${n.host}:${n.port}`),
-          '--cluster-replicas',
-          String(this.settings.replicas),
-          '--cluster-yes',
-        ],
-        { timeout: READY_TIMEOUT_MS },
-      );
-    } catch (error) {
-      const out = (error as { stdout?: string }).stdout?.trim().split('\n').slice(-3).join(' ');
-      throw new Error(`redis-cli --cluster create failed: ${out || (error as Error).message}`);
-    }
+    await this.exec(
+      this.nodes[0]!,
+      cli,
+      [
+        '--cluster',
+        'create',
+        ...this.nodes.map((n) => `${n.host}:${n.port}`),
+        '--cluster-replicas',
+        String(this.settings.replicas),
+        '--cluster-yes',
+      ],
+      READY_TIMEOUT_MS,
+    );
     // A replica that never synced refuses to fail over: wait for every link.
     await waitUntil(
       'redis cluster (state ok, every replica linked)',

@@ -42,8 +42,10 @@ export const redisCluster: System<RedisSettings> = {
   },
   // cas: a Lua script; replica-read: READONLY on a replica.
   features: ['cas', 'replica-read'],
+  image: 'redis',
   defaultNodes: 6,
-  blocker: redisBlocker,
+  // The docker provider's image carries Redis itself.
+  blocker: (provider) => (provider === 'local' ? redisBlocker() : undefined),
   packages: REDIS_PACKAGES,
   settings: redisSettings,
 

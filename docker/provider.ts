@@ -1,0 +1,308 @@
+import { createWriteStream, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Dockerode from 'dockerode';
+import type { NodeHandle } from '../core/contracts.ts';
+import {
+  mergeEnv,
+  type NodeLaunch,
+  type Placement,
+  type PlacementRequest,
+  type Provider,
+  type RunningNode,
+} from '../core/provider.ts';
+import { imageExists } from './images.ts';
+import {
+  containerNodes,
+  createNetwork,
+  type NetworkPlan,
+  networkPlan,
+  removeNetwork,
+} from './network.ts';
+import { LABEL, RUN_LABEL, runtime } from './runtime.ts';
+
+/** The repository: node launches name its files (the store's server, built helpers, preloads). */
+const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
+const STOP_GRACE_S = 3;
+
+/**
+ * Each node a container of the system's image on a bridge network of the
+ * run (docker/network.ts), at a fixed address, running the very launch the
+ * local provider would run: the repository and faultline's cache are
+ * mounted read-only at their own paths and the cluster's folder read-write
+ * at its own, so paths in a node's arguments mean the same inside. Kill is
+ * `docker kill -s KILL`, pause `docker pause` (the cgroup freezer), stop
+ * `docker stop` then removal; a restart with the same launch starts the
+ * same container again, one with a different launch (a fault's
+ * environment) replaces it.
+ */
+export const dockerProvider: Provider = {
+  name: 'docker',
+  place: (request) => new ContainerPlacement(request),
+};
+
+class ContainerPlacement implements Placement {
+  readonly hostProcesses = false;
+  private readonly plan: NetworkPlan;
+  private handles: NodeHandle[] = [];
+  private network: Promise<void> | undefined;
+  private readonly containers = new Map<string, NodeContainer>();
+
+  constructor(private readonly request: PlacementRequest) {
+    this.plan = networkPlan(request.system, request.subnet);
+  }
+
+  nodes(count: number, port: number): NodeHandle[] {
+    this.handles = containerNodes(this.plan, count, port);
+    return this.handles;
+  }
+
+  async launch(
+    node: NodeHandle,
+    launch: NodeLaunch,
+    faultEnv: Record<string, string> = {},
+  ): Promise<RunningNode> {
+    const image = this.request.image;
+    if (!image)
+      throw new Error(
+        `${this.request.system} has no image for the docker provider yet (--image ${this.request.system}=<ref> names one)`,
+      );
+    if (!(await imageExists(image)))
+      throw new Error(
+        `docker image ${image} is missing: npm run images builds faultline's local images (or --image ${this.request.system}=<ref>)`,
+      );
+    // Before any node starts: its address must be on faultline's bridge, never routed away.
+    this.network ??= createNetwork(
+      this.plan,
+      this.request.dir,
+      this.handles.map((h) => h.clientAddress),
+    );
+    await this.network;
+    const env = mergeEnv(launch.env, faultEnv);
+    const previous = this.containers.get(node.id);
+    if (previous?.sameLaunch(launch, env)) {
+      await previous.restart();
+      return previous;
+    }
+    await previous?.remove();
+    const started = await NodeContainer.start({
+      image,
+      name: `${this.plan.name}-${node.id}`,
+      network: this.plan.name,
+      address: node.host,
+      launch,
+      env,
+      mounts: this.mounts(launch.dir),
+      labels: { [LABEL]: 'node', [RUN_LABEL]: this.request.dir },
+    });
+    this.containers.set(node.id, started);
+    return started;
+  }
+
+  async exec(
+    node: NodeHandle,
+    program: string,
+    args: string[],
+    timeoutMs: number,
+  ): Promise<string> {
+    const container = this.containers.get(node.id);
+    if (!container?.running)
+      throw new Error(`${program}: node ${node.id} has no running container`);
+    return container.exec(program, args, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.containers.values()].map((c) => c.remove()));
+    this.containers.clear();
+    if (this.network) {
+      this.network = undefined;
+      await removeNetwork(this.plan.name);
+    }
+  }
+
+  /** The repository and faultline's cache read-only, the cluster's folder (and the node's, if a link) read-write. */
+  private mounts(nodeDir: string): Dockerode.MountSettings[] {
+    const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
+    const bind = (path: string, readOnly: boolean): Dockerode.MountSettings[] => {
+      const source = realpathSync(path);
+      const at = [{ Type: 'bind' as const, Source: source, Target: path, ReadOnly: readOnly }];
+      // A folder that is a link (MariaDB's short socket paths) is seen at both paths.
+      if (source !== path)
+        at.push({ Type: 'bind', Source: source, Target: source, ReadOnly: readOnly });
+      return at;
+    };
+    return [
+      ...bind(REPOSITORY.replace(/\/$/, ''), true),
+      ...(existsSync(cache) ? bind(cache, true) : []),
+      ...bind(this.request.dir, false),
+      ...(existsSync(nodeDir) ? bind(nodeDir, false) : []),
+    ];
+  }
+}
+
+interface ContainerSpec {
+  image: string;
+  name: string;
+  network: string;
+  address: string;
+  launch: NodeLaunch;
+  env: Record<string, string>;
+  mounts: Dockerode.MountSettings[];
+  labels: Record<string, string>;
+}
+
+/**
+ * testcontainers' GenericContainer at a fixed address on its network (it
+ * has no option for one). Loaded on first use: most commands never start a
+ * container.
+ */
+async function addressedContainer(spec: ContainerSpec) {
+  const { GenericContainer } = await import('testcontainers');
+  class AddressedContainer extends GenericContainer {
+    protected override async beforeContainerCreated(): Promise<void> {
+      this.createOpts.NetworkingConfig = {
+        EndpointsConfig: { [spec.network]: { IPAMConfig: { IPv4Address: spec.address } } },
+      };
+      this.hostConfig.Mounts = [...(this.hostConfig.Mounts ?? []), ...spec.mounts];
+    }
+  }
+  return new AddressedContainer(spec.image);
+}
+
+class NodeContainer implements RunningNode {
+  readonly pid = undefined;
+  private alive = true;
+  private readonly logFile: string;
+
+  private constructor(
+    private readonly spec: ContainerSpec,
+    private readonly container: Dockerode.Container,
+  ) {
+    this.logFile = join(spec.launch.dir, 'node.log');
+  }
+
+  static async start(spec: ContainerSpec): Promise<NodeContainer> {
+    const docker = await runtime();
+    // A container of that name left by a crashed run would block the name.
+    await docker.dockerode
+      .getContainer(spec.name)
+      .remove({ force: true })
+      .catch(() => {});
+    const since = Math.floor(Date.now() / 1000);
+    const started = await (await addressedContainer(spec))
+      .withName(spec.name)
+      .withNetworkMode(spec.network)
+      .withEntrypoint([spec.launch.program])
+      .withCommand(spec.launch.args)
+      .withEnvironment(spec.env)
+      .withLabels(spec.labels)
+      .withAutoCleanup(false)
+      .start()
+      .catch((error: Error) => {
+        throw new Error(`container ${spec.name} (${spec.image}) did not start: ${error.message}`);
+      });
+    const node = new NodeContainer(spec, docker.client.container.getById(started.getId()));
+    await node.attach(since);
+    return node;
+  }
+
+  get running(): boolean {
+    return this.alive;
+  }
+
+  sameLaunch(launch: NodeLaunch, env: Record<string, string>): boolean {
+    const key = (l: NodeLaunch, e: Record<string, string>) =>
+      JSON.stringify([l.program, l.args, Object.entries(e).sort()]);
+    return key(launch, env) === key(this.spec.launch, this.spec.env);
+  }
+
+  async exec(program: string, args: string[], timeoutMs: number): Promise<string> {
+    const docker = await runtime();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${program} took longer than ${timeoutMs} ms in ${this.spec.name}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const result = await Promise.race([
+        docker.client.container.exec(this.container, [program, ...args]),
+        timeout,
+      ]);
+      if (result.exitCode !== 0) {
+        const out = result.output.trim().split('\n').slice(-3).join(' ');
+        throw new Error(`${program} failed in ${this.spec.name} (exit ${result.exitCode}): ${out}`);
+      }
+      return result.stdout;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async kill(): Promise<void> {
+    if (!this.alive) return;
+    await this.container.kill({ signal: 'SIGKILL' }).catch(ignoreNotRunning);
+    await this.container.wait().catch(() => {});
+    this.alive = false;
+  }
+
+  async pause(): Promise<void> {
+    await this.container.pause();
+  }
+
+  async resume(): Promise<void> {
+    await this.container.unpause();
+  }
+
+  async restart(): Promise<void> {
+    const since = Math.floor(Date.now() / 1000);
+    await this.container.start();
+    await this.attach(since);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    const state = await this.container.inspect().catch(() => undefined);
+    if (state?.State.Paused) await this.container.unpause();
+    await this.container.stop({ t: STOP_GRACE_S }).catch(ignoreNotRunning);
+    this.alive = false;
+  }
+
+  async remove(): Promise<void> {
+    await this.container.remove({ force: true }).catch(() => {});
+    this.alive = false;
+  }
+
+  tail(lines = 5): string {
+    try {
+      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  }
+
+  /** Follows the container's output since then into node.log; its end means the container stopped. */
+  async attach(since: number): Promise<void> {
+    this.alive = true;
+    const stream = (await this.container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      since,
+    })) as unknown as NodeJS.ReadableStream;
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    // Without a terminal, docker multiplexes stdout and stderr in frames.
+    this.container.modem.demuxStream(stream, log, log);
+    stream.on('end', () => {
+      this.alive = false;
+      log.end();
+    });
+  }
+}
+
+function ignoreNotRunning(error: { statusCode?: number }): void {
+  // 304: already stopped; 409: not running.
+  if (error.statusCode !== 304 && error.statusCode !== 409) throw error;
+}

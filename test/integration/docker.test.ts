@@ -1,0 +1,164 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SYSTEMS } from '../../adapters/index.ts';
+import { rootFaultBlocker } from '../../chaos/support.ts';
+import { imageExists, localImage } from '../../docker/images.ts';
+import { dockerLeftovers } from '../../docker/leftovers.ts';
+import { dockerAnswers } from '../../docker/runtime.ts';
+import type { MatrixRow } from '../../harness/matrix.ts';
+import { skipUnless } from '../engines.ts';
+import { compareDynamo, onlyRun, waitFor } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
+
+/**
+ * The docker provider against the local one: the same system, workload,
+ * faults and seed on both, and the verdicts compared cell by cell. Needs
+ * a Docker daemon (.ci/run starts one: docker/dockerd.sh) and the local
+ * images (npm run images).
+ */
+const SYSTEMS_TESTED = ['dynamo', 'redis-cluster'] as const;
+
+async function dockerBlocker(): Promise<string | undefined> {
+  if (!(await dockerAnswers()))
+    return 'needs a Docker daemon (docker/dockerd.sh start <dir>, then DOCKER_HOST)';
+  for (const name of SYSTEMS_TESTED) {
+    const image = localImage(SYSTEMS[name]!.image);
+    if (!(await imageExists(image))) return `needs the image ${image} (npm run images)`;
+  }
+  return rootFaultBlocker('iptables') ?? SYSTEMS['redis-cluster']!.blocker?.('local');
+}
+
+const skip = skipUnless('docker provider tests', await dockerBlocker());
+const BIN = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
+
+const faultlineRules = () =>
+  execFileSync('iptables', ['-S'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('FAULTLINE'));
+const bridgeAddresses = () =>
+  execFileSync('ip', ['-o', 'address'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => / faultline\d+ /.test(l));
+
+/** Runs one compare on each provider with the same flags; the matrix rows, docker's first. */
+async function onBoth(options: Record<string, string>): Promise<[MatrixRow[], MatrixRow[]]> {
+  const docker = await compareDynamo({ ...options, provider: 'docker' });
+  const local = await compareDynamo({ ...options, provider: 'local' });
+  for (const { results } of [docker, local])
+    for (const s of results.systems) expect(s.status, `${s.system} ${s.workload}`).toBe('complete');
+  return [docker.results.matrix, local.results.matrix];
+}
+
+/** The cells a fault decides, as a person would compare them. */
+const verdicts = (row: MatrixRow) => ({
+  lostWrites: row.observed.lostWrites.tone,
+  converged: row.observed.converged.value,
+  minority: row.observed.noQuorumSide.value.split(' ')[0],
+});
+
+describe.skipIf(skip)('the docker provider', () => {
+  afterAll(async () => {
+    const left = await dockerLeftovers();
+    expect(left.containers.map((c) => c.name)).toEqual([]);
+    expect(left.networks.map((n) => n.name)).toEqual([]);
+    expect(faultlineRules()).toEqual([]);
+    expect(bridgeAddresses()).toEqual([]);
+  });
+
+  it('dynamo: write-heavy and register under an isolated node and kills give the local verdicts (nothing lost, minority refuses, converged)', async () => {
+    const [docker, local] = await onBoth({
+      systems: 'dynamo',
+      workload: 'write-heavy,register',
+      duration: '12',
+      nemesis: 'partition-isolate,kill',
+      nemesisInterval: '2',
+      nemesisDuration: '4',
+      seed: '7',
+    });
+    console.info(
+      `dynamo docker: ${JSON.stringify(docker.map(verdicts))}; local: ${JSON.stringify(local.map(verdicts))}`,
+    );
+    expect(docker.map(verdicts)).toEqual(local.map(verdicts));
+    expect(verdicts(docker[0]!)).toMatchObject({ lostWrites: 'good', minority: 'refused' });
+  }, 240_000);
+
+  it('redis-cluster: a cut master acknowledges writes lost at failover, in containers as on loopback', async () => {
+    const [docker, local] = await onBoth({
+      systems: 'redis-cluster',
+      workload: 'write-heavy',
+      duration: '14',
+      nemesis: 'partition-primary',
+      nemesisInterval: '2',
+      nemesisDuration: '6',
+      seed: '5',
+      redisClientTimeout: '300',
+    });
+    console.info(
+      `redis docker: ${docker[0]!.observed.lostWrites.value}; local: ${local[0]!.observed.lostWrites.value}`,
+    );
+    expect(docker[0]!.observed.lostWrites.tone).toBe('bad');
+    expect(local[0]!.observed.lostWrites.tone).toBe('bad');
+  }, 240_000);
+
+  describe('a docker run that ends abruptly', () => {
+    const env = { ...process.env, FAULTLINE_STATE_DIR: tempDir('fl-state-') };
+    const start = (out: string): ChildProcess =>
+      spawn(
+        process.execPath,
+        [
+          BIN,
+          'compare',
+          '--provider=docker',
+          '--systems=dynamo',
+          '--workload=write-heavy',
+          '--duration=60',
+          '--nemesis=partition-isolate',
+          '--nemesis-interval=1',
+          '--nemesis-duration=60',
+          `--out=${out}`,
+        ],
+        { env, stdio: 'ignore' },
+      );
+    const partitioned = () => faultlineRules().some((l) => l.includes('DROP'));
+    const exited = (child: ChildProcess) =>
+      new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+    it('Ctrl-C: the run heals, removes its containers and network, and keeps its history', async () => {
+      const out = tempDir('fl-runs-');
+      const child = start(out);
+      await waitFor('the partition', partitioned, 60_000);
+      child.kill('SIGINT');
+      await exited(child);
+      const history = join(onlyRun(out), 'history');
+      expect(readdirSync(history).some((f) => statSync(join(history, f)).size > 0)).toBe(true);
+      const left = await dockerLeftovers();
+      expect(left.containers).toEqual([]);
+      expect(left.networks).toEqual([]);
+      expect(faultlineRules()).toEqual([]);
+      expect(bridgeAddresses()).toEqual([]);
+    }, 120_000);
+
+    it('SIGKILL: containers, network and rules stay; faultline heal removes them all', async () => {
+      const out = tempDir('fl-runs-');
+      const child = start(out);
+      await waitFor('the partition', partitioned, 60_000);
+      child.kill('SIGKILL');
+      await exited(child);
+      const left = await dockerLeftovers();
+      expect(left.containers.length).toBe(3);
+      expect(left.networks.length).toBe(1);
+      const heal = spawnSync(process.execPath, [BIN, 'heal'], { env, encoding: 'utf8' });
+      expect(heal.status).toBe(0);
+      expect(heal.stderr).toMatch(/removed 3 container\(s\) and 1 network\(s\)/);
+      expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
+      const after = await dockerLeftovers();
+      expect(after.containers).toEqual([]);
+      expect(after.networks).toEqual([]);
+      expect(faultlineRules()).toEqual([]);
+      expect(bridgeAddresses()).toEqual([]);
+    }, 120_000);
+  });
+});
