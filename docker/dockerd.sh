@@ -42,6 +42,10 @@ stop)
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
+  # dockerd leaves its default network namespace mounted.
+  if [ -d "$dir/exec/netns" ]; then
+    for ns in "$dir"/exec/netns/*; do umount "$ns" 2>/dev/null || true; done
+  fi
   if [ -f "$dir/iptables.before" ]; then
     iptables-restore <"$dir/iptables.before"
     rm -f "$dir/iptables.before"
