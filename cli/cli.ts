@@ -1,4 +1,5 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
@@ -10,6 +11,7 @@ import { readHistoryFile } from '../core/history-reader.ts';
 import { OpTable } from '../core/op-table.ts';
 import { removeDockerLeftovers } from '../docker/leftovers.ts';
 import { dockerStatus } from '../docker/status.ts';
+import { type Baseline, baselineOf, changesFrom, parseBaseline } from '../harness/baseline.ts';
 import { checkTarget, checkTargets, type HistoryCheck } from '../harness/check.ts';
 import { UnknownModelError } from '../harness/checkers/elle/list-append.ts';
 import { CHECKED_MODELS, isCheckedModel } from '../harness/checkers/elle/models.ts';
@@ -19,11 +21,13 @@ import { MODELS } from '../harness/checkers/linearizable/models.ts';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from '../harness/config.ts';
 import { toEdnLines } from '../harness/export-edn.ts';
+import type { RunResults } from '../harness/results.ts';
 import { engineStatus, setupSystems } from '../harness/setup.ts';
 import { findLeftovers, healCrashedRuns } from '../harness/state.ts';
 import { addSystemOptions } from '../harness/system-flags.ts';
 import { VERSION } from '../harness/version.ts';
 import { renderReport } from '../reports/html.ts';
+import { matrixMarkdown } from '../reports/markdown.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
 
 const program = new Command('faultline')
@@ -133,6 +137,44 @@ program
       report.push(`removed faultline's iptables chain (${rules.length} line(s) of iptables -S)`);
     }
     console.error(report.length ? report.join('\n') : 'nothing to heal');
+  });
+
+program
+  .command('summary <runs...>')
+  .description(
+    'print the matrix of runs (folders with results.json) as Markdown, for a CI job summary',
+  )
+  .action((runs: string[]) => {
+    process.stdout.write(matrixMarkdown(runs.map(readRunResults)));
+  });
+
+program
+  .command('baseline <runs...>')
+  .description(
+    "write the runs' verdicts to a baseline file (--write), or compare them with one (--check: exit 1 if a verdict changed)",
+  )
+  .option('--write <file>', 'merge these runs into this baseline (created if missing)')
+  .option('--check <file>', 'compare these runs with this baseline')
+  .action((runs: string[], options: { write?: string; check?: string }) => {
+    if (!options.write === !options.check)
+      throw new UsageError('give exactly one of --write <file> or --check <file>');
+    const results = runs.map(readRunResults);
+    if (options.write) {
+      const over = existsSync(options.write) ? readBaseline(options.write) : undefined;
+      const baseline = baselineOf(results, over);
+      writeFileSync(options.write, `${JSON.stringify(baseline, null, 2)}\n`);
+      console.error(
+        `${options.write}: ${Object.keys(baseline.verdicts).length} row(s) of verdicts (${results.reduce((n, r) => n + r.matrix.length, 0)} from these runs)`,
+      );
+      return;
+    }
+    const { changes, unknown } = changesFrom(readBaseline(options.check!), results);
+    for (const key of unknown)
+      console.log(`- new (not in the baseline): ${key}; faultline baseline --write adds it`);
+    for (const c of changes)
+      console.log(`- **changed**: ${c.key}: ${c.cell} was ${c.was}, now ${c.now} (${c.value})`);
+    if (changes.length === 0) console.log(`verdicts as in ${options.check}`);
+    else process.exitCode = 1;
   });
 
 program
@@ -310,6 +352,20 @@ program
       if (reason) console.log(`  ${name}: ${reason}`);
     }
   });
+
+/** A run's results.json (given its folder), or a one-line usage error. */
+function readRunResults(run: string): RunResults {
+  const file = run.endsWith('.json') ? run : join(run, 'results.json');
+  if (!existsSync(file))
+    throw new UsageError(
+      `${run}: no results.json (a run folder that finished, or its results.json)`,
+    );
+  return readSaved(file, () => JSON.parse(readFileSync(file, 'utf8')) as RunResults);
+}
+
+function readBaseline(file: string): Baseline {
+  return readSaved(file, () => parseBaseline(readFileSync(file, 'utf8')));
+}
 
 /** A saved history, or a one-line usage error naming the file (and the bad line). */
 function readSavedHistory(file: string): OpTable {

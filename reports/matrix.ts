@@ -10,7 +10,7 @@ const CLAIMED: [keyof Claims, string][] = [
   ['cap', 'CAP'],
 ];
 
-const OBSERVED_LABELS: Record<Observed, string> = {
+export const OBSERVED_LABELS: Record<Observed, string> = {
   lostWrites: 'Acknowledged writes lost',
   noQuorumSide: 'Side without its quorum, in partitions',
   quorumSide: 'Side with its quorum',
