@@ -20,6 +20,11 @@ export interface NodeLaunch {
   marker: string;
   /** The node's folder: its data, and `node.log`. */
   dir: string;
+  /**
+   * Folders outside `dir` the node writes and the harness reads, seen at
+   * the same path wherever the node runs (MariaDB's socket folder).
+   */
+  shared?: string[];
 }
 
 /** A node as a provider runs it. */

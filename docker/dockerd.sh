@@ -4,7 +4,8 @@
 #   docker/dockerd.sh stop <dir>    stops it and restores iptables as it was
 # Its data, state and socket live under <dir>; needs root and Debian's
 # docker.io. dockerd adds its own chains and sets FORWARD's policy to DROP:
-# the rule set saved at start is restored at stop.
+# the rule set saved at start is restored at stop, and the docker0 bridge it
+# makes is removed if it was not there before.
 set -euo pipefail
 action="${1:-}"
 dir="${2:-}"
@@ -22,6 +23,8 @@ start)
     exit 0
   fi
   iptables-save >"$dir/iptables.before"
+  # dockerd makes a docker0 bridge and leaves it: removed at stop if it is new.
+  ip link show docker0 >/dev/null 2>&1 || touch "$dir/docker0.new"
   setsid dockerd --data-root "$dir/data" --exec-root "$dir/exec" \
     -H "unix://$dir/docker.sock" --pidfile "$dir/docker.pid" >"$dir/dockerd.log" 2>&1 </dev/null &
   for _ in $(seq 300); do
@@ -45,6 +48,10 @@ stop)
   # dockerd leaves its default network namespace mounted.
   if [ -d "$dir/exec/netns" ]; then
     for ns in "$dir"/exec/netns/*; do umount "$ns" 2>/dev/null || true; done
+  fi
+  if [ -f "$dir/docker0.new" ]; then
+    ip link delete docker0 2>/dev/null || true
+    rm -f "$dir/docker0.new"
   fi
   if [ -f "$dir/iptables.before" ]; then
     iptables-restore <"$dir/iptables.before"

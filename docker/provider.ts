@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +48,20 @@ class ContainerPlacement implements Placement {
   private handles: NodeHandle[] = [];
   private network: Promise<void> | undefined;
   private readonly containers = new Map<string, NodeContainer>();
+  private readonly shared = new Set<string>();
 
   constructor(private readonly request: PlacementRequest) {
     this.plan = networkPlan(request.system, request.subnet);
   }
 
   nodes(count: number, port: number): NodeHandle[] {
-    this.handles = containerNodes(this.plan, count, port);
+    const nodes = containerNodes(this.plan, count, port);
+    // Without root the host cannot take the workers' addresses: they
+    // connect from the gateway's, and only faults without iptables (kill,
+    // pause) can run, as the nemeses' own checks say.
+    this.handles = isRoot()
+      ? nodes
+      : nodes.map((n) => ({ ...n, clientAddress: this.plan.gateway }));
     return this.handles;
   }
 
@@ -63,20 +70,12 @@ class ContainerPlacement implements Placement {
     launch: NodeLaunch,
     faultEnv: Record<string, string> = {},
   ): Promise<RunningNode> {
-    const image = this.request.image;
-    if (!image)
-      throw new Error(
-        `${this.request.system} has no image for the docker provider yet (--image ${this.request.system}=<ref> names one)`,
-      );
-    if (!(await imageExists(image)))
-      throw new Error(
-        `docker image ${image} is missing: npm run images builds faultline's local images (or --image ${this.request.system}=<ref>)`,
-      );
+    const image = await this.image();
     // Before any node starts: its address must be on faultline's bridge, never routed away.
     this.network ??= createNetwork(
       this.plan,
       this.request.dir,
-      this.handles.map((h) => h.clientAddress),
+      isRoot() ? this.handles.map((h) => h.clientAddress) : [],
     );
     await this.network;
     const env = mergeEnv(launch.env, faultEnv);
@@ -93,13 +92,18 @@ class ContainerPlacement implements Placement {
       address: node.host,
       launch,
       env,
-      mounts: this.mounts(launch.dir),
+      mounts: [...this.mounts(launch.dir), ...this.sharedMounts(launch.shared)],
       labels: { [LABEL]: 'node', [RUN_LABEL]: this.request.dir },
     });
     this.containers.set(node.id, started);
     return started;
   }
 
+  /**
+   * In the node's container while it runs; otherwise (before its first
+   * start, or while it is down: mariadb-install-db, --wsrep-recover) in a
+   * one-off container of the same image and mounts, with no network.
+   */
   async exec(
     node: NodeHandle,
     program: string,
@@ -107,9 +111,47 @@ class ContainerPlacement implements Placement {
     timeoutMs: number,
   ): Promise<string> {
     const container = this.containers.get(node.id);
-    if (!container?.running)
-      throw new Error(`${program}: node ${node.id} has no running container`);
-    return container.exec(program, args, timeoutMs);
+    if (container?.running) return container.exec(program, args, timeoutMs);
+    return oneOff({
+      image: await this.image(),
+      name: `${this.plan.name}-${node.id}-tool`,
+      program,
+      args,
+      mounts: [...this.mounts(join(this.request.dir, node.id)), ...this.sharedMounts()],
+      labels: { [LABEL]: 'tool', [RUN_LABEL]: this.request.dir },
+      timeoutMs,
+    });
+  }
+
+  /** The folders launches share with the harness; a tool beside a node sees them too. */
+  private sharedMounts(add: readonly string[] = []): Dockerode.MountSettings[] {
+    for (const path of add) this.shared.add(path);
+    return [...this.shared].flatMap((path) => this.bind(path, false));
+  }
+
+  /** A host folder at its own path; a folder that is a link (MariaDB's node homes) at both paths. */
+  private bind(path: string, readOnly: boolean): Dockerode.MountSettings[] {
+    const source = realpathSync(path);
+    const at: Dockerode.MountSettings[] = [
+      { Type: 'bind', Source: source, Target: path, ReadOnly: readOnly },
+    ];
+    if (source !== path)
+      at.push({ Type: 'bind', Source: source, Target: source, ReadOnly: readOnly });
+    return at;
+  }
+
+  /** The system's image, if it exists. */
+  private async image(): Promise<string> {
+    const image = this.request.image;
+    if (!image)
+      throw new Error(
+        `${this.request.system} has no image for the docker provider yet (--image ${this.request.system}=<ref> names one)`,
+      );
+    if (!(await imageExists(image)))
+      throw new Error(
+        `docker image ${image} is missing: npm run images builds faultline's local images (or --image ${this.request.system}=<ref>)`,
+      );
+    return image;
   }
 
   async close(): Promise<void> {
@@ -124,14 +166,8 @@ class ContainerPlacement implements Placement {
   /** The repository and faultline's cache read-only, the cluster's folder (and the node's, if a link) read-write. */
   private mounts(nodeDir: string): Dockerode.MountSettings[] {
     const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
-    const bind = (path: string, readOnly: boolean): Dockerode.MountSettings[] => {
-      const source = realpathSync(path);
-      const at = [{ Type: 'bind' as const, Source: source, Target: path, ReadOnly: readOnly }];
-      // A folder that is a link (MariaDB's short socket paths) is seen at both paths.
-      if (source !== path)
-        at.push({ Type: 'bind', Source: source, Target: source, ReadOnly: readOnly });
-      return at;
-    };
+    mkdirSync(this.request.dir, { recursive: true });
+    const bind = (path: string, readOnly: boolean) => this.bind(path, readOnly);
     return [
       ...bind(REPOSITORY.replace(/\/$/, ''), true),
       ...(existsSync(cache) ? bind(cache, true) : []),
@@ -139,6 +175,64 @@ class ContainerPlacement implements Placement {
       ...(existsSync(nodeDir) ? bind(nodeDir, false) : []),
     ];
   }
+}
+
+/** Runs a program to its end in a container of its own, removed after; its output, or why it failed. */
+async function oneOff(spec: {
+  image: string;
+  name: string;
+  program: string;
+  args: string[];
+  mounts: Dockerode.MountSettings[];
+  labels: Record<string, string>;
+  timeoutMs: number;
+}): Promise<string> {
+  const docker = await runtime();
+  await docker.dockerode
+    .getContainer(spec.name)
+    .remove({ force: true })
+    .catch(() => {});
+  const container = await docker.dockerode.createContainer({
+    name: spec.name,
+    Image: spec.image,
+    Entrypoint: [spec.program],
+    Cmd: spec.args,
+    Labels: spec.labels,
+    HostConfig: { Mounts: spec.mounts, NetworkMode: 'none' },
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await container.start();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${spec.program} took longer than ${spec.timeoutMs} ms`)),
+        spec.timeoutMs,
+      );
+    });
+    const { StatusCode } = (await Promise.race([container.wait(), timeout])) as {
+      StatusCode: number;
+    };
+    const text = demux(await container.logs({ stdout: true, stderr: true }));
+    if (StatusCode !== 0)
+      throw new Error(
+        `${spec.program} failed (exit ${StatusCode}): ${text.trim().split('\n').slice(-3).join(' ')}`,
+      );
+    return text;
+  } finally {
+    clearTimeout(timer);
+    await container.remove({ force: true }).catch(() => {});
+  }
+}
+
+/** Docker's multiplexed log frames (an 8-byte header each, then the payload) as plain text. */
+function demux(raw: Buffer): string {
+  const parts: Buffer[] = [];
+  for (let at = 0; at + 8 <= raw.length; ) {
+    const size = raw.readUInt32BE(at + 4);
+    parts.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }
 
 interface ContainerSpec {
@@ -300,6 +394,10 @@ class NodeContainer implements RunningNode {
       log.end();
     });
   }
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
 }
 
 function ignoreNotRunning(error: { statusCode?: number }): void {

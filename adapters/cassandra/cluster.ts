@@ -17,6 +17,7 @@ import type { CassandraSettings } from './settings.ts';
 export const SUBNET = 4;
 
 const START_TIMEOUT_MS = 180_000;
+const DEBIAN_JAVA = '/usr/lib/jvm/java-17-openjdk-amd64/bin/java';
 
 /**
  * Apache Cassandra, 3 JVMs on 127.0.14.n, each started by faultline
@@ -34,7 +35,8 @@ export class CassandraCluster extends NodeCluster {
     private readonly settings: CassandraSettings,
   ) {
     super(options, { system: 'cassandra', subnet: SUBNET, port: PORTS.native });
-    const java = javaBinary();
+    // In a container, the image's: Debian's Java 17, at the same path.
+    const java = this.hostProcesses ? javaBinary() : DEBIAN_JAVA;
     if (!java) throw new Error('cassandra needs Java 17: npm run setup cassandra');
     this.java = java;
     for (const node of this.nodes) {

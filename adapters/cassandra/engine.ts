@@ -48,9 +48,13 @@ export function javaVersion(): number | undefined {
   return javaMajor || undefined;
 }
 
-/** Why the Cassandra row cannot run here, or undefined. */
-export function cassandraBlocker(): string | undefined {
-  const version = javaVersion();
+/**
+ * Why the Cassandra row cannot run here, or undefined. Its jars are needed
+ * on both providers (the docker provider mounts them); Java on this
+ * machine only by the local one (the image has its own).
+ */
+export function cassandraBlocker(provider: 'local' | 'docker' = 'local'): string | undefined {
+  const version = provider === 'local' ? javaVersion() : 17;
   if (!version) return 'needs Java 17 (apt-get install openjdk-17-jre-headless)';
   if (version !== 17 && version !== 11)
     return `needs Java 11 or 17 (Cassandra ${CASSANDRA_VERSION} runs on no other); found ${version}: set JAVA_HOME`;

@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
-import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import type { NodeHandle } from '../types.ts';
 import { CLIENT_USER, DATABASE } from './schema.ts';
-
-export const run = promisify(execFile);
 
 /**
  * Runs statements as root over the node's unix socket: the harness's own
@@ -56,13 +52,4 @@ export function clientConnection(
     connectTimeout: timeoutMs,
     stream: () => connect({ host: target.host, port: target.port, localAddress: sourceAddress }),
   });
-}
-
-/** The uid and gid of the `mysql` account that Debian's package creates. */
-export async function mysqlAccount(): Promise<{ uid: number; gid: number }> {
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
-    run('id', ['-u', 'mysql']),
-    run('id', ['-g', 'mysql']),
-  ]);
-  return { uid: Number(uid), gid: Number(gid) };
 }

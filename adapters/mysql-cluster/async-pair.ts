@@ -4,9 +4,8 @@ import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, clientConnection } from './admin.ts';
-import { installSystemTables } from './cluster-files.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
-import { asyncCnf } from './my-cnf.ts';
+import { asyncCnf, SOCKETS } from './my-cnf.ts';
 import { SCHEMA, USERS } from './schema.ts';
 import type { AsyncPairSettings } from './settings.ts';
 
@@ -68,7 +67,13 @@ export class AsyncPairCluster extends MariadbCluster {
   protected command(node: NodeHandle) {
     const cnf = join(this.home(node), 'my.cnf');
     const env = this.preload.get(node.id);
-    return { program: this.server, args: [`--defaults-file=${cnf}`], marker: cnf, env };
+    return {
+      program: this.server,
+      args: [`--defaults-file=${cnf}`],
+      marker: cnf,
+      env,
+      shared: [SOCKETS],
+    };
   }
 
   /**
@@ -89,7 +94,7 @@ export class AsyncPairCluster extends MariadbCluster {
 
   async create(): Promise<void> {
     await this.prepareNodes((node, home) => asyncCnf(node, this.nodes.indexOf(node) + 1, home));
-    await Promise.all(this.nodes.map((n) => installSystemTables(this.home(n))));
+    await Promise.all(this.nodes.map((n) => this.installSystemTables(n)));
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
     const [primary, ...replicas] = this.nodes;
     // Accounts and tables replicate to the replicas from the binlog's start.

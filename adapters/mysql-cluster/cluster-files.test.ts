@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/temp-dirs.ts';
-import { sweepNodeHomes } from './cluster-files.ts';
+import { parseAccount, sweepNodeHomes } from './cluster-files.ts';
 
 /** A node home as nodeHome makes one, linked from `dir` (or not, when `linked` is false). */
 function home(name: string, dir: string, linked = true): string {
@@ -24,5 +24,17 @@ describe('the MariaDB node homes outside the run folder', () => {
     expect(removed).not.toContain(kept);
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(join(kept, 'data'))).toBe(true);
+  });
+});
+
+describe('the mysql account, from wherever the server runs', () => {
+  it('is read from `id mysql`, and a missing account says what to install', () => {
+    expect(parseAccount('uid=101(mysql) gid=104(mysql) groups=104(mysql)\n')).toEqual({
+      uid: 101,
+      gid: 104,
+    });
+    expect(() => parseAccount('id: ‘mysql’: no such user')).toThrow(
+      /^no mysql account \(id mysql said: id: ‘mysql’: no such user\): is mariadb-server installed\?$/,
+    );
   });
 });

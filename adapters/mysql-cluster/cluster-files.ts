@@ -12,8 +12,6 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { mysqlAccount, run } from './admin.ts';
-import { installDb } from './engine.ts';
 
 /**
  * The folder a node's server can use as home: its folder in the run when
@@ -21,8 +19,8 @@ import { installDb } from './engine.ts';
  * a private temporary folder) one under the system's temporary folder,
  * linked from the run folder so its logs and data are still found there.
  */
-export async function nodeHome(dir: string): Promise<string> {
-  if (await reachable(dirname(dir))) return dir;
+export async function nodeHome(dir: string, account: Account): Promise<string> {
+  if (await reachable(dirname(dir), account)) return dir;
   await sweepNodeHomes();
   const id = createHash('sha256').update(dir).digest('hex').slice(0, 16);
   const home = join(HOMES, id);
@@ -65,8 +63,7 @@ export async function sweepNodeHomes(): Promise<string[]> {
 }
 
 /** Can the `mysql` account traverse every existing folder down to `dir`? */
-async function reachable(dir: string): Promise<boolean> {
-  const { uid, gid } = await mysqlAccount();
+async function reachable(dir: string, { uid, gid }: Account): Promise<boolean> {
   for (let path = dir; ; path = dirname(path)) {
     const info = await stat(path).catch(() => undefined);
     if (info) {
@@ -81,32 +78,28 @@ async function reachable(dir: string): Promise<boolean> {
  * A node's folder: my.cnf, data/, tmp/, all owned by `mysql` (mariadbd drops
  * to it; rsync state transfer fails when the server runs as root).
  */
-export async function prepareNodeDir(dir: string, cnf: string): Promise<void> {
+export async function prepareNodeDir(dir: string, cnf: string, account: Account): Promise<void> {
   await mkdir(join(dir, 'data'), { recursive: true });
   await mkdir(join(dir, 'tmp'), { recursive: true });
   await writeFile(join(dir, 'my.cnf'), cnf);
-  const { uid, gid } = await mysqlAccount();
+  const { uid, gid } = account;
   for (const path of [dir, join(dir, 'data'), join(dir, 'tmp'), join(dir, 'my.cnf')])
     await chown(path, uid, gid);
 }
 
-/** The system tables of a new server (root over the socket with no password). */
-export async function installSystemTables(dir: string): Promise<void> {
-  const program = installDb();
-  if (!program) throw new Error('mariadb-install-db is not installed: npm run setup mysql-cluster');
-  if ((await readdir(join(dir, 'data'))).includes('mysql')) return;
-  try {
-    await run(
-      program,
-      [
-        `--defaults-file=${join(dir, 'my.cnf')}`,
-        '--auth-root-authentication-method=normal',
-        '--skip-test-db',
-      ],
-      { timeout: 60_000 },
+/** The `mysql` account Debian's package creates, which mariadbd drops to. */
+export interface Account {
+  uid: number;
+  gid: number;
+}
+
+/** The account from `id mysql` ("uid=101(mysql) gid=104(mysql) ..."). */
+export function parseAccount(id: string): Account {
+  const uid = /uid=(\d+)/.exec(id)?.[1];
+  const gid = /gid=(\d+)/.exec(id)?.[1];
+  if (uid === undefined || gid === undefined)
+    throw new Error(
+      `no mysql account (id mysql said: ${id.trim() || 'nothing'}): is mariadb-server installed?`,
     );
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' ');
-    throw new Error(`mariadb-install-db failed: ${stderr || (error as Error).message}`);
-  }
+  return { uid: Number(uid), gid: Number(gid) };
 }

@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { waitUntil } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
-import { adminQuery, run, statusOf } from './admin.ts';
-import { installSystemTables } from './cluster-files.ts';
+import { adminQuery, statusOf } from './admin.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
-import { galeraCnf } from './my-cnf.ts';
+import { galeraCnf, SOCKETS } from './my-cnf.ts';
 import { SCHEMA, USERS } from './schema.ts';
 import type { GaleraSettings } from './settings.ts';
 
@@ -51,6 +50,7 @@ export class GaleraCluster extends MariadbCluster {
         ...(position ? [`--wsrep-start-position=${position}`] : []),
       ],
       marker: cnf,
+      shared: [SOCKETS],
     };
   }
 
@@ -68,7 +68,7 @@ export class GaleraCluster extends MariadbCluster {
     const cnf = join(this.home(node), 'my.cnf');
     const log = join(this.home(node), 'error.log');
     const before = (await readFile(log, 'utf8').catch(() => '')).length;
-    await run(this.server, [`--defaults-file=${cnf}`, '--wsrep-recover'], { timeout: 60_000 });
+    await this.exec(node, this.server, [`--defaults-file=${cnf}`, '--wsrep-recover'], 60_000);
     const text = (await readFile(log, 'utf8')).slice(before);
     const recovered = [...text.matchAll(/Recovered position:?\s+([0-9a-f-]{36}:-?\d+)/g)].pop();
     if (recovered && !recovered[1]!.endsWith(':-1')) this.startPosition.set(node.id, recovered[1]!);
@@ -78,7 +78,7 @@ export class GaleraCluster extends MariadbCluster {
   async create(): Promise<void> {
     await this.prepareNodes((node, home) => galeraCnf(node, this.nodes, home, this.settings));
     const [first, ...rest] = this.nodes;
-    await installSystemTables(this.home(first!));
+    await this.installSystemTables(first!);
     this.bootstrapping = true;
     try {
       await this.start(first!.id);

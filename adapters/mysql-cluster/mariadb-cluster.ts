@@ -1,11 +1,16 @@
-import { rm } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery } from './admin.ts';
 import type { SqlRouter } from './client.ts';
-import { nodeHome, prepareNodeDir } from './cluster-files.ts';
-import { mariadbd } from './engine.ts';
-import { socketPath } from './my-cnf.ts';
+import { nodeHome, parseAccount, prepareNodeDir } from './cluster-files.ts';
+import { installDb, mariadbd } from './engine.ts';
+import { SOCKETS, socketPath } from './my-cnf.ts';
+
+const DEBIAN_SERVER = '/usr/sbin/mariadbd';
+const DEBIAN_INSTALL_DB = '/usr/bin/mariadb-install-db';
+const TOOL_TIMEOUT_MS = 60_000;
 
 /**
  * What the Galera cluster and the async pair share: mariadbd processes on
@@ -23,7 +28,8 @@ export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
     port: number,
   ) {
     super(options, { system, subnet, port });
-    const server = mariadbd();
+    // In a container, the image's: Debian's package, at the same path.
+    const server = this.hostProcesses ? mariadbd() : DEBIAN_SERVER;
     if (!server) throw new Error(`mariadbd is not installed: npm run setup ${system}`);
     this.server = server;
   }
@@ -43,12 +49,35 @@ export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
 
   /** Chooses each node's home and writes its my.cnf there, before the first start. */
   protected async prepareNodes(cnf: (node: NodeHandle, home: string) => string): Promise<void> {
+    // The account of wherever the server runs (this machine, or the image).
+    await mkdir(SOCKETS, { recursive: true });
+    await chmod(SOCKETS, 0o1777);
+    const account = parseAccount(await this.exec(this.nodes[0]!, 'id', ['mysql'], TOOL_TIMEOUT_MS));
     await Promise.all(
       this.nodes.map(async (node) => {
-        const home = await nodeHome(this.dir(node));
+        const home = await nodeHome(this.dir(node), account);
         this.homes.set(node.id, home);
-        await prepareNodeDir(home, cnf(node, home));
+        await prepareNodeDir(home, cnf(node, home), account);
       }),
+    );
+  }
+
+  /** The system tables of a new server (root over the socket with no password). */
+  protected async installSystemTables(node: NodeHandle): Promise<void> {
+    const home = this.home(node);
+    if ((await readdir(join(home, 'data'))).includes('mysql')) return;
+    const program = this.hostProcesses ? installDb() : DEBIAN_INSTALL_DB;
+    if (!program)
+      throw new Error('mariadb-install-db is not installed: npm run setup mysql-cluster');
+    await this.exec(
+      node,
+      program,
+      [
+        `--defaults-file=${join(home, 'my.cnf')}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ],
+      TOOL_TIMEOUT_MS,
     );
   }
 

@@ -14,8 +14,15 @@ export const GALERA_PORTS = { gcomm: 4567, sst: 4444, ist: 4568 } as const;
  */
 export function socketPath(dir: string): string {
   const id = createHash('sha256').update(dir).digest('hex').slice(0, 16);
-  return join(tmpdir(), `faultline-mysqld-${id}.sock`);
+  return join(SOCKETS, `${id}.sock`);
 }
+
+/**
+ * The sockets' folder, open to all with the sticky bit as /tmp is (the
+ * server drops to `mysql`); shared with a node's container, so the harness
+ * reaches the socket there too.
+ */
+export const SOCKETS = join(tmpdir(), 'faultline-mysqld');
 
 /** ISO 8601 duration, as Galera's provider options take them. */
 const duration = (ms: number) => `PT${ms / 1000}S`;
