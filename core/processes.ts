@@ -74,11 +74,16 @@ export class LocalProcess {
 
   /** The last lines of the log, for error messages. */
   tail(lines = 5): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '';
-    }
+    return logTail(this.logFile, lines);
+  }
+}
+
+/** The last lines of a node's log file, for error messages; empty if it cannot be read. */
+export function logTail(file: string, lines = 5): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
   }
 }
 

@@ -1,5 +1,11 @@
 import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+
+/** faultline's cache outside the repository (jars fetched by setup), under XDG_CACHE_HOME or ~/.cache. */
+export function faultlineCache(): string {
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
+}
 
 /** The executable `tool` on PATH or in one of `extraDirs`, or undefined. */
 export function findOnPath(tool: string, extraDirs: readonly string[] = []): string | undefined {

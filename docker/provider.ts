@@ -1,9 +1,9 @@
-import { createWriteStream, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { createWriteStream, existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
 import type { NodeHandle } from '../core/contracts.ts';
+import { logTail } from '../core/processes.ts';
 import {
   mergeEnv,
   type NodeLaunch,
@@ -12,6 +12,7 @@ import {
   type Provider,
   type RunningNode,
 } from '../core/provider.ts';
+import { faultlineCache } from '../core/tools.ts';
 import { imageExists } from './images.ts';
 import {
   containerNodes,
@@ -49,6 +50,7 @@ class ContainerPlacement implements Placement {
   private network: Promise<void> | undefined;
   private readonly containers = new Map<string, NodeContainer>();
   private readonly shared = new Set<string>();
+  private checkedImage: Promise<string> | undefined;
 
   constructor(private readonly request: PlacementRequest) {
     this.plan = networkPlan(request.system, request.subnet);
@@ -140,8 +142,13 @@ class ContainerPlacement implements Placement {
     return at;
   }
 
-  /** The system's image, if it exists. */
-  private async image(): Promise<string> {
+  /** The system's image, if it exists (asked of the daemon once per placement). */
+  private image(): Promise<string> {
+    this.checkedImage ??= this.findImage();
+    return this.checkedImage;
+  }
+
+  private async findImage(): Promise<string> {
     const image = this.request.image;
     if (!image)
       throw new Error(
@@ -165,14 +172,13 @@ class ContainerPlacement implements Placement {
 
   /** The repository and faultline's cache read-only, the cluster's folder (and the node's, if a link) read-write. */
   private mounts(nodeDir: string): Dockerode.MountSettings[] {
-    const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'faultline');
+    const cache = faultlineCache();
     mkdirSync(this.request.dir, { recursive: true });
-    const bind = (path: string, readOnly: boolean) => this.bind(path, readOnly);
     return [
-      ...bind(REPOSITORY.replace(/\/$/, ''), true),
-      ...(existsSync(cache) ? bind(cache, true) : []),
-      ...bind(this.request.dir, false),
-      ...(existsSync(nodeDir) ? bind(nodeDir, false) : []),
+      ...this.bind(REPOSITORY.replace(/\/$/, ''), true),
+      ...(existsSync(cache) ? this.bind(cache, true) : []),
+      ...this.bind(this.request.dir, false),
+      ...(existsSync(nodeDir) ? this.bind(nodeDir, false) : []),
     ];
   }
 }
@@ -188,10 +194,7 @@ async function oneOff(spec: {
   timeoutMs: number;
 }): Promise<string> {
   const docker = await runtime();
-  await docker.dockerode
-    .getContainer(spec.name)
-    .remove({ force: true })
-    .catch(() => {});
+  await removeContainer(spec.name);
   const container = await docker.dockerode.createContainer({
     name: spec.name,
     Image: spec.image,
@@ -200,18 +203,13 @@ async function oneOff(spec: {
     Labels: spec.labels,
     HostConfig: { Mounts: spec.mounts, NetworkMode: 'none' },
   });
-  let timer: NodeJS.Timeout | undefined;
   try {
     await container.start();
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${spec.program} took longer than ${spec.timeoutMs} ms`)),
-        spec.timeoutMs,
-      );
-    });
-    const { StatusCode } = (await Promise.race([container.wait(), timeout])) as {
-      StatusCode: number;
-    };
+    const { StatusCode } = (await withTimeout(
+      container.wait(),
+      spec.timeoutMs,
+      `${spec.program} took longer than ${spec.timeoutMs} ms`,
+    )) as { StatusCode: number };
     const text = demux(await container.logs({ stdout: true, stderr: true }));
     if (StatusCode !== 0)
       throw new Error(
@@ -219,8 +217,29 @@ async function oneOff(spec: {
       );
     return text;
   } finally {
-    clearTimeout(timer);
     await container.remove({ force: true }).catch(() => {});
+  }
+}
+
+/** A container of that name (a crashed run's would block the name) removed, if any. */
+async function removeContainer(name: string): Promise<void> {
+  const docker = await runtime();
+  await docker.dockerode
+    .getContainer(name)
+    .remove({ force: true })
+    .catch(() => {});
+}
+
+/** The promise's value, or a rejection with `message` after `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -278,11 +297,7 @@ class NodeContainer implements RunningNode {
 
   static async start(spec: ContainerSpec): Promise<NodeContainer> {
     const docker = await runtime();
-    // A container of that name left by a crashed run would block the name.
-    await docker.dockerode
-      .getContainer(spec.name)
-      .remove({ force: true })
-      .catch(() => {});
+    await removeContainer(spec.name);
     const since = Math.floor(Date.now() / 1000);
     const started = await (await addressedContainer(spec))
       .withName(spec.name)
@@ -313,26 +328,16 @@ class NodeContainer implements RunningNode {
 
   async exec(program: string, args: string[], timeoutMs: number): Promise<string> {
     const docker = await runtime();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`${program} took longer than ${timeoutMs} ms in ${this.spec.name}`)),
-        timeoutMs,
-      );
-    });
-    try {
-      const result = await Promise.race([
-        docker.client.container.exec(this.container, [program, ...args]),
-        timeout,
-      ]);
-      if (result.exitCode !== 0) {
-        const out = result.output.trim().split('\n').slice(-3).join(' ');
-        throw new Error(`${program} failed in ${this.spec.name} (exit ${result.exitCode}): ${out}`);
-      }
-      return result.stdout;
-    } finally {
-      clearTimeout(timer);
+    const result = await withTimeout(
+      docker.client.container.exec(this.container, [program, ...args]),
+      timeoutMs,
+      `${program} took longer than ${timeoutMs} ms in ${this.spec.name}`,
+    );
+    if (result.exitCode !== 0) {
+      const out = result.output.trim().split('\n').slice(-3).join(' ');
+      throw new Error(`${program} failed in ${this.spec.name} (exit ${result.exitCode}): ${out}`);
     }
+    return result.stdout;
   }
 
   async kill(): Promise<void> {
@@ -370,11 +375,7 @@ class NodeContainer implements RunningNode {
   }
 
   tail(lines = 5): string {
-    try {
-      return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } catch {
-      return '';
-    }
+    return logTail(this.logFile, lines);
   }
 
   /** Follows the container's output since then into node.log; its end means the container stopped. */

@@ -1,9 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { findOnPath } from '../../core/tools.ts';
+import { faultlineCache, findOnPath } from '../../core/tools.ts';
 
 const run = promisify(execFile);
 
@@ -12,8 +11,7 @@ export const CASSANDRA_VERSION = '5.0.6';
 
 /** Where `npm run setup cassandra` puts the jars: a cache outside the repository (no jar is committed). */
 export function cassandraHome(): string {
-  const cache = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(cache, 'faultline', `cassandra-${CASSANDRA_VERSION}`);
+  return join(faultlineCache(), `cassandra-${CASSANDRA_VERSION}`);
 }
 
 export function cassandraLib(): string {

@@ -43,6 +43,15 @@ const bridgeAddresses = () =>
     .split('\n')
     .filter((l) => / faultline\d+ /.test(l));
 
+/** No container, network, rule or workers' bridge address of faultline's is left. */
+async function expectNothingLeft(): Promise<void> {
+  const left = await dockerLeftovers();
+  expect(left.containers.map((c) => c.name)).toEqual([]);
+  expect(left.networks.map((n) => n.name)).toEqual([]);
+  expect(faultlineRules()).toEqual([]);
+  expect(bridgeAddresses()).toEqual([]);
+}
+
 /** Runs one compare on each provider with the same flags; the matrix rows, docker's first. */
 async function onBoth(options: Record<string, string>): Promise<[MatrixRow[], MatrixRow[]]> {
   const docker = await compareDynamo({ ...options, provider: 'docker' });
@@ -60,13 +69,7 @@ const verdicts = (row: MatrixRow) => ({
 });
 
 describe.skipIf(skip)('the docker provider', () => {
-  afterAll(async () => {
-    const left = await dockerLeftovers();
-    expect(left.containers.map((c) => c.name)).toEqual([]);
-    expect(left.networks.map((n) => n.name)).toEqual([]);
-    expect(faultlineRules()).toEqual([]);
-    expect(bridgeAddresses()).toEqual([]);
-  });
+  afterAll(expectNothingLeft);
 
   it('dynamo: write-heavy and register under an isolated node and kills give the local verdicts (nothing lost, minority refuses, converged)', async () => {
     const [docker, local] = await onBoth({
@@ -134,11 +137,7 @@ describe.skipIf(skip)('the docker provider', () => {
       await exited(child);
       const history = join(onlyRun(out), 'history');
       expect(readdirSync(history).some((f) => statSync(join(history, f)).size > 0)).toBe(true);
-      const left = await dockerLeftovers();
-      expect(left.containers).toEqual([]);
-      expect(left.networks).toEqual([]);
-      expect(faultlineRules()).toEqual([]);
-      expect(bridgeAddresses()).toEqual([]);
+      await expectNothingLeft();
     }, 120_000);
 
     it('SIGKILL: containers, network and rules stay; faultline heal removes them all', async () => {
@@ -154,11 +153,7 @@ describe.skipIf(skip)('the docker provider', () => {
       expect(heal.status).toBe(0);
       expect(heal.stderr).toMatch(/removed 3 container\(s\) and 1 network\(s\)/);
       expect(heal.stderr).toMatch(/removed faultline's iptables chain/);
-      const after = await dockerLeftovers();
-      expect(after.containers).toEqual([]);
-      expect(after.networks).toEqual([]);
-      expect(faultlineRules()).toEqual([]);
-      expect(bridgeAddresses()).toEqual([]);
+      await expectNothingLeft();
     }, 120_000);
   });
 });
