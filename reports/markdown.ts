@@ -19,7 +19,9 @@ export function matrixMarkdown(runs: readonly RunResults[]): string {
     const under = `${run.config.workload} · ${run.config.nemesis.join(',') || 'no faults'} · ${run.config.provider}`;
     for (const row of run.matrix) {
       const cells = OBSERVED.map((k) => text(row, k));
-      lines.push(`| ${[row.system, row.configuration, under, ...cells].map(escape).join(' | ')} |`);
+      lines.push(
+        `| ${[row.system, row.configuration, under, ...cells].map(markdownCell).join(' | ')} |`,
+      );
       for (const c of row.contradictions)
         contradictions.push(
           `- **${row.system}** (${row.configuration}): claimed ${c.claim} ${row.claimed[c.claim]}: ${c.reason}`,
@@ -36,6 +38,6 @@ function text(row: MatrixRow, key: (typeof OBSERVED)[number]): string {
   return `${MARK[cell.tone]} ${cell.value}`.trim();
 }
 
-function escape(value: string): string {
+function markdownCell(value: string): string {
   return value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
