@@ -98,6 +98,18 @@ export interface System<S extends object = Record<string, unknown>> {
    * same runtime at the same paths as the local engine.
    */
   image: string;
+  /**
+   * The engine's official image (`redis:7`), which the docker provider runs
+   * by default where a registry answers; without one it runs `image`.
+   */
+  officialImage?: string;
+  /**
+   * The system as nodes of that image run it, where the image holds
+   * another engine than faultline's local one (mongo:7 is a mongod replica
+   * set, faultline/ferretdb:local is FerretDB): its engine, nodes,
+   * clients and cluster. The same row, so the same name and claims.
+   */
+  onImage?(image: string): System<S>;
   defaultNodes: number;
   /** Its settings, declared once: flags, help, bounds, defaults, docs (core/settings.ts). */
   settings: Settings<S>;
@@ -105,7 +117,13 @@ export interface System<S extends object = Record<string, unknown>> {
    * Rejects settings that each pass their own bounds but cannot work
    * together or on these nodes (fewer nodes than replicas), in one line.
    */
-  validate?(options: { nodes: number; settings: S }): string | undefined;
+  validate?(options: {
+    nodes: number;
+    settings: S;
+    provider: ProviderName;
+    /** On the docker provider once its image is chosen; absent before. */
+    image?: string;
+  }): string | undefined;
   /** One-line description of the configuration measured (e.g. "N=3 R=2 W=2"). */
   describe(settings: S): string;
   provision(provider: ProviderName, options: ProvisionOptions<S>): Promise<Cluster>;

@@ -62,7 +62,7 @@ const compareCommand = program
   )
   .option(
     '--image <system=ref,...>',
-    "the docker provider's image for a system (default: faultline/<recipe>:local, from npm run images)",
+    "the docker provider's image for a system (default: the engine's official image where it can be pulled, else faultline/<recipe>:local from npm run images)",
   )
   .option(
     '--nodes <n>',

@@ -94,3 +94,16 @@ export function mergeEnv(
   const preload = [own.LD_PRELOAD, fault.LD_PRELOAD].filter(Boolean).join(':');
   return { ...own, ...fault, ...(preload ? { LD_PRELOAD: preload } : {}) };
 }
+
+/**
+ * faultline's own image of a recipe (docker/images: `npm run images` builds
+ * it where no registry answers), as against an official image of the engine.
+ */
+export function localImage(recipe: string): string {
+  return `faultline/${recipe}:local`;
+}
+
+/** True for an image faultline built (`faultline/<recipe>:local`): Debian's engines at Debian's paths. */
+export function isLocalImage(ref: string): boolean {
+  return /^faultline\/[a-z0-9-]+:local$/.test(ref);
+}

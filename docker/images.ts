@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { localImage } from '../core/provider.ts';
 import { runtime } from './runtime.ts';
 
 const run = promisify(execFile);
@@ -19,9 +20,7 @@ const run = promisify(execFile);
 const RECIPES = fileURLToPath(new URL('./images/', import.meta.url));
 export const ROOTFS_IMAGE = 'faultline/debian-rootfs:bookworm';
 
-export function localImage(recipe: string): string {
-  return `faultline/${recipe}:local`;
-}
+export { localImage };
 
 /** The recipes, the base first (every other is FROM it). */
 export function recipes(): string[] {

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { SYSTEMS } from '../adapters/index.ts';
-import { capabilitiesOf } from '../adapters/types.ts';
+import { capabilitiesOf, type System } from '../adapters/types.ts';
 import { leftoverRules } from '../chaos/firewall.ts';
 import { UsageError } from '../core/errors.ts';
 import { runClock } from '../core/history.ts';
+import { type ChosenImage, chooseImage } from '../docker/image-choice.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import type { CompareConfig } from './config.ts';
 import { buildMatrix } from './matrix.ts';
@@ -32,6 +33,8 @@ export async function compare(
   renderReport?: (results: RunResults) => string,
 ): Promise<CompareOutcome> {
   refuseLeftovers();
+  // Before the run's folder: an image missing is the user's to fix, not a failed run.
+  const asRun = await systemsAsRun(config, log);
   const startedAt = new Date();
   const id = `${startedAt.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '')}-${config.label ?? config.workload.replaceAll(',', '+')}`;
   const runDir = resolve(config.out, id);
@@ -74,7 +77,8 @@ export async function compare(
   try {
     for (const workloadName of config.workloads) {
       for (const name of config.systems) {
-        const system = SYSTEMS[name]!;
+        if (!asRun[name]) continue;
+        const { system, image } = asRun[name];
         for (const { settings, label } of config.configurations[name] ?? [{ settings: {} }]) {
           if (abort.signal.aborted) break;
           const workload = WORKLOADS[workloadName]!.create({
@@ -101,6 +105,7 @@ export async function compare(
                 writeState(state);
               },
               settings,
+              ...(image ? { image } : {}),
               ...(label ? { label } : {}),
               separateFiles: config.workloads.length > 1,
             }),
@@ -135,6 +140,46 @@ export async function compare(
   log(`report: ${where.startsWith('..') ? join(runDir, 'report.html') : where}`);
   const exitCode = interrupted ? 130 : systems.some((s) => s.status === 'error') ? 1 : 0;
   return { exitCode, runDir, results };
+}
+
+/**
+ * Each system as it will run: on the docker provider, in the image chosen
+ * for it (docker/image-choice.ts) and as that image runs it
+ * (System.onImage), its settings checked again against that engine.
+ */
+async function systemsAsRun(
+  config: CompareConfig,
+  log: (line: string) => void,
+): Promise<Record<string, { system: System; image?: ChosenImage }>> {
+  const out: Record<string, { system: System; image?: ChosenImage }> = {};
+  for (const name of config.systems) {
+    const declared = SYSTEMS[name]!;
+    if (config.provider !== 'docker') {
+      out[name] = { system: declared };
+      continue;
+    }
+    const image = await chooseImage(declared, config.image[name], log).catch((error: Error) => {
+      throw new UsageError(error.message);
+    });
+    const system = declared.onImage?.(image.ref) ?? declared;
+    const blocked = system.blocker?.('docker');
+    if (blocked) {
+      log(`faultline: ${name} skipped: on ${image.ref} it ${blocked}`);
+      continue;
+    }
+    for (const { settings } of config.configurations[name] ?? []) {
+      const problem = system.validate?.({
+        nodes: config.nodes ?? system.defaultNodes,
+        settings,
+        provider: config.provider,
+        image: image.ref,
+      });
+      if (problem) throw new UsageError(problem);
+    }
+    if (system.engine !== declared.engine) log(`${name}: ${image.ref} runs ${system.engine}`);
+    out[name] = { system, image };
+  }
+  return out;
 }
 
 function summaryLine(s: SystemResult): string {

@@ -218,6 +218,7 @@ export function parseCompareOptions(raw: Record<string, unknown>): CompareConfig
       const problem = system.validate?.({
         nodes: options.nodes ?? system.defaultNodes,
         settings: full,
+        provider: options.provider,
       });
       if (problem) throw new UsageError(problem);
       return { ...c, settings: full };

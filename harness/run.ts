@@ -6,7 +6,7 @@ import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
 import { HistoryWriter } from '../core/history.ts';
 import { OpTable } from '../core/op-table.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
-import { localImage } from '../docker/images.ts';
+import type { ChosenImage } from '../docker/image-choice.ts';
 import type { Workload } from '../workloads/types.ts';
 import { checkRecorded, runPlan } from './check.ts';
 import type { CheckResults } from './checkers/index.ts';
@@ -20,6 +20,8 @@ export interface SystemResult {
   system: string;
   workload: string;
   engine: string;
+  /** The image the nodes ran in (docker provider): the reference, and the digest measured. */
+  image?: { ref: string; digest: string };
   configuration: string;
   nodes: number;
   claims: Claims;
@@ -47,6 +49,8 @@ export interface RunContext {
   signal: AbortSignal;
   log: (line: string) => void;
   onProcess: (system: string, info: { node: string; pid: number; marker: string }) => void;
+  /** The image its nodes run in, on the docker provider (chosen by compare). */
+  image?: ChosenImage;
   /** The system's settings for this run (one of its configurations). */
   settings: Record<string, unknown>;
   /**
@@ -133,6 +137,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   const elapsed = (since: number) => Math.round((clock() - since) / 1e6) / 1000;
   const result: SystemResult = {
     ...emptyResult(system, workload, config, settings),
+    ...(ctx.image ? { image: { ref: ctx.image.ref, digest: ctx.image.digest } } : {}),
     history: relative(runDir, historyPath),
   };
   const { timings } = result;
@@ -165,7 +170,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
         nodes: result.nodes,
         dir: join(runDir, 'nodes', name),
         settings,
-        image: config.image[system.name] ?? localImage(system.image),
+        ...(ctx.image ? { image: ctx.image.ref } : {}),
         onProcess: (info) => ctx.onProcess(system.name, info),
       }));
     timings.provisionS = elapsed(t);

@@ -89,6 +89,7 @@ function systemSection(s: SystemResult): string {
   return `<section id="${anchor(s)}">
 <h2>${esc(s.system)} · ${esc(s.workload)} <span class="sub">${esc(s.engine)} · ${s.nodes} nodes · ${esc(s.configuration)}</span></h2>
 ${s.error ? `<p class="banner">Error: ${esc(s.error)}</p>` : ''}
+${s.image ? `<p class="meta">image <code>${esc(s.image.ref)}</code> · <code>${esc(s.image.digest)}</code></p>` : ''}
 <p class="claims">Claimed (Cattell's table): concurrency control <b>${esc(claims.concurrencyControl)}</b>,
 storage <b>${esc(claims.dataStorage)}</b>, replication <b>${esc(claims.replication)}</b>,
 transactions <b>${esc(claims.transactions)}</b>, CAP <b>${esc(claims.cap)}</b>.</p>

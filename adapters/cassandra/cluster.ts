@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
+import { isLocalImage } from '../../core/provider.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { bindSourceEnv } from '../bind-source/index.ts';
 import { NodeCluster } from '../node-cluster.ts';
@@ -17,7 +18,17 @@ import type { CassandraSettings } from './settings.ts';
 export const SUBNET = 4;
 
 const START_TIMEOUT_MS = 180_000;
+/** faultline's image: Debian's Java 17, and the jars of faultline's cache (mounted). */
 const DEBIAN_JAVA = '/usr/lib/jvm/java-17-openjdk-amd64/bin/java';
+/** The official image: its own Java on its PATH, its own Cassandra under /opt/cassandra. */
+const OFFICIAL_LIB = '/opt/cassandra/lib';
+
+/** Where a node's JVM and Cassandra's jars are, wherever the node runs. */
+interface JvmLayout {
+  java: string;
+  lib: string;
+  jamm: string;
+}
 
 /**
  * Apache Cassandra, 3 JVMs on 127.0.14.n, each started by faultline
@@ -25,7 +36,7 @@ const DEBIAN_JAVA = '/usr/lib/jvm/java-17-openjdk-amd64/bin/java';
  * jamm agent; ready once it serves CQL. The first node is the seed.
  */
 export class CassandraCluster extends NodeCluster {
-  private readonly java: string;
+  private layout: JvmLayout | undefined;
   private readonly preload = new Map<string, Record<string, string>>();
   /** Seconds each node took to serve CQL at creation, for the log. */
   readonly bringUp: { node: string; seconds: number }[] = [];
@@ -35,10 +46,6 @@ export class CassandraCluster extends NodeCluster {
     private readonly settings: CassandraSettings,
   ) {
     super(options, { system: 'cassandra', subnet: SUBNET, port: PORTS.native });
-    // In a container, the image's: Debian's Java 17, at the same path.
-    const java = this.hostProcesses ? javaBinary() : DEBIAN_JAVA;
-    if (!java) throw new Error('cassandra needs Java 17: npm run setup cassandra');
-    this.java = java;
     for (const node of this.nodes) {
       const dir = this.dir(node);
       mkdirSync(dir, { recursive: true });
@@ -56,13 +63,14 @@ export class CassandraCluster extends NodeCluster {
     const yaml = join(dir, 'cassandra.yaml');
     const n = this.nodes.indexOf(node) + 1;
     const heap = `${this.settings.heapMb}m`;
+    const { java, lib, jamm } = this.layout!;
     return {
-      program: this.java,
+      program: java,
       args: [
         `-Xms${heap}`,
         `-Xmx${heap}`,
         ...JAVA17_FLAGS,
-        `-javaagent:${jammJar()}`,
+        `-javaagent:${jamm}`,
         '-Dcassandra-foreground=yes',
         `-Dcassandra.config=file://${yaml}`,
         `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
@@ -72,7 +80,7 @@ export class CassandraCluster extends NodeCluster {
         '-Dcassandra.skip_wait_for_gossip_to_settle=0',
         '-Dcassandra.ring_delay_ms=1000',
         '-cp',
-        `${cassandraLib()}/*`,
+        `${lib}/*`,
         'org.apache.cassandra.service.CassandraDaemon',
       ],
       marker: yaml,
@@ -82,7 +90,31 @@ export class CassandraCluster extends NodeCluster {
 
   /** Internode connections leave from the node's address (the preload, in case the JVM does not bind them). */
   protected override async beforeStart(node: NodeHandle): Promise<void> {
+    this.layout ??= await this.findLayout(node);
     this.preload.set(node.id, await bindSourceEnv(node.host));
+  }
+
+  /** This machine's Java and faultline's jars; in a container, the image's (see JvmLayout). */
+  private async findLayout(node: NodeHandle): Promise<JvmLayout> {
+    const missing = 'cassandra needs Java 17 and its jars: npm run setup cassandra';
+    if (this.hostProcesses || isLocalImage(this.options.image ?? '')) {
+      const java = this.hostProcesses ? javaBinary() : DEBIAN_JAVA;
+      const jamm = jammJar();
+      if (!java || !jamm) throw new Error(missing);
+      return { java, lib: cassandraLib(), jamm };
+    }
+    const found = await this.exec(
+      node,
+      'find',
+      [OFFICIAL_LIB, '-maxdepth', '1', '-name', 'jamm-*.jar'],
+      60_000,
+    );
+    const jamm = found.split('\n').find((l) => l.endsWith('.jar'));
+    if (!jamm)
+      throw new Error(
+        `cassandra: the image ${this.options.image} has no ${OFFICIAL_LIB}/jamm-*.jar: is it the official cassandra image?`,
+      );
+    return { java: 'java', lib: OFFICIAL_LIB, jamm: jamm.trim() };
   }
 
   /** CQL is the last thing a node starts: accepting a connection on it means ready. */

@@ -1,3 +1,4 @@
+import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import {
@@ -32,8 +33,21 @@ export const cassandraSystem: System<CassandraSettings> = {
   // cas: lightweight transactions.
   features: ['cas'],
   image: 'cassandra',
+  officialImage: 'cassandra:5.0',
+  // faultline's image runs the jars of faultline's cache (setup fetches
+  // them); the official image runs its own Cassandra.
+  onImage: (image) =>
+    isLocalImage(image)
+      ? { ...cassandraSystem, blocker: () => cassandraBlocker('docker'), onImage: undefined }
+      : {
+          ...cassandraSystem,
+          engine: `Apache Cassandra (the image ${image})`,
+          blocker: undefined,
+          onImage: undefined,
+        },
   defaultNodes: 3,
-  blocker: cassandraBlocker,
+  // On docker the image decides (onImage).
+  blocker: (provider) => (provider === 'local' ? cassandraBlocker('local') : undefined),
   // Java to run it, Maven to fetch its jars (build).
   packages: ['openjdk-17-jre-headless', 'maven'],
   build: installCassandra,

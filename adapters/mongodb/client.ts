@@ -1,4 +1,5 @@
 import {
+  type ClientSession,
   type Collection,
   MongoClient,
   MongoError,
@@ -8,6 +9,7 @@ import {
 } from 'mongodb';
 import type { ClientKind, Completion, Invocation, NodeHandle } from '../types.ts';
 import { WorkerClient } from '../worker-client.ts';
+import { REPLICA_SET } from './replica-set.ts';
 import type { MongoSettings } from './settings.ts';
 
 export const DATABASE = 'faultline';
@@ -18,21 +20,37 @@ interface ValueDoc {
 }
 
 /**
- * What the MongoDB row's clients share: the official driver connected
- * straight to the worker's node from its client address, one operation
- * one attempt (retryable writes and reads off, so the history shows what
- * the server did rather than what the driver retried), and a collection
- * of the client's own kind (a set and a register never share a document).
+ * Where a worker's driver connects: its one node (FerretDB), or the
+ * replica set, every member a seed (the driver follows the primary, as
+ * applications do); from the worker's own address either way.
+ */
+export function connectionString(node: NodeHandle, replicaSet?: readonly NodeHandle[]): string {
+  if (!replicaSet) return `mongodb://${node.host}:${node.port}/`;
+  const hosts = replicaSet.map((n) => `${n.host}:${n.port}`).join(',');
+  return `mongodb://${hosts}/?replicaSet=${REPLICA_SET}`;
+}
+
+/**
+ * What the MongoDB row's clients share: the official driver from the
+ * worker's client address, one operation one attempt (retryable writes
+ * and reads off, so the history shows what the server did rather than
+ * what the driver retried), and a collection of the client's own kind (a
+ * set and a register never share a document).
  */
 abstract class MongoWorker extends WorkerClient {
-  private readonly client: MongoClient;
+  protected readonly client: MongoClient;
   protected readonly docs: Collection<ValueDoc>;
 
-  constructor(node: NodeHandle, settings: MongoSettings, kind: ClientKind) {
+  constructor(
+    node: NodeHandle,
+    protected readonly settings: MongoSettings,
+    kind: ClientKind,
+    replicaSet?: readonly NodeHandle[],
+  ) {
     super();
     const timeout = settings.clientTimeoutMs;
-    this.client = new MongoClient(`mongodb://${node.host}:${node.port}/`, {
-      directConnection: true,
+    this.client = new MongoClient(connectionString(node, replicaSet), {
+      directConnection: !replicaSet,
       localAddress: node.clientAddress,
       retryWrites: false,
       retryReads: false,
@@ -65,8 +83,8 @@ abstract class MongoWorker extends WorkerClient {
  * the row's claim).
  */
 export class MongoKvClient extends MongoWorker {
-  constructor(node: NodeHandle, settings: MongoSettings) {
-    super(node, settings, 'kv');
+  constructor(node: NodeHandle, settings: MongoSettings, replicaSet?: readonly NodeHandle[]) {
+    super(node, settings, 'kv', replicaSet);
   }
 
   protected async run(op: Invocation): Promise<Completion> {
@@ -112,8 +130,9 @@ class MongoGrowingClient extends MongoWorker {
     kind: ClientKind,
     private readonly operator: '$addToSet' | '$inc',
     private readonly readAs: (value: unknown) => unknown,
+    replicaSet?: readonly NodeHandle[],
   ) {
-    super(node, settings, kind);
+    super(node, settings, kind, replicaSet);
   }
 
   protected async run(op: Invocation): Promise<Completion> {
@@ -128,13 +147,142 @@ class MongoGrowingClient extends MongoWorker {
   }
 }
 
-export const mongoSetClient = (node: NodeHandle, settings: MongoSettings) =>
-  new MongoGrowingClient(node, settings, 'set', '$addToSet', (value) =>
-    [...((value as number[] | undefined) ?? [])].sort((a, b) => a - b),
-  );
+/** A client of one growing kind, opened on a node (of a replica set, if given). */
+const growing =
+  (kind: ClientKind, operator: '$addToSet' | '$inc', readAs: (value: unknown) => unknown) =>
+  (node: NodeHandle, settings: MongoSettings, replicaSet?: readonly NodeHandle[]) =>
+    new MongoGrowingClient(node, settings, kind, operator, readAs, replicaSet);
 
-export const mongoCounterClient = (node: NodeHandle, settings: MongoSettings) =>
-  new MongoGrowingClient(node, settings, 'counter', '$inc', (value) => Number(value ?? 0));
+export const mongoSetClient = growing('set', '$addToSet', (value) =>
+  [...((value as number[] | undefined) ?? [])].sort((a, b) => a - b),
+);
+
+export const mongoCounterClient = growing('counter', '$inc', (value) => Number(value ?? 0));
+
+/**
+ * A multi-document transaction of a replica set, one attempt: started,
+ * the body run in it, committed. An error before the commit aborts it (a
+ * definite failure); the commit's own error is judged by completionOf
+ * (UnknownTransactionCommitResult: it may have committed). Reads in it
+ * see a snapshot (the only read concern transactions take stronger than
+ * majority), and the commit waits for the row's write concern.
+ */
+abstract class MongoTransactionWorker extends MongoWorker {
+  protected async transaction(
+    body: (session: ClientSession) => Promise<unknown>,
+  ): Promise<Completion> {
+    const session = this.client.startSession();
+    try {
+      session.startTransaction({
+        readConcern: { level: 'snapshot' },
+        writeConcern: { w: this.settings.writeConcern === '1' ? 1 : 'majority' },
+      });
+      let value: unknown;
+      try {
+        value = await body(session);
+      } catch (error) {
+        await session.abortTransaction().catch(() => {});
+        throw new AbortedBeforeCommit(error);
+      }
+      if (typeof value === 'string') {
+        await session.abortTransaction().catch(() => {});
+        return { type: 'fail', error: value };
+      }
+      await session.commitTransaction();
+      return { type: 'ok', value };
+    } finally {
+      await session.endSession().catch(() => {});
+    }
+  }
+
+  protected override completionOf(op: Invocation, error: unknown): Completion {
+    return transactionCompletionOf(op, error);
+  }
+}
+
+/** A transaction's outcome: aborted before its commit, a definite failure; else as its commit's error says. */
+export function transactionCompletionOf(op: Invocation, error: unknown): Completion {
+  if (error instanceof AbortedBeforeCommit) {
+    const cause = error.cause as { name?: string; message?: string };
+    return { type: 'fail', error: `${cause.name ?? 'Error'}: ${cause.message ?? String(cause)}` };
+  }
+  return completionOf(op, error);
+}
+
+/** The transaction was aborted before its commit was sent: it did not take effect. */
+export class AbortedBeforeCommit extends Error {
+  constructor(override readonly cause: unknown) {
+    super('aborted before commit');
+  }
+}
+
+/** The bank: accounts `{_id, value: balance}`; a transfer and a read of every balance, each one transaction. */
+export class MongoBankClient extends MongoTransactionWorker {
+  constructor(node: NodeHandle, settings: MongoSettings, replicaSet: readonly NodeHandle[]) {
+    super(node, settings, 'bank', replicaSet);
+  }
+
+  protected async run(op: Invocation): Promise<Completion> {
+    if (op.f === 'write') {
+      await this.docs.updateOne(
+        { _id: op.key ?? '' },
+        { $set: { value: op.value } },
+        { upsert: true },
+      );
+      return { type: 'ok', value: op.value };
+    }
+    if (op.f === 'transfer') {
+      const { from, to, amount } = op.value as { from: string; to: string; amount: number };
+      return this.transaction(async (session) => {
+        const source = await this.docs.findOne({ _id: from }, { session });
+        if (Number(source?.value ?? 0) < amount) return 'insufficient funds';
+        await this.docs.updateOne(
+          { _id: from },
+          { $inc: { value: -amount } as never },
+          { session },
+        );
+        await this.docs.updateOne({ _id: to }, { $inc: { value: amount } as never }, { session });
+        return op.value;
+      });
+    }
+    if (op.f !== 'read') return this.unsupported(op);
+    const accounts = op.value as string[];
+    return this.transaction(async (session) => {
+      const found = await this.docs.find({ _id: { $in: accounts } }, { session }).toArray();
+      const balances = new Map(found.map((d) => [d._id, Number(d.value)]));
+      return Object.fromEntries(accounts.map((a) => [a, balances.get(a) ?? 0]));
+    });
+  }
+}
+
+/** Elle's micro-ops in one transaction; a list is one document grown by `$push`. */
+export class MongoListAppendClient extends MongoTransactionWorker {
+  constructor(node: NodeHandle, settings: MongoSettings, replicaSet: readonly NodeHandle[]) {
+    super(node, settings, 'list-append', replicaSet);
+  }
+
+  protected async run(op: Invocation): Promise<Completion> {
+    if (op.f !== 'txn') return this.unsupported(op);
+    const micro = op.value as [string, string, unknown][];
+    return this.transaction(async (session) => {
+      const done: unknown[] = [];
+      for (const [f, k, v] of micro) {
+        if (f === 'append') {
+          await this.docs.updateOne(
+            { _id: k },
+            { $push: { value: v } as never },
+            { upsert: true, session },
+          );
+          done.push([f, k, v]);
+        } else {
+          const doc = await this.docs.findOne({ _id: k }, { session });
+          done.push([f, k, (doc?.value as unknown[] | undefined) ?? []]);
+        }
+      }
+      return done;
+    });
+  }
+}
 
 /**
  * Server errors that may come after the write was applied (the node was

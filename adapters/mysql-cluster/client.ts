@@ -281,6 +281,24 @@ interface Progress {
  */
 const INDEFINITE_SERVER_ERRORS = new Set([1180]);
 
+/**
+ * NDB's errors reach the client inside mysqld's 1296 ("Got error N … from
+ * NDBCLUSTER") and 1297 ("Got temporary error N …"). Most say the
+ * transaction was aborted (4010 node failure, 266 lock wait, 4009 cluster
+ * failure); these are NDB's "unknown result" class, after which the
+ * transaction may have committed: 4008 receive from NDB failed, 4012
+ * request time-out, 4115 committed but not every read arrived.
+ */
+const NDB_UNKNOWN_RESULT = new Set([4008, 4012, 4115]);
+const NDB_WRAPPERS = new Set([1296, 1297]);
+
+/** The NDB error code inside mysqld's 1296/1297, if it is one. */
+export function ndbErrorCode(error: { errno?: number; message?: string }): number | undefined {
+  if (!NDB_WRAPPERS.has(error.errno ?? 0)) return undefined;
+  const code = /error (\d+) .*from NDBCLUSTER/i.exec(error.message ?? '')?.[1];
+  return code === undefined ? undefined : Number(code);
+}
+
 function isServerError(error: unknown): boolean {
   return typeof (error as { sqlState?: unknown }).sqlState === 'string';
 }
@@ -309,9 +327,10 @@ export function completionOf(op: Invocation, error: unknown, progress: Progress)
   const transactional = op.f === 'txn' || op.f === 'transfer';
   if (isServerError(cause)) {
     const errno = (cause as { errno?: number }).errno ?? 0;
-    return INDEFINITE_SERVER_ERRORS.has(errno)
-      ? { type: 'info', error: message }
-      : { type: 'fail', error: message };
+    const ndb = ndbErrorCode(cause as { errno?: number; message?: string });
+    const indefinite =
+      INDEFINITE_SERVER_ERRORS.has(errno) || (ndb !== undefined && NDB_UNKNOWN_RESULT.has(ndb));
+    return { type: indefinite ? 'info' : 'fail', error: message };
   }
   if (transactional && !progress.committing) return { type: 'fail', error: message };
   return { type: 'info', error: message };

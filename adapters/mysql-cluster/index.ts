@@ -1,3 +1,4 @@
+import { isLocalImage } from '../../core/provider.ts';
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
 import { provisionOn } from '../provision.ts';
 import type { Client, Cluster, NodeHandle, System } from '../types.ts';
@@ -8,10 +9,12 @@ import {
   MysqlKvClient,
   MysqlListAppendClient,
   MysqlSetClient,
+  type SqlRouter,
 } from './client.ts';
 import { MARIADB_PACKAGES, mariadbBlocker, mariadbVersion } from './engine.ts';
 import { SUBNET as GALERA_SUBNET, GaleraCluster } from './galera.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
+import { NdbCluster } from './ndb.ts';
 import {
   type AsyncPairSettings,
   asyncPairSettings,
@@ -31,11 +34,11 @@ const clients: System<MysqlSettings>['clients'] = {
 };
 
 function opener(
-  Kind: new (router: MariadbCluster, node: NodeHandle, settings: MysqlSettings) => Client,
+  Kind: new (router: SqlRouter, node: NodeHandle, settings: MysqlSettings) => Client,
 ) {
   return async (cluster: Cluster, node: NodeHandle, settings: MysqlSettings): Promise<Client> => {
-    if (!(cluster instanceof MariadbCluster))
-      throw new Error(`${cluster.system}: not a MariaDB cluster`);
+    if (!(cluster instanceof MariadbCluster || cluster instanceof NdbCluster))
+      throw new Error(`${cluster.system}: not a MySQL cluster`);
     return new Kind(cluster, node, settings);
   };
 }
@@ -62,6 +65,13 @@ export const mysqlCluster: System<GaleraSettings> = {
   // cas: a conditional UPDATE; replica-read: every node holds every row.
   features: ['cas', 'replica-read'],
   image: 'mariadb',
+  officialImage: 'mysql/mysql-cluster:8.4',
+  onImage: (image) =>
+    isLocalImage(image)
+      ? mysqlCluster
+      : /(^|\/)mariadb[:@]/.test(image)
+        ? { ...mysqlCluster, engine: `MariaDB Galera (the image ${image})`, onImage: undefined }
+        : ndbCluster(image),
   defaultNodes: 3,
   blocker: (provider) => (provider === 'local' ? mariadbBlocker(true) : undefined),
   packages: MARIADB_PACKAGES,
@@ -108,6 +118,11 @@ export const mysqlAsync: System<AsyncPairSettings> = {
   // cas: a conditional UPDATE; replica-read: every node holds every row.
   features: ['cas', 'replica-read'],
   image: 'mariadb',
+  officialImage: 'mariadb:11',
+  onImage: (image) =>
+    isLocalImage(image)
+      ? mysqlAsync
+      : { ...mysqlAsync, engine: `MariaDB (the image ${image}), async replication` },
   defaultNodes: 2,
   blocker: (provider) =>
     (provider === 'local' ? mariadbBlocker(false) : undefined) ?? bindSourceBlocker(),
@@ -128,3 +143,28 @@ export const mysqlAsync: System<AsyncPairSettings> = {
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new AsyncPairCluster(o, o.settings)),
 };
+
+/**
+ * The MySQL Cluster row on an image with NDB (the official
+ * `mysql/mysql-cluster` image, on the docker provider): the real row of
+ * Cattell's table, each node a host with a data node and an SQL node
+ * (adapters/mysql-cluster/ndb.ts). NDB runs every transaction at read
+ * committed, whatever --mysql-isolation asks; Galera's timeouts do not
+ * apply.
+ */
+function ndbCluster(image: string): System<GaleraSettings> {
+  return {
+    ...mysqlCluster,
+    engine: `MySQL NDB Cluster (the image ${image})`,
+    onImage: undefined,
+    blocker: undefined,
+    validate({ nodes }) {
+      if (nodes < 3 || nodes > 4)
+        return `mysql-cluster on NDB runs 3 or 4 hosts here (every data node in one node group, NDB's 4 replicas at most); got --nodes=${nodes}`;
+      return undefined;
+    },
+    describe: () => 'NDB, one node group (a replica on every host), read committed',
+    provision: (provider, options) =>
+      provisionOn(provider, options, (o) => new NdbCluster(o, o.settings.port)),
+  };
+}

@@ -8,8 +8,9 @@ import { nodeHome, parseAccount, prepareNodeDir } from './cluster-files.ts';
 import { installDb, mariadbd } from './engine.ts';
 import { SOCKETS, socketPath } from './my-cnf.ts';
 
-const DEBIAN_SERVER = '/usr/sbin/mariadbd';
-const DEBIAN_INSTALL_DB = '/usr/bin/mariadb-install-db';
+/** In a container, the image's own, on its PATH (Debian's package and the official mariadb image alike). */
+const IMAGE_SERVER = 'mariadbd';
+const IMAGE_INSTALL_DB = 'mariadb-install-db';
 const TOOL_TIMEOUT_MS = 60_000;
 
 /**
@@ -28,8 +29,7 @@ export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
     port: number,
   ) {
     super(options, { system, subnet, port });
-    // In a container, the image's: Debian's package, at the same path.
-    const server = this.hostProcesses ? mariadbd() : DEBIAN_SERVER;
+    const server = this.hostProcesses ? mariadbd() : IMAGE_SERVER;
     if (!server) throw new Error(`mariadbd is not installed: npm run setup ${system}`);
     this.server = server;
   }
@@ -66,7 +66,7 @@ export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
   protected async installSystemTables(node: NodeHandle): Promise<void> {
     const home = this.home(node);
     if ((await readdir(join(home, 'data'))).includes('mysql')) return;
-    const program = this.hostProcesses ? installDb() : DEBIAN_INSTALL_DB;
+    const program = this.hostProcesses ? installDb() : IMAGE_INSTALL_DB;
     if (!program)
       throw new Error('mariadb-install-db is not installed: npm run setup mysql-cluster');
     await this.exec(

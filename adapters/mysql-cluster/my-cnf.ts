@@ -24,15 +24,11 @@ export function socketPath(dir: string): string {
  */
 export const SOCKETS = join(tmpdir(), 'faultline-mysqld');
 
-/** ISO 8601 duration, as Galera's provider options take them. */
-const duration = (ms: number) => `PT${ms / 1000}S`;
-
 /**
- * The server section every node shares: its own folder for everything, its
- * own address, and a small buffer pool (six servers share this machine).
- * `user=mysql`: rsync state transfer fails when mariadbd runs as root.
+ * What every server's section starts with, MariaDB's or MySQL's: its own
+ * folder for everything, its socket in the shared folder, its own address.
  */
-function serverSection(node: NodeHandle, dir: string): string[] {
+export function ownPlace(node: NodeHandle, dir: string): string[] {
   return [
     '[mysqld]',
     'user=mysql',
@@ -45,6 +41,20 @@ function serverSection(node: NodeHandle, dir: string): string[] {
     `port=${node.port}`,
     'skip-name-resolve',
     'performance_schema=OFF',
+  ];
+}
+
+/** ISO 8601 duration, as Galera's provider options take them. */
+const duration = (ms: number) => `PT${ms / 1000}S`;
+
+/**
+ * The server section every node shares: its own folder for everything, its
+ * own address, and a small buffer pool (six servers share this machine).
+ * `user=mysql`: rsync state transfer fails when mariadbd runs as root.
+ */
+function serverSection(node: NodeHandle, dir: string): string[] {
+  return [
+    ...ownPlace(node, dir),
     'innodb_buffer_pool_size=64M',
     'max_connections=1000',
     'binlog_format=ROW',

@@ -11,8 +11,9 @@ import type { RedisSettings } from './settings.ts';
 /** This system's loopback subnet: its nodes are 127.0.12.n (core/addresses.ts). */
 export const SUBNET = 2;
 
-const DEBIAN_SERVER = '/usr/bin/redis-server';
-const DEBIAN_CLI = '/usr/bin/redis-cli';
+/** In a container, the image's own, on its PATH (Debian's /usr/bin, the official image's /usr/local/bin). */
+const IMAGE_SERVER = 'redis-server';
+const IMAGE_CLI = 'redis-cli';
 const READY_TIMEOUT_MS = 30_000;
 
 /**
@@ -30,8 +31,7 @@ export class RedisCluster extends NodeCluster {
     private readonly settings: RedisSettings,
   ) {
     super(options, { system: 'redis-cluster', subnet: SUBNET, port: settings.port });
-    // In a container, the image's: Debian's package, at the same path.
-    const server = this.hostProcesses ? redisServer() : DEBIAN_SERVER;
+    const server = this.hostProcesses ? redisServer() : IMAGE_SERVER;
     if (!server) throw new Error('redis-server is not installed: npm run setup redis-cluster');
     this.server = server;
     for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
@@ -63,7 +63,7 @@ export class RedisCluster extends NodeCluster {
   /** Starts every node, forms the cluster, and waits until it is whole. */
   async create(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
-    const cli = this.hostProcesses ? redisCli() : DEBIAN_CLI;
+    const cli = this.hostProcesses ? redisCli() : IMAGE_CLI;
     if (!cli) throw new Error('redis-cli is not installed: npm run setup redis-cluster');
     await this.exec(
       this.nodes[0]!,

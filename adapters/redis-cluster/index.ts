@@ -1,3 +1,4 @@
+import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
 import {
@@ -43,6 +44,11 @@ export const redisCluster: System<RedisSettings> = {
   // cas: a Lua script; replica-read: READONLY on a replica.
   features: ['cas', 'replica-read'],
   image: 'redis',
+  officialImage: 'redis:7',
+  onImage: (image) =>
+    isLocalImage(image)
+      ? redisCluster
+      : { ...redisCluster, engine: `Redis (the image ${image}), cluster mode`, onImage: undefined },
   defaultNodes: 6,
   // The docker provider's image carries Redis itself.
   blocker: (provider) => (provider === 'local' ? redisBlocker() : undefined),

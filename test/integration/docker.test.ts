@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SYSTEMS } from '../../adapters/index.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
+import { chooseImage } from '../../docker/image-choice.ts';
 import { imageExists, localImage } from '../../docker/images.ts';
 import { dockerLeftovers } from '../../docker/leftovers.ts';
 import { dockerAnswers } from '../../docker/runtime.ts';
@@ -17,21 +18,30 @@ import { tempDir } from '../temp-dirs.ts';
  * The docker provider against the local one: the same system, workload,
  * faults and seed on both, and the verdicts compared cell by cell. Needs
  * a Docker daemon (.ci/run starts one: docker/dockerd.sh) and the local
- * images (npm run images).
+ * images (npm run images); with no registry reached, each system runs in
+ * faultline's own image (the official ones are tried first).
  */
-const SYSTEMS_TESTED = ['dynamo', 'redis-cluster'] as const;
-
 async function dockerBlocker(): Promise<string | undefined> {
   if (!(await dockerAnswers()))
     return 'needs a Docker daemon (docker/dockerd.sh start <dir>, then DOCKER_HOST)';
-  for (const name of SYSTEMS_TESTED) {
-    const image = localImage(SYSTEMS[name]!.image);
-    if (!(await imageExists(image))) return `needs the image ${image} (npm run images)`;
-  }
-  return rootFaultBlocker('iptables') ?? SYSTEMS['redis-cluster']!.blocker?.('local');
+  return rootFaultBlocker('iptables');
+}
+
+/** Why one system cannot be compared on both providers here, or undefined. */
+async function systemBlocker(name: string): Promise<string | undefined> {
+  const system = SYSTEMS[name]!;
+  const image = localImage(system.image);
+  if (!(await imageExists(image))) return `needs the image ${image} (npm run images)`;
+  const onDocker = system.onImage?.(image) ?? system;
+  return system.blocker?.('local') ?? onDocker.blocker?.('docker');
 }
 
 const skip = skipUnless('docker provider tests', await dockerBlocker());
+/** Per system: true to skip it (the reason printed), asked only where docker answers. */
+const skipSystem: Record<string, boolean> = {};
+if (!skip)
+  for (const name of Object.keys(SYSTEMS))
+    skipSystem[name] = skipUnless(`docker provider tests of ${name}`, await systemBlocker(name));
 const BIN = fileURLToPath(new URL('../../cli/bin/faultline.js', import.meta.url));
 
 const faultlineRules = () =>
@@ -71,40 +81,140 @@ const verdicts = (row: MatrixRow) => ({
 describe.skipIf(skip)('the docker provider', () => {
   afterAll(expectNothingLeft);
 
-  it('dynamo: write-heavy and register under an isolated node and kills give the local verdicts (nothing lost, minority refuses, converged)', async () => {
-    const [docker, local] = await onBoth({
-      systems: 'dynamo',
-      workload: 'write-heavy,register',
-      duration: '12',
-      nemesis: 'partition-isolate,kill',
-      nemesisInterval: '2',
-      nemesisDuration: '4',
-      seed: '7',
-    });
-    console.info(
-      `dynamo docker: ${JSON.stringify(docker.map(verdicts))}; local: ${JSON.stringify(local.map(verdicts))}`,
-    );
-    expect(docker.map(verdicts)).toEqual(local.map(verdicts));
-    expect(verdicts(docker[0]!)).toMatchObject({ lostWrites: 'good', minority: 'refused' });
-  }, 240_000);
+  it.skipIf(skipSystem.dynamo!)(
+    'dynamo: write-heavy and register under an isolated node and kills give the local verdicts (nothing lost, minority refuses, converged)',
+    async () => {
+      const [docker, local] = await onBoth({
+        systems: 'dynamo',
+        workload: 'write-heavy,register',
+        duration: '12',
+        nemesis: 'partition-isolate,kill',
+        nemesisInterval: '2',
+        nemesisDuration: '4',
+        seed: '7',
+      });
+      console.info(
+        `dynamo docker: ${JSON.stringify(docker.map(verdicts))}; local: ${JSON.stringify(local.map(verdicts))}`,
+      );
+      expect(docker.map(verdicts)).toEqual(local.map(verdicts));
+      expect(verdicts(docker[0]!)).toMatchObject({ lostWrites: 'good', minority: 'refused' });
+    },
+    240_000,
+  );
 
-  it('redis-cluster: a cut master acknowledges writes lost at failover, in containers as on loopback', async () => {
-    const [docker, local] = await onBoth({
-      systems: 'redis-cluster',
-      workload: 'write-heavy',
-      duration: '14',
-      nemesis: 'partition-primary',
-      nemesisInterval: '2',
-      nemesisDuration: '6',
-      seed: '5',
-      redisClientTimeout: '300',
-    });
-    console.info(
-      `redis docker: ${docker[0]!.observed.lostWrites.value}; local: ${local[0]!.observed.lostWrites.value}`,
+  it.skipIf(skipSystem['redis-cluster']!)(
+    'redis-cluster: a cut master acknowledges writes lost at failover, in containers as on loopback',
+    async () => {
+      const [docker, local] = await onBoth({
+        systems: 'redis-cluster',
+        workload: 'write-heavy',
+        duration: '14',
+        nemesis: 'partition-primary',
+        nemesisInterval: '2',
+        nemesisDuration: '6',
+        seed: '5',
+        redisClientTimeout: '300',
+      });
+      console.info(
+        `redis docker: ${docker[0]!.observed.lostWrites.value}; local: ${local[0]!.observed.lostWrites.value}`,
+      );
+      expect(docker[0]!.observed.lostWrites.tone).toBe('bad');
+      expect(local[0]!.observed.lostWrites.tone).toBe('bad');
+    },
+    240_000,
+  );
+
+  it("the image: --image first, then the official image, else faultline's own, saying why", async () => {
+    const lines: string[] = [];
+    const redis = SYSTEMS['redis-cluster']!;
+    const chosen = await chooseImage(redis, undefined, (l) => lines.push(l));
+    if (chosen.source === 'local') {
+      expect(chosen.ref).toBe('faultline/redis:local');
+      expect(lines.at(-1)).toMatch(
+        /the official image redis:7 could not be pulled \(.+\); running faultline's faultline\/redis:local instead/,
+      );
+    } else expect(chosen).toMatchObject({ ref: 'redis:7', source: 'official' });
+    expect(chosen.digest).toMatch(/sha256:[0-9a-f]{64}/);
+    const named = await chooseImage(redis, 'faultline/node:local', () => {});
+    expect(named).toMatchObject({ ref: 'faultline/node:local', source: 'flag' });
+    await expect(chooseImage(redis, 'faultline/none:local', () => {})).rejects.toThrow(
+      /--image faultline\/none:local is not here and could not be pulled/,
     );
-    expect(docker[0]!.observed.lostWrites.tone).toBe('bad');
-    expect(local[0]!.observed.lostWrites.tone).toBe('bad');
-  }, 240_000);
+  }, 120_000);
+
+  /**
+   * Each remaining system under the faults its own integration test puts
+   * it through, the cells those faults decide expected on both providers.
+   */
+  const CASES: {
+    system: string;
+    title: string;
+    flags: Record<string, string>;
+    expected: Partial<ReturnType<typeof verdicts>>;
+  }[] = [
+    {
+      system: 'mysql-cluster',
+      title: 'Galera loses nothing under an isolated node and kills; the minority refuses',
+      flags: { workload: 'write-heavy', nemesis: 'partition-isolate,kill', seed: '3' },
+      expected: { lostWrites: 'good', converged: 'yes', minority: 'refused' },
+    },
+    {
+      system: 'mysql-async',
+      title: 'the async pair loses acknowledged writes at failover',
+      flags: { workload: 'set,write-heavy', nemesis: 'partition-isolate,kill', seed: '3' },
+      expected: { lostWrites: 'bad' },
+    },
+    {
+      system: 'couchdb',
+      title: 'CouchDB serves both sides of a cut, loses nothing and converges',
+      flags: { workload: 'write-heavy', nemesis: 'partition-isolate,kill', seed: '1' },
+      expected: { lostWrites: 'good', converged: 'yes', minority: 'none:' },
+    },
+    {
+      system: 'cassandra',
+      title: 'Cassandra at QUORUM loses nothing under an isolated node; the minority refuses',
+      flags: {
+        workload: 'write-heavy',
+        nemesis: 'partition-isolate',
+        seed: '3',
+        cassandraConsistency: 'quorum',
+      },
+      expected: { lostWrites: 'good', minority: 'refused' },
+    },
+    {
+      system: 'mongodb',
+      title: 'FerretDB loses nothing acknowledged across kill -9',
+      flags: { workload: 'write-heavy', nemesis: 'kill', seed: '1' },
+      expected: { lostWrites: 'good' },
+    },
+  ];
+
+  for (const { system, title, flags, expected } of CASES) {
+    it.skipIf(skipSystem[system]!)(
+      `${system}: ${title}, in containers as on loopback`,
+      async () => {
+        const [docker, local] = await onBoth({
+          systems: system,
+          duration: '12',
+          nemesisInterval: '2',
+          nemesisDuration: '5',
+          ...flags,
+        });
+        const pick = (row: MatrixRow) => {
+          const all = verdicts(row);
+          return Object.fromEntries(
+            Object.keys(expected).map((k) => [k, all[k as keyof typeof all]]),
+          );
+        };
+        console.info(
+          `${system} docker: ${JSON.stringify(verdicts(docker[0]!))} (${docker[0]!.observed.lostWrites.value}); local: ${JSON.stringify(verdicts(local[0]!))} (${local[0]!.observed.lostWrites.value})`,
+        );
+        expect(pick(docker[0]!)).toEqual(expected);
+        expect(pick(local[0]!)).toEqual(expected);
+      },
+      360_000,
+    );
+  }
 
   describe('a docker run that ends abruptly', () => {
     const env = { ...process.env, FAULTLINE_STATE_DIR: tempDir('fl-state-') };
