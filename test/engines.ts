@@ -31,3 +31,13 @@ export function skipUnlessImage(what: string, blocker: string | undefined): bool
   console.warn(`skipping ${what} ${OFFICIAL_IMAGE_TAG}: it ${blocker}`);
   return true;
 }
+
+/** Why a test cannot run `image` on the docker provider here, or undefined. */
+export async function dockerImageBlocker(image: string): Promise<string | undefined> {
+  const { dockerAnswers } = await import('../docker/runtime.ts');
+  const { imageExists } = await import('../docker/images.ts');
+  if (!(await dockerAnswers()))
+    return 'needs a Docker daemon (docker/dockerd.sh start <dir>, then DOCKER_HOST)';
+  if (!(await imageExists(image))) return `needs the image ${image} (npm run images)`;
+  return undefined;
+}

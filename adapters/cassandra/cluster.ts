@@ -91,7 +91,10 @@ export class CassandraCluster extends NodeCluster {
   /** Internode connections leave from the node's address (the preload, in case the JVM does not bind them). */
   protected override async beforeStart(node: NodeHandle): Promise<void> {
     this.layout ??= await this.findLayout(node);
-    this.preload.set(node.id, await bindSourceEnv(node.host));
+    // A container's one address is its node's: the preload (built against
+    // this machine's C library, which another image may not have) is needed
+    // only on loopback, where every node shares the interface.
+    if (this.hostProcesses) this.preload.set(node.id, await bindSourceEnv(node.host));
   }
 
   /** This machine's Java and faultline's jars; in a container, the image's (see JvmLayout). */

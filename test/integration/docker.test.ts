@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SYSTEMS } from '../../adapters/index.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { chooseImage } from '../../docker/image-choice.ts';
-import { imageExists, localImage } from '../../docker/images.ts';
+import { localImage } from '../../docker/images.ts';
 import { dockerLeftovers } from '../../docker/leftovers.ts';
 import { dockerAnswers } from '../../docker/runtime.ts';
 import type { MatrixRow } from '../../harness/matrix.ts';
-import { skipUnless } from '../engines.ts';
+import { dockerImageBlocker, skipUnless } from '../engines.ts';
 import { compareDynamo, onlyRun, waitFor } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
@@ -31,7 +31,8 @@ async function dockerBlocker(): Promise<string | undefined> {
 async function systemBlocker(name: string): Promise<string | undefined> {
   const system = SYSTEMS[name]!;
   const image = localImage(system.image);
-  if (!(await imageExists(image))) return `needs the image ${image} (npm run images)`;
+  const missing = await dockerImageBlocker(image);
+  if (missing) return missing;
   const onDocker = system.onImage?.(image) ?? system;
   return system.blocker?.('local') ?? onDocker.blocker?.('docker');
 }

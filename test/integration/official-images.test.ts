@@ -25,8 +25,10 @@ async function officialImage(system: string): Promise<string | undefined> {
   const chosen = await chooseImage(declared, undefined, (l) => lines.push(l)).catch(
     (error: Error) => ({ source: 'none', ref: error.message }),
   );
-  if (chosen.source !== 'official')
-    return `needs the official image ${declared.officialImage}, which could not be pulled here (${lines.at(-1) ?? chosen.ref})`;
+  if (chosen.source !== 'official') {
+    const why = /could not be pulled \((.*)\); running/.exec(lines.at(-1) ?? '')?.[1] ?? chosen.ref;
+    return `needs the official image ${declared.officialImage}, which could not be pulled here (${why})`;
+  }
   return undefined;
 }
 
