@@ -2,7 +2,7 @@ import nano, { type DocumentScope } from 'nano';
 import { Agent } from 'undici';
 import type { Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
 import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
-import { baseUrl, DATABASE } from './http.ts';
+import { baseUrl, type CouchAuth, DATABASE } from './http.ts';
 import type { CouchSettings } from './settings.ts';
 
 interface ValueDoc {
@@ -24,6 +24,7 @@ abstract class CouchWorker extends WorkerClient {
     private readonly cluster: Cluster,
     node: NodeHandle,
     settings: CouchSettings,
+    auth?: CouchAuth,
   ) {
     super();
     const timeout = settings.clientTimeoutMs;
@@ -32,9 +33,10 @@ abstract class CouchWorker extends WorkerClient {
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
-    this.db = nano({ url: baseUrl(node), agentOptions: this.agent as never }).db.use<ValueDoc>(
-      DATABASE,
-    );
+    this.db = nano({
+      url: baseUrl(node, auth),
+      agentOptions: this.agent as never,
+    }).db.use<ValueDoc>(DATABASE);
   }
 
   protected override completionOf(op: Invocation, error: unknown): Completion {

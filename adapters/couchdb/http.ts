@@ -2,7 +2,14 @@ import type { NodeHandle } from '../types.ts';
 
 export const DATABASE = 'faultline';
 
-export const baseUrl = (node: NodeHandle) => `http://${node.host}:${node.port}`;
+/** An account every request carries (Apache CouchDB 3 answers admins only); PouchDB's server needs none. */
+export interface CouchAuth {
+  user: string;
+  password: string;
+}
+
+export const baseUrl = (node: NodeHandle, auth?: CouchAuth) =>
+  `http://${auth ? `${auth.user}:${auth.password}@` : ''}${node.host}:${node.port}`;
 
 /**
  * The harness's own requests to a node (setup, settling): from 127.0.0.1,
@@ -14,10 +21,14 @@ export async function admin<T = unknown>(
   path: string,
   body?: unknown,
   timeoutMs = 3000,
+  auth?: CouchAuth,
 ): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (auth)
+    headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
   const response = await fetch(`${baseUrl(node)}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -1,5 +1,8 @@
+import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
 import type { System } from '../types.ts';
+import { ApacheCouchCluster } from './apache-cluster.ts';
+import { APACHE_AUTH } from './apache-files.ts';
 import { CouchKvClient, CouchSetClient } from './client.ts';
 import { CouchCluster, SUBNET } from './cluster.ts';
 import { couchdbBlocker, installServer, pouchdbVersion } from './engine.ts';
@@ -30,8 +33,11 @@ export const couchdb: System<CouchSettings> = {
   // cas: an update with the `_rev` read; replica-read: every node holds every document.
   features: ['cas', 'replica-read'],
   image: 'node',
+  officialImage: 'couchdb:3',
+  onImage: (image) => (isLocalImage(image) ? couchdb : apacheCouchdb(image)),
   defaultNodes: 3,
-  blocker: couchdbBlocker,
+  // On docker the image decides: PouchDB's server is mounted from the repository, CouchDB is the image's.
+  blocker: (provider) => (provider === 'local' ? couchdbBlocker() : undefined),
   build: installServer,
   settings: couchSettings,
 
@@ -47,3 +53,38 @@ export const couchdb: System<CouchSettings> = {
   provision: (provider, options) =>
     provisionOn(provider, options, (o) => new CouchCluster(o, o.settings)),
 };
+
+/**
+ * The CouchDB row on an image with Apache CouchDB 3 (the official
+ * `couchdb` image, on the docker provider): a real cluster, q shards of n
+ * copies, any node coordinating (apache-cluster.ts). A node's own copy
+ * cannot be read on its own through the clustered API, so replica reads
+ * are not offered.
+ */
+function apacheCouchdb(image: string): System<CouchSettings> {
+  return {
+    ...couchdb,
+    engine: `Apache CouchDB cluster (the image ${image})`,
+    onImage: undefined,
+    blocker: undefined,
+    build: undefined,
+    clients: {
+      kv: async (cluster, node, settings) =>
+        new CouchKvClient(cluster, node, settings, APACHE_AUTH),
+      register: async (cluster, node, settings) =>
+        new CouchKvClient(cluster, node, settings, APACHE_AUTH),
+      set: async (cluster, node, settings) =>
+        new CouchSetClient(cluster, node, settings, APACHE_AUTH),
+    },
+    features: ['cas'],
+    validate({ nodes, settings }) {
+      if (nodes < 3) return `couchdb: a CouchDB cluster here has at least 3 nodes (got ${nodes})`;
+      if (settings.copies > nodes)
+        return `couchdb: n=${settings.copies} copies need as many nodes (got --nodes=${nodes})`;
+      return undefined;
+    },
+    describe: ({ shards, copies }) => `Apache CouchDB cluster, q=${shards} n=${copies}`,
+    provision: (provider, options) =>
+      provisionOn(provider, options, (o) => new ApacheCouchCluster(o, o.settings)),
+  };
+}

@@ -9,6 +9,18 @@ export const couchSettings = defineSettings(
       min: 1024,
       max: 55535,
     }),
+    shards: integer({
+      help: 'Apache CouchDB (the official image) only: q, the shards of each database',
+      default: 2,
+      min: 1,
+      max: 16,
+    }),
+    copies: integer({
+      help: 'Apache CouchDB (the official image) only: n, the copies of each shard (at most one per node)',
+      default: 3,
+      min: 1,
+      max: 9,
+    }),
     clientTimeoutMs: millis({
       help: "the client's timeout for one request; a write past it is info",
       default: 2000,

@@ -10,8 +10,8 @@ import { compareDynamo } from '../runs.ts';
 
 /**
  * The rows only an official image can give: MongoDB as a mongod replica
- * set (mongo:7) and MySQL NDB Cluster (mysql/mysql-cluster), and the other
- * engines in their official images. They run wherever the image can be
+ * set (mongo:7), MySQL NDB Cluster (mysql/mysql-cluster) and Apache
+ * CouchDB as a real cluster (couchdb:3). They run wherever the image can be
  * pulled (the nightly workflow); where no registry answers (this
  * project's CI machine) they skip with the reason printed, counted apart
  * from FAULTLINE_REQUIRE_ENGINES (test/engines.ts: skipUnlessImage).
@@ -53,6 +53,7 @@ const run = async (flags: Record<string, string>) => {
 
 const skipMongo = skipUnlessImage('the mongod replica set', await officialImage('mongodb'));
 const skipNdb = skipUnlessImage('MySQL NDB Cluster', await officialImage('mysql-cluster'));
+const skipCouch = skipUnlessImage('the Apache CouchDB cluster', await officialImage('couchdb'));
 
 describe(`${OFFICIAL_IMAGE_TAG} rows of official images`, () => {
   afterAll(async () => {
@@ -89,6 +90,21 @@ describe(`${OFFICIAL_IMAGE_TAG} rows of official images`, () => {
         nemesis: 'kill',
       });
       for (const s of results.systems) expect(s.metrics!.ok).toBeGreaterThan(100);
+    },
+    600_000,
+  );
+
+  it.skipIf(skipCouch)(
+    `${OFFICIAL_IMAGE_TAG} couchdb on couchdb:3: a cluster of 3 (q=2 n=3) serves both sides of a cut and loses nothing`,
+    async () => {
+      const results = await run({
+        systems: 'couchdb',
+        workload: 'write-heavy',
+        nemesis: 'partition-isolate,kill',
+        seed: '1',
+      });
+      expect(results.systems[0]!.engine).toMatch(/^Apache CouchDB cluster/);
+      expect(verdicts(results.matrix[0]!)).toMatchObject({ lostWrites: 'good', minority: 'none:' });
     },
     600_000,
   );
