@@ -77,7 +77,20 @@ export class ApacheCouchCluster extends NodeCluster {
     for (const node of rest)
       await this.request(first!, 'PUT', `/_node/_local/_nodes/${erlangName(node)}`, {});
     await this.settle(FORM_TIMEOUT_MS);
-    await this.request(first!, 'POST', '/_cluster_setup', { action: 'finish_cluster' }, 30_000);
+    // finish_cluster makes the system databases; should it refuse (a setup
+    // state it does not expect), they are made directly.
+    await this.request(
+      first!,
+      'POST',
+      '/_cluster_setup',
+      { action: 'finish_cluster' },
+      30_000,
+    ).catch(async () => {
+      for (const db of ['_users', '_replicator'])
+        await this.request(first!, 'PUT', `/${db}`, undefined, 30_000).catch((error: Error) => {
+          if (!/ 412 /.test(error.message)) throw error;
+        });
+    });
     await this.request(
       first!,
       'PUT',

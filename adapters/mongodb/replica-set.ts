@@ -12,6 +12,8 @@ import type { MongoSettings } from './settings.ts';
 export const REPLICA_SET = 'rs0';
 const FORM_TIMEOUT_MS = 120_000;
 const ADMIN_TIMEOUT_MS = 2_000;
+/** mongod's default `settings.electionTimeoutMillis`, which replicaSetConfig leaves as it is. */
+const ELECTION_TIMEOUT_MS = 10_000;
 
 /**
  * The replica set configuration `replSetInitiate` takes: every node a
@@ -111,11 +113,12 @@ export class MongoReplicaSet extends NodeCluster {
 
   /**
    * A primary is elected, and a write acknowledged at w:majority, by a
-   * majority of the voting members; a primary that loses sight of one
-   * steps down (after the election timeout).
+   * majority of the voting members; a primary cut off from them steps
+   * down only after the election timeout (mongod's default, 10 s): until
+   * then the minority may still serve.
    */
   async quorum(): Promise<MajorityRule> {
-    return nodeMajority(this.nodes, 0, 'voters');
+    return nodeMajority(this.nodes, ELECTION_TIMEOUT_MS, 'voters');
   }
 
   /** The member's `hello`, or undefined if it does not answer in time. */
