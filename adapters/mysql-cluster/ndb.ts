@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitUntil } from '../../core/processes.ts';
@@ -33,6 +34,7 @@ const TOOL_TIMEOUT_MS = 120_000;
 export class NdbCluster extends NodeCluster implements SqlRouter {
   constructor(options: ProvisionOptions, port: number) {
     super(options, { system: 'mysql-cluster', subnet: SUBNET, port });
+    for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
   route(pinned: NodeHandle): NodeHandle {
