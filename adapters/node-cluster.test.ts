@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loopbackNodes } from '../core/addresses.ts';
+import { recordingProvider } from '../test/fake-provider.ts';
 import { tempDir } from '../test/temp-dirs.ts';
 import { NodeCluster } from './node-cluster.ts';
 import type { NodeLaunch, Provider, RunningNode } from './provider.ts';
@@ -106,5 +107,19 @@ describe('a cluster on a provider', () => {
       'n2 1002 example-n2',
       'n2 1003 example-n2',
     ]);
+  });
+
+  it('a node that exits while starting fails its start at once, with its log, not after the ready timeout', async () => {
+    const { provider } = recordingProvider();
+    const cluster = new ExampleCluster(
+      { nodes: 1, dir: tempDir('fl-provider-'), settings: {}, provider },
+      { system: 'example', subnet: 89, port: 9 },
+    );
+    const started = Date.now();
+    await expect(cluster.start('n1')).rejects.toThrow(
+      /example node n1 did not start \(exited\):\nexited at once/,
+    );
+    // The ready timeout is 30 s.
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

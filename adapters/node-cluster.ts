@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { acceptsConnections, waitUntil } from '../core/processes.ts';
+import { acceptsConnections, StopWaiting, waitUntil } from '../core/processes.ts';
 import { localProvider, type NodeLaunch, type Placement, type RunningNode } from './provider.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
@@ -79,7 +79,7 @@ export abstract class NodeCluster implements Cluster {
       await waitUntil(
         `${this.system} node ${id}`,
         async () => {
-          if (!proc.running) throw new Error('exited');
+          if (!proc.running) throw new StopWaiting('exited');
           return this.ready(node);
         },
         this.readyTimeoutMs(),

@@ -87,7 +87,13 @@ export function logTail(file: string, lines = 5): string {
   }
 }
 
-/** Polls `probe` until it resolves true, or throws after `timeoutMs`. */
+/** Thrown by a probe of `waitUntil` when waiting longer cannot help (the process exited). */
+export class StopWaiting extends Error {}
+
+/**
+ * Polls `probe` until it resolves true, or throws after `timeoutMs`; a
+ * probe's error counts as not yet, except StopWaiting, which ends the wait.
+ */
 export async function waitUntil(
   what: string,
   probe: () => Promise<boolean>,
@@ -96,7 +102,11 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await probe().catch(() => false)) return;
+    const ready = await probe().catch((error: unknown) => {
+      if (error instanceof StopWaiting) throw error;
+      return false;
+    });
+    if (ready) return;
     if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
