@@ -22,7 +22,7 @@ import { compare } from '../harness/compare.ts';
 import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from '../harness/config.ts';
 import { toEdnLines } from '../harness/export-edn.ts';
 import type { RunResults } from '../harness/results.ts';
-import { engineStatus, setupSystems } from '../harness/setup.ts';
+import { engineStatus, faultToolsStatus, setupFaultTools, setupSystems } from '../harness/setup.ts';
 import { findLeftovers, healCrashedRuns } from '../harness/state.ts';
 import { addSystemOptions } from '../harness/system-flags.ts';
 import { VERSION } from '../harness/version.ts';
@@ -326,13 +326,14 @@ program
       if (!SYSTEMS[name])
         throw new UsageError(`unknown system "${name}"; valid: ${SYSTEM_NAMES.join(', ')}`);
     }
+    const tools = await setupFaultTools((line) => console.error(line));
     const ok = await setupSystems(systems.length ? systems : SYSTEM_NAMES, (line) =>
       console.error(line),
     );
     const blocker = helperBlocker();
     if (blocker) console.error(`latency fault: skipped, it ${blocker}`);
     else console.error(`latency fault: delay helper at ${await ensureHelper(console.error)}`);
-    if (!ok) process.exitCode = 1;
+    if (!ok || !tools) process.exitCode = 1;
   });
 
 program
@@ -343,6 +344,7 @@ program
   .action(async () => {
     for (const system of Object.values(SYSTEMS)) console.log(engineStatus(system).line);
     for (const line of await dockerStatus(Object.values(SYSTEMS))) console.log(line);
+    console.log(faultToolsStatus());
     const latency = helperBlocker();
     console.log(
       `faults: ${NEMESIS_NAMES.filter((n) => !faultBlocker(n)).length} of ${NEMESIS_NAMES.length} can run here${latency ? `; latency ${latency}` : ''}`,

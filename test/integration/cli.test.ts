@@ -348,3 +348,17 @@ describe('faultline CLI: interruption', () => {
     expect(next.stderr).toMatch(/report: .*report\.html/);
   }, 60_000);
 });
+
+describe('faultline doctor', () => {
+  it('names every system, the docker provider and the fault tools, which setup installed here', () => {
+    const { code, stdout } = run(['doctor']);
+    expect(code).toBe(0);
+    for (const name of ['dynamo', 'redis-cluster', 'mongodb', 'cassandra'])
+      expect(stdout).toMatch(new RegExp(`^${name}: `, 'm'));
+    expect(stdout).toMatch(/^docker provider: /m);
+    // .ci/run installs them (npm run setup would, as root): all three present.
+    expect(stdout).toMatch(
+      /^fault tools: iptables present · iproute2 present · faketime present$/m,
+    );
+  });
+});
