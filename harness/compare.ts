@@ -158,9 +158,14 @@ async function systemsAsRun(
       out[name] = { system: declared };
       continue;
     }
-    const image = await chooseImage(declared, config.image[name], log).catch((error: Error) => {
-      throw new UsageError(error.message);
+    const requested = config.image[name];
+    const image = await chooseImage(declared, requested, log).catch((error: Error) => {
+      // An image asked for by name must be there; one merely missing skips its system, as a missing engine does.
+      if (requested) throw new UsageError(error.message);
+      log(`faultline: ${name} skipped: ${error.message.replace(`${name}: `, '')}`);
+      return undefined;
     });
+    if (!image) continue;
     const system = declared.onImage?.(image.ref) ?? declared;
     const blocked = system.blocker?.('docker');
     if (blocked) {
@@ -179,6 +184,10 @@ async function systemsAsRun(
     if (system.engine !== declared.engine) log(`${name}: ${image.ref} runs ${system.engine}`);
     out[name] = { system, image };
   }
+  if (config.systems.length > 0 && Object.keys(out).length === 0)
+    throw new UsageError(
+      `no system can run on the docker provider here (each says why above): npm run images builds faultline's images`,
+    );
   return out;
 }
 
