@@ -42,6 +42,7 @@ export async function chooseImage(
       );
     return { ref: requested, digest: await digestOf(requested), source: 'flag' };
   }
+  let official: string | undefined;
   if (system.officialImage) {
     const why = await present(system.officialImage, log);
     if (!why)
@@ -50,15 +51,14 @@ export async function chooseImage(
         digest: await digestOf(system.officialImage),
         source: 'official',
       };
-    log(
-      `${system.name}: the official image ${system.officialImage} could not be pulled (${why}); running faultline's ${localImage(system.image)} instead`,
-    );
+    official = `the official image ${system.officialImage} could not be pulled (${why})`;
   }
   const local = localImage(system.image);
   if (!(await imageExists(local)))
     throw new Error(
-      `${system.name}: docker image ${local} is missing: npm run images ${system.image} builds it (or --image ${system.name}=<ref>)`,
+      `${system.name}: ${official ? `${official} and ` : ''}docker image ${local} is missing: npm run images ${system.image} builds it (or --image ${system.name}=<ref>)`,
     );
+  if (official) log(`${system.name}: ${official}; running faultline's ${local} instead`);
   return { ref: local, digest: await digestOf(local), source: 'local' };
 }
 
