@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { sweepNodeHomes } from '../adapters/mysql-cluster/cluster-files.ts';
 import { removeTempDirs } from './temp-dirs.ts';
 
@@ -6,6 +6,19 @@ import { removeTempDirs } from './temp-dirs.ts';
 // homes they linked to (outside them, under the system's temporary folder)
 // go with them.
 afterAll(async () => {
-  removeTempDirs();
+  await removeTempDirs();
   await sweepNodeHomes();
 });
+
+// vitest's worker answers its runner within 60 s or the run fails with
+// "Timeout calling onTaskUpdate" though every test passed: a test that
+// blocks the event loop that long is named here, so it can be found.
+let tick = Date.now();
+setInterval(() => {
+  const gap = Date.now() - tick;
+  tick = Date.now();
+  if (gap > 20_000)
+    console.warn(
+      `test worker: the event loop was blocked for ${Math.round(gap / 1000)} s (in or before: ${expect.getState().currentTestName ?? 'a hook'})`,
+    );
+}, 1000).unref();
