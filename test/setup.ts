@@ -1,4 +1,4 @@
-import { afterAll, expect } from 'vitest';
+import { afterAll, beforeEach, expect } from 'vitest';
 import { sweepNodeHomes } from '../adapters/mysql-cluster/cluster-files.ts';
 import { removeTempDirs } from './temp-dirs.ts';
 
@@ -9,6 +9,12 @@ afterAll(async () => {
   await removeTempDirs();
   await sweepNodeHomes();
 });
+
+// Tests that run programs synchronously (spawnSync) never give the event
+// loop a turn between them: a file of them blocks it for their sum (55 s
+// for the CLI tests on CI). One turn before each test lets the worker read
+// its runner's replies in time.
+beforeEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
 // vitest's worker answers its runner within 60 s or the run fails with
 // "Timeout calling onTaskUpdate" though every test passed: a test that
