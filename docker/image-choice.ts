@@ -1,5 +1,4 @@
 import { localImage } from '../core/provider.ts';
-import { imageExists } from './images.ts';
 import { runtime } from './runtime.ts';
 
 /** The image a system's nodes ran in, as the report names it. */
@@ -35,36 +34,37 @@ export async function chooseImage(
   log: (line: string) => void,
 ): Promise<ChosenImage> {
   if (requested) {
-    const why = await present(requested, log);
-    if (why)
+    const got = await obtain(requested, log);
+    if ('why' in got)
       throw new Error(
-        `${system.name}: --image ${requested} is not here and could not be pulled (${why}); build or load it, or leave --image out`,
+        `${system.name}: --image ${requested} is not here and could not be pulled (${got.why}); build or load it, or leave --image out`,
       );
-    return { ref: requested, digest: await digestOf(requested), source: 'flag' };
+    return { ref: requested, digest: got.digest, source: 'flag' };
   }
   let official: string | undefined;
   if (system.officialImage) {
-    const why = await present(system.officialImage, log);
-    if (!why)
-      return {
-        ref: system.officialImage,
-        digest: await digestOf(system.officialImage),
-        source: 'official',
-      };
-    official = `the official image ${system.officialImage} could not be pulled (${why})`;
+    const got = await obtain(system.officialImage, log);
+    if (!('why' in got))
+      return { ref: system.officialImage, digest: got.digest, source: 'official' };
+    official = `the official image ${system.officialImage} could not be pulled (${got.why})`;
   }
   const local = localImage(system.image);
-  if (!(await imageExists(local)))
+  const digest = await digestOf(local);
+  if (!digest)
     throw new Error(
       `${system.name}: ${official ? `${official} and ` : ''}docker image ${local} is missing: npm run images ${system.image} builds it (or --image ${system.name}=<ref>)`,
     );
   if (official) log(`${system.name}: ${official}; running faultline's ${local} instead`);
-  return { ref: local, digest: await digestOf(local), source: 'local' };
+  return { ref: local, digest, source: 'local' };
 }
 
-/** Undefined once the image is here (pulling it if need be), else why not in a few words. */
-async function present(ref: string, log: (line: string) => void): Promise<string | undefined> {
-  if (await imageExists(ref)) return undefined;
+/** The image's digest once it is here (pulling it if need be), else why not in a few words. */
+async function obtain(
+  ref: string,
+  log: (line: string) => void,
+): Promise<{ digest: string } | { why: string }> {
+  const here = await digestOf(ref);
+  if (here) return { digest: here };
   log(`docker: pulling ${ref}…`);
   const { dockerode } = await runtime();
   try {
@@ -74,17 +74,22 @@ async function present(ref: string, log: (line: string) => void): Promise<string
         error ? reject(error) : resolve(),
       ),
     );
-    return undefined;
   } catch (error) {
-    return reasonOf((error as Error).message);
+    return { why: reasonOf((error as Error).message) };
   }
+  const pulled = await digestOf(ref);
+  return pulled ? { digest: pulled } : { why: 'the pull left no image' };
 }
 
-/** The registry digest of a pulled image, else its id. */
-async function digestOf(ref: string): Promise<string> {
+/** The registry digest of a pulled image, else its id; undefined when it is not here. */
+async function digestOf(ref: string): Promise<string | undefined> {
   const { dockerode } = await runtime();
-  const info = await dockerode.getImage(ref).inspect();
-  return info.RepoDigests?.[0] ?? info.Id;
+  try {
+    const info = await dockerode.getImage(ref).inspect();
+    return info.RepoDigests?.[0] ?? info.Id;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why a pull failed, in a few words: no registry reached, or the daemon's own first line. */

@@ -1,6 +1,6 @@
 import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
-import type { System } from '../types.ts';
+import type { Cluster, System } from '../types.ts';
 import {
   MongoBankClient,
   MongoKvClient,
@@ -12,6 +12,20 @@ import { FerretCluster, SUBNET } from './cluster.ts';
 import { buildFerretdb, FERRETDB_VERSION, mongodbBlocker } from './engine.ts';
 import { MongoReplicaSet } from './replica-set.ts';
 import { type MongoSettings, mongoSettings } from './settings.ts';
+
+/**
+ * The clients both engines serve: to one node (FerretDB), or through a
+ * driver seeded with every member of the replica set.
+ */
+function mongoClients(replicaSet: boolean): System<MongoSettings>['clients'] {
+  const seeds = (cluster: Cluster) => (replicaSet ? cluster.nodes : undefined);
+  return {
+    kv: async (cluster, node, settings) => new MongoKvClient(node, settings, seeds(cluster)),
+    register: async (cluster, node, settings) => new MongoKvClient(node, settings, seeds(cluster)),
+    set: async (cluster, node, settings) => mongoSetClient(node, settings, seeds(cluster)),
+    counter: async (cluster, node, settings) => mongoCounterClient(node, settings, seeds(cluster)),
+  };
+}
 
 /**
  * The MongoDB row. mongod is in no registry this machine reaches; the
@@ -31,12 +45,7 @@ export const mongodb: System<MongoSettings> = {
     cap: 'CP',
   },
   // FerretDB has no multi-document transactions: no bank, no list-append.
-  clients: {
-    kv: async (_cluster, node, settings) => new MongoKvClient(node, settings),
-    register: async (_cluster, node, settings) => new MongoKvClient(node, settings),
-    set: async (_cluster, node, settings) => mongoSetClient(node, settings),
-    counter: async (_cluster, node, settings) => mongoCounterClient(node, settings),
-  },
+  clients: mongoClients(false),
   // cas: findOneAndUpdate on the expected value.
   features: ['cas'],
   image: 'ferretdb',
@@ -76,12 +85,8 @@ function mongodbReplicaSet(image: string): System<MongoSettings> {
   return {
     ...mongodb,
     engine: `MongoDB replica set (mongod of the image ${image})`,
-    claims: { ...mongodb.claims },
     clients: {
-      kv: async (cluster, node, settings) => new MongoKvClient(node, settings, cluster.nodes),
-      register: async (cluster, node, settings) => new MongoKvClient(node, settings, cluster.nodes),
-      set: async (cluster, node, settings) => mongoSetClient(node, settings, cluster.nodes),
-      counter: async (cluster, node, settings) => mongoCounterClient(node, settings, cluster.nodes),
+      ...mongoClients(true),
       bank: async (cluster, node, settings) => new MongoBankClient(node, settings, cluster.nodes),
       'list-append': async (cluster, node, settings) =>
         new MongoListAppendClient(node, settings, cluster.nodes),
