@@ -33,6 +33,14 @@ export const PRESETS: Record<string, string[]> = {
   clocks: ['clock', 'clock-drift'],
 };
 
+/**
+ * `--nemesis` when none is given: a partition first, so that the first
+ * command observes both sides' availability, then a crash and a pause.
+ * Where a partition cannot be made (no root or iptables) it is skipped with
+ * the reason and the run goes on with the other two.
+ */
+export const DEFAULT_NEMESIS = 'partition-isolate,kill,pause';
+
 /** Why a fault cannot be injected on this machine, or undefined when it can. */
 export function faultBlocker(name: string): string | undefined {
   return NEMESES[name]?.({}).blocker();

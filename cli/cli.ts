@@ -1,9 +1,9 @@
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
-import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
+import { DEFAULT_NEMESIS, faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
 import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { UsageError } from '../core/errors.ts';
 import { HistoryParseError, opLine } from '../core/history.ts';
@@ -26,6 +26,7 @@ import { engineStatus, faultToolsStatus, setupFaultTools, setupSystems } from '.
 import { findLeftovers, healCrashedRuns } from '../harness/state.ts';
 import { addSystemOptions } from '../harness/system-flags.ts';
 import { VERSION } from '../harness/version.ts';
+import { renderComparison } from '../reports/compare.ts';
 import { renderReport } from '../reports/html.ts';
 import { matrixMarkdown } from '../reports/markdown.ts';
 import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
@@ -86,9 +87,10 @@ const compareCommand = program
     new Option('--keys <n>', 'records loaded before the run (YCSB recordcount)').default('1000'),
   )
   .addOption(
-    new Option('--nemesis <list>', `faults: ${NEMESIS_NAMES.join(', ')}, or none`).default(
-      'kill,pause',
-    ),
+    new Option(
+      '--nemesis <list>',
+      `faults, taking turns in this order: ${NEMESIS_NAMES.join(', ')}, a preset (${Object.keys(PRESETS).join(', ')}), or none`,
+    ).default(DEFAULT_NEMESIS),
   )
   .addOption(
     new Option('--nemesis-interval <time>', 'healthy time before each fault').default('10'),
@@ -146,6 +148,37 @@ program
   )
   .action((runs: string[]) => {
     process.stdout.write(matrixMarkdown(runs.map(readRunResults)));
+  });
+
+program
+  .command('report <runs...>')
+  .description(
+    "write a run's report.html again from its results.json and histories (the run folder); with --compare, one report of several runs side by side",
+  )
+  .option('--compare', 'compare the runs: verdicts that changed, throughput and p99 deltas')
+  .option(
+    '--out <file>',
+    "where to write it (default: the run's report.html; with --compare, compare.html in the current folder)",
+  )
+  .action((runs: string[], options: { compare?: boolean; out?: string }) => {
+    const folders = runs.map(runFolder);
+    if (options.compare) {
+      if (folders.length < 2) throw new UsageError('--compare needs two or more run folders');
+      const out = options.out ?? 'compare.html';
+      writeFileSync(
+        out,
+        renderComparison(folders.map((dir) => ({ dir, results: readRunResults(dir) }))),
+      );
+      console.error(`wrote ${out}`);
+      return;
+    }
+    if (folders.length > 1 && options.out)
+      throw new UsageError('--out names one file: give one run, or --compare');
+    for (const dir of folders) {
+      const out = options.out ?? join(dir, 'report.html');
+      writeFileSync(out, renderReport(readRunResults(dir), dir));
+      console.error(`wrote ${out}`);
+    }
   });
 
 program
@@ -354,6 +387,11 @@ program
       if (reason) console.log(`  ${name}: ${reason}`);
     }
   });
+
+/** The run folder a path names (the folder, or its results.json). */
+function runFolder(run: string): string {
+  return run.endsWith('results.json') ? dirname(run) : run;
+}
 
 /** A run's results.json (given its folder), or a one-line usage error. */
 function readRunResults(run: string): RunResults {

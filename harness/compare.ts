@@ -30,7 +30,7 @@ export async function compare(
   config: CompareConfig,
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   /** report.html from the results (reports/ sits above the harness, so it is handed in). */
-  renderReport?: (results: RunResults) => string,
+  renderReport?: (results: RunResults, runDir: string) => string,
 ): Promise<CompareOutcome> {
   refuseLeftovers();
   // Before the run's folder: an image missing is the user's to fix, not a failed run.
@@ -132,7 +132,7 @@ export async function compare(
     matrix: buildMatrix(systems),
   };
   writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (renderReport) writeFileSync(join(runDir, 'report.html'), renderReport(results));
+  if (renderReport) writeFileSync(join(runDir, 'report.html'), renderReport(results, runDir));
   removeState(id);
 
   for (const s of systems) log(summaryLine(s));

@@ -90,7 +90,7 @@ function row(results: SystemResult[]): MatrixRow {
   });
 
   const lostWrites = lostCell(find, ev);
-  const sides = availabilityCells(find, ev);
+  const sides = availabilityCells(find, ev, partitionSkipped(ran));
   const observed: Record<Observed, Cell> = {
     lostWrites,
     noQuorumSide: sides.noQuorumSide,
@@ -136,7 +136,8 @@ function lostCell(find: Find, ev: Ev): Cell {
       ops: c.examples.lost.map((e) => e.index),
     })),
   ];
-  if (found.length === 0) return unknown('no workload checked for lost writes');
+  if (found.length === 0)
+    return unfilled('no workload here checks lost writes', '--workload=write-heavy');
   const lost = found.reduce((n, { c }) => n + c.lost, 0);
   const acknowledged = found.reduce((n, { c }) => n + c.acknowledged, 0);
   const evidence = found.map(({ r, c, checker, ops }) =>
@@ -168,10 +169,13 @@ type Shares = SideShares | null;
 function availabilityCells(
   find: Find,
   ev: Ev,
+  skipped: string | undefined,
 ): { noQuorumSide: Cell; quorumSide: Cell; shares: Shares } {
   const found = find('availability').filter(({ c }) => c.partitions > 0);
   if (found.length === 0) {
-    const none = unknown('no partition in the run');
+    const none = skipped
+      ? unknown(skipped)
+      : unfilled('no partition in the run', PARTITION_COMMAND);
     return { noQuorumSide: none, quorumSide: none, shares: null };
   }
   const shares = found.reduce(
@@ -207,6 +211,14 @@ function availabilityCells(
     quorumSide: cellOf(shares.quorumSide, 'none: no side held a quorum', shares.noQuorumSide),
     shares,
   };
+}
+
+/** Why the run's partitions did not apply to this system, if they did not (one node has no sides). */
+function partitionSkipped(results: SystemResult[]): string | undefined {
+  const skipped = results
+    .flatMap((r) => r.faultsNotApplicable ?? [])
+    .find((f) => f.fault.startsWith('partition'));
+  return skipped ? `${skipped.fault} skipped: ${skipped.reason}` : undefined;
 }
 
 /** "refused (2.0% of 300 ops ok)" */
@@ -259,7 +271,8 @@ function staleCell(find: Find, ev: Ev): Cell {
     })),
     ...find('staleness').map(({ r, c }) => ({ r, c, checker: 'staleness', ops: [] })),
   ];
-  if (found.length === 0) return unknown('neither set nor staleness ran');
+  if (found.length === 0)
+    return unfilled('no workload here reads what it wrote', '--workload=staleness');
   let healthy = 0;
   let faults = 0;
   const evidence = found.map(({ r, c, checker, ops }) => {
@@ -282,7 +295,8 @@ function staleCell(find: Find, ev: Ev): Cell {
 
 function linearizableCell(find: Find, ev: Ev): Cell {
   const found = find('linearizable');
-  if (found.length === 0) return unknown('register did not run');
+  if (found.length === 0)
+    return unfilled('linearizability needs the register', '--workload=register');
   const evidence = found.map(({ r, c }) => {
     const failure = c.failures?.[0];
     return ev(
@@ -303,7 +317,7 @@ function linearizableCell(find: Find, ev: Ev): Cell {
 
 function conflictsCell(find: Find, ev: Ev): Cell {
   const found = find('conflicts');
-  if (found.length === 0) return unknown('no workload ran');
+  if (found.length === 0) return unfilled('no workload ran', '--workload=write-heavy');
   const siblings = found.reduce((n, { c }) => n + c.siblingReads, 0);
   const concurrent = found.reduce((n, { c }) => n + c.concurrentWrites, 0);
   const evidence = found.map(({ r, c }) =>
@@ -346,7 +360,7 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
           detail: r.error ?? '',
         })),
       };
-    return unknown('neither bank nor list-append ran');
+    return unfilled('no transactions ran', '--workload=list-append');
   }
   const types = new Set<string>();
   const evidence = [
@@ -387,8 +401,7 @@ function transactionsCell(results: SystemResult[], find: Find, ev: Ev): Cell {
  */
 function limitedCell(limited: string, find: Find, ev: Ev): Cell {
   const found = find('linearizable');
-  if (found.length === 0)
-    return unknown(`limited: ${limited}; run \`--workload=register\` to check it`);
+  if (found.length === 0) return unfilled(`limited: ${limited}`, '--workload=register');
   const partitioned = find('availability').some(
     ({ r, c }) => r.workload === 'register' && c.partitions > 0,
   );
@@ -415,7 +428,7 @@ function convergedCell(results: SystemResult[], find: Find, ev: Ev): Cell {
   if (measured.length === 0) {
     const reason = results.map((r) => r.checkers.convergence?.notMeasured).find(Boolean);
     if (reason) return { value: `not measured (${reason})`, tone: 'neutral', evidence: [] };
-    return unknown('no replica reads');
+    return unfilled('no replica reads', '--workload=write-heavy');
   }
   const evidence = measured.map(({ r, c }) =>
     ev(r, 'convergence', `${c.diverged} of ${c.keys} keys diverged after heal`),
@@ -457,7 +470,10 @@ function capFacts(o: Record<Observed, Cell>, shares: SideShares) {
  *   ("neither: …"), never forced into a letter.
  */
 export function capCell(o: Record<Observed, Cell>, shares: Shares): Cell {
-  if (!shares) return unknown('needs a partition (e.g. --nemesis=partitions)');
+  if (!shares)
+    return o.noQuorumSide.value.includes('skipped: ')
+      ? o.noQuorumSide
+      : unfilled('needs a partition', PARTITION_COMMAND);
   const f = capFacts(o, shares);
   if (!f.known) return unknown("no side's quorum role is known");
   const evidence = [
@@ -572,4 +588,12 @@ function contradictions(
 
 function unknown(why: string): Cell {
   return { value: `– (${why})`, tone: 'unknown', evidence: [] };
+}
+
+/** The flag that fills a cell this run could not observe. */
+const PARTITION_COMMAND = '--nemesis=partition-isolate';
+
+/** A cell this run's workloads or faults cannot observe: why, and the command that fills it. */
+function unfilled(why: string, flag: string): Cell {
+  return { value: `– (${why}: run \`${flag}\`)`, tone: 'unknown', evidence: [] };
 }

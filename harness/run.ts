@@ -34,6 +34,10 @@ export interface SystemResult {
   timings: { provisionS: number; loadS: number; runS: number; finalS: number };
   load: { ok: number; fail: number; info: number };
   metrics: MetricsSummary | null;
+  /** The run phase on the run clock (ns), which the charts of the history plot; absent from older results. */
+  runPhase?: { startNs: number; endNs: number };
+  /** Faults of the run that make no sense for this cluster (a partition of one node), with why. */
+  faultsNotApplicable?: { fault: string; reason: string }[];
   /** Fault windows in seconds from the start of the run phase. */
   faults: { fault: string; nodes: string[]; start: number; end: number | null }[];
   final: { keys: number; clusterReads: number; replicaReads: number; failedReads: number };
@@ -204,7 +208,13 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     const deadline = runStart + config.duration * 1e9;
     const applicable = nemeses.filter((nemesis) => {
       const reason = nemesis.notApplicable?.(cluster!);
-      if (reason) log(`${system.name}: ${nemesis.name} skipped: ${reason}`);
+      if (reason) {
+        log(`${system.name}: ${nemesis.name} skipped: ${reason}`);
+        result.faultsNotApplicable = [
+          ...(result.faultsNotApplicable ?? []),
+          { fault: nemesis.name, reason },
+        ];
+      }
       return !reason;
     });
     schedule = new NemesisSchedule(applicable, cluster, {
@@ -265,6 +275,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
         .catch((error: Error) => log(`${system.name}: not settled: ${error.message}`));
     }
     result.metrics = metrics.summary(runEnd);
+    result.runPhase = { startNs: runStart, endNs: runEnd };
     result.faults = schedule.windows.map((w) => toSeconds(w, runStart));
 
     // Final phase: after heal, read every key back through the cluster, then

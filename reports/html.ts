@@ -1,19 +1,29 @@
 import type { CheckResult } from '../harness/checkers/types.ts';
+import type { MatrixRow } from '../harness/matrix.ts';
 import type { RunResults } from '../harness/results.ts';
 import type { SystemResult } from '../harness/run.ts';
+import { reportAssets, scriptText } from './assets.ts';
+import { type ReportData, reportData, type SystemCharts, sectionId } from './chart-data.ts';
 import { esc } from './escape.ts';
 import { renderMatrix } from './matrix.ts';
 
 /**
- * The run's report: one self-contained HTML file (inline CSS and SVG, no
- * script, no network), so it opens from disk and can be mailed or archived.
+ * The run's report: one self-contained HTML file (inline CSS, uPlot and the
+ * charts' data; no network), so it opens from disk and can be mailed or
+ * archived. `runDir` is where the histories are: the latency charts are
+ * drawn from them (without it, from results.json alone).
  */
-export function renderReport(run: RunResults): string {
+export function renderReport(run: RunResults, runDir?: string): string {
   const title = `faultline ${run.config.workload} — ${run.id}`;
+  const data = reportData(run, runDir);
+  const assets = reportAssets();
+  const sectionOf = (row: MatrixRow, workload: string) =>
+    sectionId({ system: row.system, workload, configuration: row.configuration });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
+<style>${assets.uplotCss}</style>
 <style>${CSS}</style></head>
 <body>
 <header>
@@ -24,17 +34,52 @@ seed ${run.config.seed} · ${esc(run.startedAt)}</p>
 ${run.status === 'incomplete' ? `<p class="banner">Incomplete run${run.interrupted ? ` (interrupted by ${esc(run.interrupted)})` : ''}: results cover what was recorded before it stopped.</p>` : ''}
 </header>
 <main>
-${run.matrix?.length ? `<h2>Matrix</h2>\n<p class="meta">How each system behaved under this run's faults, beside what Cattell's table claims. Click a cell for its evidence; rules in the README.</p>\n${renderMatrix(run.matrix)}` : ''}
+${run.matrix?.length ? `<h2 id="matrix">Matrix</h2>\n<p class="meta">How each system behaved under this run's faults, beside what Cattell's table claims. ✓ as claimed or safe, ✗ an anomaly or a contradicted claim, • a measurement, ? unknown, – not observed by this run (the flag that fills it). Click a cell for its sentence and evidence; rules in the README.</p>\n${renderMatrix(run.matrix, sectionOf)}` : ''}
+${sideBySide(data)}
 <h2>Summary</h2>
 ${summaryTable(run.systems)}
-${run.systems.map(systemSection).join('\n')}
+${run.systems.map((s) => systemSection(s, data)).join('\n')}
 </main>
 <footer>Histories: ${run.systems
     .filter((s) => s.history)
     .map((s) => `<code>${esc(s.history)}</code>`)
     .join(', ')} · machine-readable results: <code>results.json</code></footer>
+<script type="application/json" id="faultline-data">${jsonText(data)}</script>
+<script>${scriptText(assets.uplotJs)}</script>
+<script>${scriptText(assets.chartsJs)}</script>
 </body></html>
 `;
+}
+
+/** JSON inside a script element: "<" escaped, so no text of the data can end it. */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function chartBox(kind: string, caption: string, attributes = ''): string {
+  return `<figure class="chart"><div data-chart="${kind}"${attributes}></div><figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
+/** The systems side by side, and each swept system's configurations as one picture. */
+function sideBySide(data: ReportData): string {
+  if (data.sideBySide.length === 0) return '';
+  const charts = [
+    chartBox('side-throughput', 'Throughput: ok operations per second over the run phase.'),
+    chartBox('side-p99', 'p99 latency of the slowest op type, ok operations.'),
+    chartBox('side-lost', 'Acknowledged writes lost (lost-writes and set checkers).'),
+    chartBox(
+      'side-availability',
+      'Share of operations ok during partitions, on sides without and with their quorum.',
+    ),
+  ];
+  const sweeps = data.sweeps.map((sweep, i) =>
+    chartBox(
+      'sweep',
+      `${sweep.system}: each configuration by p99 latency (across) and anomalies (up), with its availability without a quorum.`,
+      ` data-index="${i}"`,
+    ),
+  );
+  return `<h2 id="side-by-side">Systems side by side</h2><div class="grid">${charts.join('')}</div>${sweeps.length ? `<h3>Configurations</h3><div class="grid">${sweeps.join('')}</div>` : ''}`;
 }
 
 function summaryTable(systems: SystemResult[]): string {
@@ -47,7 +92,7 @@ function summaryTable(systems: SystemResult[]): string {
     const lost = s.checkers['lost-writes'];
     const conv = s.checkers.convergence;
     return `<tr>
-<td><a href="#${anchor(s)}">${esc(s.system)}</a><div class="sub">${esc(s.engine)}</div></td>
+<td><a href="#${esc(sectionId(s))}">${esc(s.system)}</a><div class="sub">${esc(s.engine)}</div></td>
 <td>${esc(s.workload)}</td>
 <td>${esc(s.configuration)}</td>
 <td class="num">${m ? fmt(m.throughput) : '–'}</td>
@@ -78,15 +123,12 @@ function latencyCell(s: SystemResult, f: string): string {
   return l ? `${l.p50} / ${l.p99}` : '–';
 }
 
-/** A section's id: a system runs once per workload. */
-function anchor(s: SystemResult): string {
-  return esc(`${s.system}-${s.workload}`);
-}
-
-function systemSection(s: SystemResult): string {
+function systemSection(s: SystemResult, data: ReportData): string {
   if (s.status === 'not-applicable') return '';
   const claims = s.claims;
-  return `<section id="${anchor(s)}">
+  const id = sectionId(s);
+  const charts = data.systems.find((c) => c.id === id);
+  return `<section id="${esc(id)}">
 <h2>${esc(s.system)} · ${esc(s.workload)} <span class="sub">${esc(s.engine)} · ${s.nodes} nodes · ${esc(s.configuration)}</span></h2>
 ${s.error ? `<p class="banner">Error: ${esc(s.error)}</p>` : ''}
 ${s.image ? `<p class="meta">image <code>${esc(s.image.ref)}</code> · <code>${esc(s.image.digest)}</code></p>` : ''}
@@ -95,8 +137,7 @@ storage <b>${esc(claims.dataStorage)}</b>, replication <b>${esc(claims.replicati
 transactions <b>${esc(claims.transactions)}</b>, CAP <b>${esc(claims.cap)}</b>.</p>
 <p class="meta">provision ${s.timings.provisionS} s · load ${s.timings.loadS} s (${fmt(s.load.ok)} ok, ${fmt(s.load.fail + s.load.info)} errors)
 · run ${s.timings.runS} s · final reads ${s.timings.finalS} s (${fmt(s.final.keys)} keys, ${fmt(s.final.clusterReads)} cluster + ${fmt(s.final.replicaReads)} replica reads, ${fmt(s.final.failedReads)} failed)</p>
-<h3>Throughput and faults</h3>
-${timelineChart(s)}
+${charts ? systemCharts(charts) : ''}
 ${faultList(s)}
 <h3>Latency (ok operations, ms)</h3>
 ${latencyTable(s)}
@@ -107,53 +148,39 @@ ${Object.entries(s.checkers)
 </section>`;
 }
 
-function timelineChart(s: SystemResult): string {
-  const timeline = s.metrics?.timeline ?? [];
-  if (timeline.length === 0) return '<p class="meta">No run-phase operations.</p>';
-  const W = 900;
-  const H = 220;
-  const pad = { l: 60, r: 10, t: 10, b: 30 };
-  const seconds = Math.max(
-    timeline.length,
-    Math.ceil(Math.max(0, ...s.faults.map((f) => f.end ?? 0))),
-  );
-  const maxY = Math.max(1, ...timeline.map((p) => p.ok + p.fail + p.info));
-  const x = (t: number) => pad.l + (t / seconds) * (W - pad.l - pad.r);
-  const y = (v: number) => H - pad.b - (v / maxY) * (H - pad.t - pad.b);
-  const faults = s.faults
-    .map((f) => {
-      const x0 = x(Math.max(0, f.start));
-      const x1 = x(f.end ?? seconds);
-      return `<rect class="fault fault-${esc(f.fault)}" x="${x0.toFixed(1)}" y="${pad.t}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${H - pad.t - pad.b}"><title>${esc(f.fault)} ${esc(f.nodes.join(','))}: ${f.start}–${f.end ?? 'end'} s</title></rect>
-<text class="flabel" x="${(x0 + 3).toFixed(1)}" y="${pad.t + 12}">${esc(f.fault)} ${esc(f.nodes.join(','))}</text>`;
-    })
-    .join('');
-  const okLine = timeline.map((p) => `${x(p.t + 0.5).toFixed(1)},${y(p.ok).toFixed(1)}`).join(' ');
-  const errBars = timeline
-    .filter((p) => p.fail + p.info > 0)
-    .map((p) => {
-      const w = Math.max(1, x(1) - x(0) - 1);
-      return `<rect class="err" x="${x(p.t).toFixed(1)}" y="${y(p.fail + p.info).toFixed(1)}" width="${w.toFixed(1)}" height="${(H - pad.b - y(p.fail + p.info)).toFixed(1)}"><title>${p.t} s: ${p.fail} fail, ${p.info} info</title></rect>`;
-    })
-    .join('');
-  const ticks = Array.from({ length: 5 }, (_, i) => (maxY * i) / 4)
-    .map(
-      (v) =>
-        `<text class="axis" x="${pad.l - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${fmt(Math.round(v))}</text>`,
-    )
-    .join('');
-  const step = Math.max(1, Math.ceil(seconds / 10));
-  const xticks = Array.from({ length: Math.floor(seconds / step) + 1 }, (_, i) => i * step)
-    .map(
-      (t) =>
-        `<text class="axis" x="${x(t).toFixed(1)}" y="${H - 10}" text-anchor="middle">${t}s</text>`,
-    )
-    .join('');
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="operations per second over time">
-${faults}${errBars}<polyline class="ok" points="${okLine}"/>
-<line class="axisline" x1="${pad.l}" y1="${H - pad.b}" x2="${W - pad.r}" y2="${H - pad.b}"/>${ticks}${xticks}
-</svg>
-<p class="legend"><span class="k ok"></span> ok ops/s <span class="k err"></span> failed or unknown ops/s <span class="k fault"></span> fault in effect</p>`;
+function systemCharts(c: SystemCharts): string {
+  const on = ` data-system="${esc(c.id)}"`;
+  const boxes: string[] = [];
+  if (c.series) {
+    boxes.push(
+      chartBox(
+        'scatter',
+        'Every operation: latency against the time it was invoked, by op type, ok / fail / info; fault windows shaded. Downsampled series say how many of their ops they show (the slowest of each stretch kept).',
+        on,
+      ),
+      chartBox('quantiles', 'Latency quantiles of ok operations, per second.', on),
+    );
+  }
+  if (c.series || c.timeline.t.length)
+    boxes.push(chartBox('throughput', 'Operations per second, by op type and outcome.', on));
+  if (c.availability.length)
+    boxes.push(
+      chartBox(
+        'availability',
+        'Per partition: share of ops ok on the sides without and with their quorum (after the detection time).',
+        on,
+      ),
+    );
+  if (c.tVisibility)
+    boxes.push(
+      chartBox(
+        'tvisibility',
+        "PBS t-visibility: the probability that a read begun t ms after a write's acknowledgement sees it (healthy periods).",
+        on,
+      ),
+    );
+  if (boxes.length === 0) return '<p class="meta">No run-phase operations.</p>';
+  return `<h3>Charts</h3><div class="charts">${boxes.join('')}</div>`;
 }
 
 function faultList(s: SystemResult): string {
@@ -210,21 +237,22 @@ function fmt(n: number): string {
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d2330;background:#fafbfc}
-header,main,footer{max-width:1100px;margin:0 auto;padding:0 20px}
+header,main,footer{max-width:1400px;margin:0 auto;padding:0 16px;box-sizing:border-box}
 header{padding-top:18px}h1{margin:0 0 4px;font-size:22px}h2{margin-top:28px;border-bottom:1px solid #dde1e7;padding-bottom:4px}
 .meta,.sub{color:#5b6474;font-size:13px}.sub{font-weight:normal}
 table{border-collapse:collapse;margin:8px 0 16px;background:#fff}th,td{border:1px solid #dde1e7;padding:4px 8px;text-align:left}
 th{background:#f0f2f5;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.good{color:#17793a;font-weight:600}.bad{color:#b42318;font-weight:600}.unknown{color:#8a6d00;font-weight:600}
+.good{color:#17793a;font-weight:600}.bad{color:#b42318;font-weight:600}.unknown{color:#8a6d00;font-weight:600}.neutral{color:#334155}
 .banner{background:#fff4e5;border:1px solid #f5c27a;padding:8px 12px}
-.chart{width:100%;max-width:900px;background:#fff;border:1px solid #dde1e7}
-.chart .ok{fill:none;stroke:#2563eb;stroke-width:1.5}.chart .err{fill:#dc2626;opacity:.7}
-.chart .fault{fill:#f59e0b;opacity:.18}.chart .flabel{font-size:11px;fill:#92400e}
-.chart .axis{font-size:11px;fill:#5b6474}.chart .axisline{stroke:#9aa3b2}
-.legend .k{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-2px}
-.legend .ok{background:#2563eb}.legend .err{background:#dc2626}.legend .fault{background:#f59e0b;opacity:.4}
+.matrix{width:100%;table-layout:fixed;font-size:12px}.matrix th{font-size:12px;padding:3px 4px}
+.matrix td{vertical-align:top;padding:3px 4px;position:relative;overflow-wrap:anywhere}.matrix col.sys{width:112px}.matrix col.claim{width:58px}
+.matrix summary{cursor:pointer;list-style:none}.matrix summary::-webkit-details-marker{display:none}
+.matrix .pop{position:absolute;z-index:5;top:100%;left:0;width:360px;background:#fff;border:1px solid #9aa3b2;box-shadow:0 4px 14px rgba(0,0,0,.15);padding:6px 10px;font-size:12px}
+.matrix .pop p{margin:2px 0 4px}.matrix ul{margin:4px 0;padding-left:16px}
+.contradicted{background:#fdecea}.cell-bad{background:#fff5f4}
+.grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px}.charts{display:grid;gap:10px}
+figure.chart{margin:0;background:#fff;border:1px solid #dde1e7;padding:6px}figure.chart figcaption{color:#5b6474;font-size:12px;margin-top:4px}
+figure.chart [data-chart]{min-height:200px}
 .check{background:#fff;border:1px solid #dde1e7;padding:6px 12px;margin:8px 0}.check h4{margin:4px 0}
-.matrix td{vertical-align:top;font-size:13px;max-width:190px}.matrix summary{cursor:pointer}.matrix ul{margin:4px 0;padding-left:16px;font-size:12px}
-.contradicted{background:#fdecea}.wide{overflow-x:auto}
-pre{overflow:auto;font-size:12px;background:#f6f8fa;padding:8px}footer{padding:24px 20px;color:#5b6474;font-size:12px}
+pre{overflow:auto;font-size:12px;background:#f6f8fa;padding:8px}footer{padding:24px 16px;color:#5b6474;font-size:12px}
 `;

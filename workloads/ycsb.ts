@@ -75,7 +75,7 @@ const KV: KvSpec[] = [
  */
 export class KvWorkload implements Workload {
   readonly client = 'kv' as const;
-  readonly checkers = ['lost-writes', 'unexpected-values', 'convergence'] as const;
+  readonly checkers = ['lost-writes', 'unexpected-values', 'staleness', 'convergence'] as const;
   private nextValue = 1;
   private assigned: number;
   /** Keys [0, readable) have all completed their insert (or given up). */

@@ -69,7 +69,7 @@ export const CHECKERS: { [K in CheckerName]: Checker<CheckerResults[K]> } = {
   conflicts: checkConflicts,
   linearizable: onOps(checkLinearizable),
   set: onOps(checkSet),
-  staleness: onOps(checkStaleness),
+  staleness: checkStaleness,
   bank: onOps(checkBank),
   counter: onOps(checkCounter),
   'list-append': onOps(checkListAppend),
