@@ -156,18 +156,7 @@
       return bars(
         el,
         s.availability.map((a) => a.label),
-        [
-          {
-            label: 'side without its quorum',
-            colour: '#dc2626',
-            values: s.availability.map((a) => a.noQuorum),
-          },
-          {
-            label: 'side with it',
-            colour: '#16a34a',
-            values: s.availability.map((a) => a.quorum),
-          },
-        ],
+        quorumGroups(s.availability),
         'share of ops ok',
         [0, 1],
       );
@@ -199,6 +188,12 @@
       );
     },
   };
+
+  /** The two bars of availability: ok share without the quorum, and with it. */
+  const quorumGroups = (items) => [
+    { label: 'side without its quorum', colour: '#dc2626', values: items.map((a) => a.noQuorum) },
+    { label: 'side with it', colour: '#16a34a', values: items.map((a) => a.quorum) },
+  ];
 
   /** Grouped bars over named categories, one colour per series. */
   function bars(el, labels, groups, yLabel, range) {
@@ -279,18 +274,7 @@
       bars(
         el,
         data.sideBySide.map((p) => p.label),
-        [
-          {
-            label: 'side without its quorum',
-            colour: '#dc2626',
-            values: data.sideBySide.map((p) => p.noQuorum),
-          },
-          {
-            label: 'side with it',
-            colour: '#16a34a',
-            values: data.sideBySide.map((p) => p.quorum),
-          },
-        ],
+        quorumGroups(data.sideBySide),
         'share of ops ok in partitions',
         [0, 1],
       ),
