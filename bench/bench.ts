@@ -76,7 +76,7 @@ async function benchStore(options: { duration: string }): Promise<void> {
         label: 'bench',
         ...Object.fromEntries(Object.entries(c.quorum).map(([k, v]) => [k, String(v)])),
       });
-      const { results } = await compare(config, () => {}, renderReport);
+      const { results } = await compare(config, { log: () => {}, renderReport });
       const result = results.systems[0]!;
       if (result.status !== 'complete' || !result.metrics) {
         throw new Error(`bench run failed: ${result.error ?? result.status}`);

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SYSTEM_NAMES, SYSTEMS } from '../adapters/index.ts';
 import { Firewall, leftoverRules } from '../chaos/firewall.ts';
-import { DEFAULT_NEMESIS, faultBlocker, NEMESIS_NAMES, PRESETS } from '../chaos/index.ts';
+import { faultBlocker, NEMESIS_NAMES } from '../chaos/index.ts';
 import { ensureHelper, helperBlocker } from '../chaos/netdelay.ts';
 import { UsageError } from '../core/errors.ts';
 import { HistoryParseError, opLine } from '../core/history.ts';
@@ -19,6 +20,7 @@ import { CHECKER_NAMES, isCheckerName } from '../harness/checkers/index.ts';
 import { UnknownOpError } from '../harness/checkers/linearizable/index.ts';
 import { MODELS } from '../harness/checkers/linearizable/models.ts';
 import { compare } from '../harness/compare.ts';
+import { COMPARE_FLAGS } from '../harness/compare-flags.ts';
 import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from '../harness/config.ts';
 import { toEdnLines } from '../harness/export-edn.ts';
 import type { RunResults } from '../harness/results.ts';
@@ -27,9 +29,10 @@ import { findLeftovers, healCrashedRuns } from '../harness/state.ts';
 import { addSystemOptions } from '../harness/system-flags.ts';
 import { VERSION } from '../harness/version.ts';
 import { renderComparison } from '../reports/compare.ts';
+import { buildDashboard } from '../reports/dashboard/server.ts';
 import { renderReport } from '../reports/html.ts';
 import { matrixMarkdown } from '../reports/markdown.ts';
-import { WORKLOAD_NAMES, WORKLOADS } from '../workloads/index.ts';
+import { WORKLOADS } from '../workloads/index.ts';
 
 const program = new Command('faultline')
   .description('Compare NoSQL databases under the same faults.')
@@ -44,80 +47,15 @@ const compareCommand = program
   .description(
     'run one workload against each system under faults, check the histories, write a report',
   )
-  .addOption(
-    new Option('--workload <name>', `workload: ${WORKLOAD_NAMES.join(', ')}`).default(
-      'write-heavy',
-    ),
-  )
-  .addOption(
-    new Option(
-      '--systems <list>',
-      `comma-separated systems, or all: ${SYSTEM_NAMES.join(', ')}`,
-    ).default('all'),
-  )
-  .addOption(
-    new Option(
-      '--provider <name>',
-      'where the nodes run: local (processes on this machine) or docker (containers; npm run images builds them)',
-    ).default('local'),
-  )
-  .option(
-    '--image <system=ref,...>',
-    "the docker provider's image for a system (default: the engine's official image where it can be pulled, else faultline/<recipe>:local from npm run images)",
-  )
-  .option(
-    '--nodes <n>',
-    `nodes per cluster (default: the system's own: ${Object.values(SYSTEMS)
-      .map((s) => `${s.name} ${s.defaultNodes}`)
-      .join(', ')})`,
-  )
-  .addOption(
-    new Option('--concurrency <n>', 'worker processes (clients), spread over the nodes').default(
-      '16',
-    ),
-  )
-  .addOption(new Option('--duration <time>', 'length of the run phase: 30, 30s, 2m').default('30'))
-  .addOption(
-    new Option(
-      '--rate <ops/s>',
-      'target throughput over all workers; 0 = as fast as possible',
-    ).default('0'),
-  )
-  .addOption(
-    new Option('--keys <n>', 'records loaded before the run (YCSB recordcount)').default('1000'),
-  )
-  .addOption(
-    new Option(
-      '--nemesis <list>',
-      `faults, taking turns in this order: ${NEMESIS_NAMES.join(', ')}, a preset (${Object.keys(PRESETS).join(', ')}), or none`,
-    ).default(DEFAULT_NEMESIS),
-  )
-  .addOption(
-    new Option('--nemesis-interval <time>', 'healthy time before each fault').default('10'),
-  )
-  .addOption(new Option('--nemesis-duration <time>', 'how long each fault lasts').default('5'))
-  .addOption(
-    new Option('--latency <ms>', 'latency fault: delay added to each packet a node sends').default(
-      '50',
-    ),
-  )
-  .addOption(
-    new Option('--latency-jitter <ms>', 'latency fault: each delay varies by up to ± this').default(
-      '10',
-    ),
-  )
-  .option('--seed <n>', 'seed for keys, values and fault choices (default: random, printed)')
-  .addOption(new Option('--out <dir>', 'folder that receives the run folder').default('runs'))
-  .option('--label <text>', "suffix of the run folder's name (default: the workload)")
-  .option(
-    '--consistency-model <name>',
-    `list-append: the strongest model checked: ${CHECKED_MODELS.join(', ')} (default: the model the system claims, else serializable)`,
-  )
   .action(async (raw: Record<string, unknown>) => {
     const config = parseCompareOptions(raw);
-    const { exitCode } = await compare(config, undefined, renderReport);
+    const { exitCode } = await compare(config, { renderReport });
     exitNow(exitCode);
   });
+for (const f of COMPARE_FLAGS) {
+  const option = new Option(`--${f.flag} ${f.placeholder}`, f.help);
+  compareCommand.addOption(f.default === undefined ? option : option.default(f.default));
+}
 // Each system's own settings, as its declaration gives them (help, defaults, bounds).
 addSystemOptions(compareCommand, SYSTEM_FLAGS);
 
@@ -139,6 +77,61 @@ program
       report.push(`removed faultline's iptables chain (${rules.length} line(s) of iptables -S)`);
     }
     console.error(report.length ? report.join('\n') : 'nothing to heal');
+  });
+
+program
+  .command('dashboard')
+  .description(
+    'serve the runs folder in a browser: runs, reports, comparisons, and a form to start runs with live progress',
+  )
+  .option(
+    '--host <address>',
+    'address to listen on; anything but loopback opens the reads to the network',
+    '127.0.0.1',
+  )
+  .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+  .option('--runs <dir>', 'the runs folder it lists and where started runs go', 'runs')
+  .action(async (options: { host: string; port: string; runs: string }) => {
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port: "${options.port}" is not a port (0 to 65535)`);
+    const token = process.env.FAULTLINE_DASHBOARD_TOKEN || randomBytes(18).toString('base64url');
+    const { app, runner } = buildDashboard({
+      runs: options.runs,
+      token,
+      logger: { level: process.env.FAULTLINE_LOG_LEVEL ?? 'info' },
+    });
+    try {
+      await app.listen({ host: options.host, port });
+    } catch (error) {
+      throw new UsageError(`cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
+    }
+    const address = app.server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${bound}/`;
+    console.error(`faultline dashboard: ${url}#token=${token}`);
+    console.error(
+      process.env.FAULTLINE_DASHBOARD_TOKEN
+        ? 'token: from FAULTLINE_DASHBOARD_TOKEN'
+        : `token: ${token} (needed to start, cancel and delete runs; set FAULTLINE_DASHBOARD_TOKEN to choose it)`,
+    );
+    if (!['127.0.0.1', '::1', 'localhost'].includes(options.host))
+      console.error(
+        `faultline dashboard: listening on ${options.host}: its reads are open to that network`,
+      );
+    // A run in progress is cancelled as Ctrl-C would: healed, nodes stopped, history kept.
+    let stopping = false;
+    const shutdown = async (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      console.error(
+        `faultline dashboard: ${signal}: stopping${runner.runningId ? ` run ${runner.runningId} first` : ''}…`,
+      );
+      await runner.stop();
+      await app.close();
+      exitNow(0);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
   });
 
 program

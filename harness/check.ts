@@ -33,15 +33,35 @@ export interface CheckPlan {
 /** Every checker of the plan over one history, by name. */
 export function checkRecorded(history: History, plan: CheckPlan): CheckResults {
   const results: Record<string, CheckResult> = {};
-  for (const name of plan.checkers) {
-    if (!isCheckerName(name))
-      throw new Error(`no checker "${name}"; known: ${CHECKER_NAMES.join(', ')}`);
-    const notMeasured = plan.notMeasured?.(name);
-    results[name] = notMeasured
-      ? ({ valid: 'unknown', notMeasured } satisfies NotMeasured)
-      : CHECKERS[name](history, plan.options(name));
+  for (const name of plan.checkers) results[name] = checkOne(history, plan, name);
+  return results as CheckResults;
+}
+
+/**
+ * checkRecorded one checker at a time, yielding to the event loop between
+ * them and naming each as it starts, so a listener sees the checks advance.
+ */
+export async function checkStepwise(
+  history: History,
+  plan: CheckPlan,
+  onChecker: (checker: string, index: number, total: number) => void,
+): Promise<CheckResults> {
+  const results: Record<string, CheckResult> = {};
+  for (const [index, name] of plan.checkers.entries()) {
+    onChecker(name, index, plan.checkers.length);
+    await new Promise((resolve) => setImmediate(resolve));
+    results[name] = checkOne(history, plan, name);
   }
   return results as CheckResults;
+}
+
+function checkOne(history: History, plan: CheckPlan, name: string): CheckResult {
+  if (!isCheckerName(name))
+    throw new Error(`no checker "${name}"; known: ${CHECKER_NAMES.join(', ')}`);
+  const notMeasured = plan.notMeasured?.(name);
+  return notMeasured
+    ? ({ valid: 'unknown', notMeasured } satisfies NotMeasured)
+    : CHECKERS[name](history, plan.options(name));
 }
 
 /**

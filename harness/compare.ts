@@ -11,8 +11,21 @@ import type { CompareConfig } from './config.ts';
 import { buildMatrix } from './matrix.ts';
 import type { RunResults } from './results.ts';
 import { notApplicable, runSystem, type SystemResult } from './run.ts';
+import type { RunEvent } from './run-events.ts';
 import { findLeftovers, liveProcesses, type RunState, removeState, writeState } from './state.ts';
 import { VERSION } from './version.ts';
+
+/** What the caller of a run hands it (the CLI and the dashboard start runs the same way). */
+export interface CompareHooks {
+  /** Each line of the run's log (default: standard error). */
+  log?: (line: string) => void;
+  /** report.html from the results (reports/ sits above the harness, so it is handed in). */
+  renderReport?: (results: RunResults, runDir: string) => string;
+  /** Stops the run as Ctrl-C does: workers stopped, faults healed, nodes stopped, results kept. */
+  signal?: AbortSignal;
+  /** Phases, progress and checkers as they happen. */
+  onEvent?: (event: RunEvent) => void;
+}
 
 export interface CompareOutcome {
   exitCode: number;
@@ -28,10 +41,13 @@ export interface CompareOutcome {
  */
 export async function compare(
   config: CompareConfig,
-  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
-  /** report.html from the results (reports/ sits above the harness, so it is handed in). */
-  renderReport?: (results: RunResults, runDir: string) => string,
+  hooks: CompareHooks = {},
 ): Promise<CompareOutcome> {
+  const { renderReport, onEvent } = hooks;
+  const log = (line: string) => {
+    (hooks.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+    onEvent?.({ type: 'log', line });
+  };
   refuseLeftovers();
   // Before the run's folder: an image missing is the user's to fix, not a failed run.
   const asRun = await systemsAsRun(config, log);
@@ -61,11 +77,19 @@ export async function compare(
     log(`\nfaultline: ${signal}: stopping workers, healing faults, stopping nodes…`);
     abort.abort();
   };
+  const onAbort = () => {
+    interrupted ??= 'cancel';
+    log('faultline: cancelled: stopping workers, healing faults, stopping nodes…');
+    abort.abort();
+  };
+  if (hooks.signal?.aborted) onAbort();
+  else hooks.signal?.addEventListener('abort', onAbort, { once: true });
   // SIGHUP: the terminal closed; the nodes must not outlive the run.
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
 
   log(`faultline ${VERSION}: run ${id}, workload ${config.workload}, seed ${config.seed}`);
+  onEvent?.({ type: 'started', id, systems: config.systems, workloads: config.workloads });
   for (const { system, reason } of config.skippedSystems) {
     log(`faultline: ${system} skipped: it ${reason}`);
   }
@@ -100,6 +124,7 @@ export async function compare(
               clock,
               signal: abort.signal,
               log,
+              ...(onEvent ? { onEvent } : {}),
               onProcess: (system, info) => {
                 state.processes.push({ system, ...info });
                 writeState(state);
@@ -115,6 +140,7 @@ export async function compare(
     }
   } finally {
     for (const signal of signals) process.off(signal, onSignal);
+    hooks.signal?.removeEventListener('abort', onAbort);
   }
 
   const results: RunResults = {
@@ -139,6 +165,7 @@ export async function compare(
   const where = relative(process.cwd(), join(runDir, 'report.html'));
   log(`report: ${where.startsWith('..') ? join(runDir, 'report.html') : where}`);
   const exitCode = interrupted ? 130 : systems.some((s) => s.status === 'error') ? 1 : 0;
+  onEvent?.({ type: 'finished', id, status: results.status, exitCode });
   return { exitCode, runDir, results };
 }
 

@@ -53,6 +53,9 @@ const list = (valid: readonly string[], what: string, allowed: readonly string[]
     return items;
   });
 
+/** A label names the run's folder: it must stay one plain path segment. */
+export const LABEL_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$';
+
 /** An image reference as docker takes one: name[:tag][@digest], no spaces, no options. */
 const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]*(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/;
 
@@ -108,7 +111,12 @@ export const CompareOptions = z
     consistencyModel: z
       .enum(CHECKED_MODELS, { message: `valid: ${CHECKED_MODELS.join(', ')}` })
       .optional(),
-    label: z.string().optional(),
+    label: z
+      .string()
+      .regex(new RegExp(LABEL_PATTERN), {
+        message: 'up to 64 letters, digits, . _ + or -, starting with a letter or digit',
+      })
+      .optional(),
   })
   .strict()
   .refine((o) => o.latencyJitter <= o.latency, {

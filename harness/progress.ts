@@ -22,6 +22,8 @@ export class Progress {
   constructor(
     private readonly label: string,
     private readonly sample: () => ProgressSample,
+    /** Each second's sample with its throughput, for a listener (the dashboard). */
+    private readonly onTick: (sample: ProgressSample & { opsPerS: number }) => void = () => {},
     private readonly out: NodeJS.WriteStream = process.stderr,
   ) {
     this.tty = Boolean(out.isTTY);
@@ -46,6 +48,7 @@ export class Progress {
     this.lastOk = s.ok;
     this.lastAt = now;
     this.ticks++;
+    this.onTick({ ...s, opsPerS: Math.round(rate) });
     const line =
       `${this.label} ${Math.floor(s.elapsedS)}s/${s.totalS}s  ${Math.round(rate).toLocaleString('en-US')} ops/s  ` +
       `ok ${s.ok.toLocaleString('en-US')}  errors ${s.fail + s.info} (fail ${s.fail}, info ${s.info})  ` +

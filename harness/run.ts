@@ -8,12 +8,13 @@ import { OpTable } from '../core/op-table.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
 import type { ChosenImage } from '../docker/image-choice.ts';
 import type { Workload } from '../workloads/types.ts';
-import { checkRecorded, runPlan } from './check.ts';
+import { checkStepwise, runPlan } from './check.ts';
 import type { CheckResults } from './checkers/index.ts';
 import { type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
 import { Progress } from './progress.ts';
+import type { RunEvent, RunPhase } from './run-events.ts';
 import { Worker } from './worker.ts';
 
 export interface SystemResult {
@@ -52,6 +53,8 @@ export interface RunContext {
   clock: () => number;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Phases, each second's progress and each checker, for a listener (the dashboard). */
+  onEvent?: (event: RunEvent) => void;
   onProcess: (system: string, info: { node: string; pid: number; marker: string }) => void;
   /** The image its nodes run in, on the docker provider (chosen by compare). */
   image?: ChosenImage;
@@ -145,6 +148,14 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     history: relative(runDir, historyPath),
   };
   const { timings } = result;
+  const enter = (phase: RunPhase) =>
+    ctx.onEvent?.({
+      type: 'phase',
+      system: system.name,
+      workload: workload.name,
+      configuration: result.configuration,
+      phase,
+    });
 
   let cluster: Cluster | undefined;
   let schedule: NemesisSchedule | undefined;
@@ -165,6 +176,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   try {
     for (const nemesis of nemeses) await nemesis.prepare?.(log);
     let t = clock();
+    enter('provision');
     log(
       `${system.name}: starting ${result.nodes} node${result.nodes === 1 ? '' : 's'} (${result.configuration})`,
     );
@@ -194,6 +206,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     // in the history, so a loaded record lost later is a lost write too.
     t = clock();
     const loads = workload.load();
+    enter('load');
     log(`${system.name}: loading ${loads.length} records`);
     await pool(workers, loads, signal, async (worker, op) => {
       const completion = await worker.execute(op);
@@ -224,15 +237,31 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       clock,
       record: (op) => history.append(op),
     });
-    const progress = new Progress(system.name, () => ({
-      elapsedS: (clock() - runStart) / 1e9,
-      totalS: config.duration,
-      ...metrics.counts,
-      fault: schedule?.current
-        ? `${schedule.current.fault} ${schedule.current.nodes.join(',')}`
-        : undefined,
-    }));
+    const progress = new Progress(
+      system.name,
+      () => ({
+        elapsedS: (clock() - runStart) / 1e9,
+        totalS: config.duration,
+        ...metrics.counts,
+        fault: schedule?.current
+          ? `${schedule.current.fault} ${schedule.current.nodes.join(',')}`
+          : undefined,
+      }),
+      (sample) =>
+        ctx.onEvent?.({
+          type: 'progress',
+          system: system.name,
+          elapsedS: Math.round(sample.elapsedS * 10) / 10,
+          totalS: sample.totalS,
+          opsPerS: sample.opsPerS,
+          ok: sample.ok,
+          fail: sample.fail,
+          info: sample.info,
+          fault: sample.fault ?? null,
+        }),
+    );
     if (!signal.aborted) {
+      enter('run');
       log(
         `${system.name}: running ${workload.name} for ${config.duration} s, ${config.concurrency} workers` +
           (applicable.length
@@ -267,6 +296,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     }
     const runEnd = clock();
     timings.runS = elapsed(runStart);
+    enter('heal');
     await schedule.stop();
     if (cluster.settle && !signal.aborted) {
       log(`${system.name}: healed; waiting for the cluster to settle`);
@@ -282,6 +312,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     // from each of its replicas on their own.
     if (!signal.aborted) {
       t = clock();
+      enter('final');
       const keys = workload.writtenKeys();
       log(`${system.name}: healed; reading back ${keys.length} keys`);
       const finalWorkers = await Promise.all(
@@ -331,9 +362,12 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   }
 
   if (signal.aborted && result.status === 'complete') result.status = 'incomplete';
-  result.checkers = checkRecorded(
+  enter('check');
+  result.checkers = await checkStepwise(
     OpTable.read(historyPath),
     runPlan(workload, system, settings, config.consistencyModel),
+    (checker, index, total) =>
+      ctx.onEvent?.({ type: 'checker', system: system.name, checker, index, total }),
   );
   result.valid = verdict(Object.values(result.checkers));
   return result;

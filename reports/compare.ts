@@ -11,11 +11,15 @@ import { OBSERVED_LABELS, shortOf } from './matrix.ts';
  * reference's is highlighted, and so are throughput and p99 changes of more
  * than 10%.
  */
-export function renderComparison(runs: { dir: string; results: RunResults }[]): string {
+export function renderComparison(
+  runs: { dir: string; results: RunResults }[],
+  /** Where run i's report is (default: its report.html relative to the current folder). */
+  reportHref: (i: number) => string = (i) => relative(process.cwd(), `${runs[i]!.dir}/report.html`),
+): string {
   const c = compareRuns(runs.map((r) => r.results));
   const runHeads = c.runs
     .map((r, i) => {
-      const link = relative(process.cwd(), `${runs[i]!.dir}/report.html`);
+      const link = reportHref(i);
       return `<th><a href="${esc(link)}">${esc(r.id)}</a><div class="sub">${esc(r.workload)} · ${esc(r.faults)} · seed ${r.seed}${i === 0 ? ' · reference' : ''}</div></th>`;
     })
     .join('');

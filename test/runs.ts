@@ -82,7 +82,7 @@ export async function compareDynamo(options: Record<string, string>) {
     out: tempDir('fl-runs-'),
     ...options,
   });
-  return compare(config, () => {}, renderReport);
+  return compare(config, { log: () => {}, renderReport });
 }
 
 /**
