@@ -47,7 +47,9 @@ describe('compare on the built-in store, end to end', () => {
     expect(report).toContain('kill');
     // Self-contained: the charts' code is inlined, nothing is loaded from elsewhere.
     expect(report).toContain('uPlot');
-    expect(report).not.toMatch(/<(script|img|iframe)\b[^>]*\ssrc=|<link\b[^>]*\shref=|@import|url\(\s*['"]?https?:/i);
+    expect(report).not.toMatch(
+      /<(script|img|iframe)\b[^>]*\ssrc=|<link\b[^>]*\shref=|@import|url\(\s*['"]?https?:/i,
+    );
   }, 90_000);
 
   it('kill-all: the whole cluster crashes and restarts; with fsync always nothing acknowledged is lost', async () => {
