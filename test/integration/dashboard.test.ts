@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,7 +135,7 @@ describe.skipIf(skip)('the dashboard in a real browser', () => {
       body: JSON.stringify(short),
     });
     expect(second.status).toBe(409);
-    expect((await second.json()).running).toBe(id);
+    expect(((await second.json()) as { running: string }).running).toBe(id);
 
     await until('the run finishes', async () =>
       /finished: complete/.test((await page.textContent('#phase')) ?? ''),
