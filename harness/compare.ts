@@ -8,8 +8,9 @@ import { runClock } from '../core/history.ts';
 import { type ChosenImage, chooseImage } from '../docker/image-choice.ts';
 import { WORKLOADS } from '../workloads/index.ts';
 import type { CompareConfig } from './config.ts';
+import { junitXml } from './junit.ts';
 import { buildMatrix } from './matrix.ts';
-import type { RunResults } from './results.ts';
+import { RESULTS_VERSION, type RunResults } from './results.ts';
 import { notApplicable, runSystem, type SystemResult } from './run.ts';
 import type { RunEvent } from './run-events.ts';
 import { findLeftovers, liveProcesses, type RunState, removeState, writeState } from './state.ts';
@@ -144,6 +145,7 @@ export async function compare(
   }
 
   const results: RunResults = {
+    resultsVersion: RESULTS_VERSION,
     id,
     faultline: VERSION,
     startedAt: startedAt.toISOString(),
@@ -158,6 +160,7 @@ export async function compare(
     matrix: buildMatrix(systems),
   };
   writeFileSync(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(runDir, 'junit.xml'), junitXml(results));
   if (renderReport) writeFileSync(join(runDir, 'report.html'), renderReport(results, runDir));
   removeState(id);
 

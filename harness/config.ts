@@ -7,7 +7,7 @@ import { DEFAULT_LATENCY } from '../chaos/latency.ts';
 import { UsageError } from '../core/errors.ts';
 import { milliseconds } from '../core/settings.ts';
 import { WORKLOAD_NAMES, WORKLOAD_PRESETS } from '../workloads/index.ts';
-import { CHECKED_MODELS } from './checkers/elle/models.ts';
+import { CHECKED_MODELS, type CheckedModel } from './checkers/elle/models.ts';
 import { type SystemFlag, settingsFromFlags, systemFlags } from './system-flags.ts';
 
 /** Seconds, as a number ("30") or with a unit ("30s", "2m", "500ms"). */
@@ -124,7 +124,46 @@ export const CompareOptions = z
     message: 'must not exceed --latency (a packet cannot leave before it was sent)',
   });
 
-export type CompareConfig = Omit<z.infer<typeof CompareOptions>, 'seed' | 'workload'> & {
+/**
+ * The options as CompareOptions gives them, spelled out: config.json and
+ * results.json carry them, and their JSON Schema is generated from this.
+ */
+export interface ParsedOptions {
+  systems: string[];
+  provider: 'local' | 'docker';
+  nodes?: number | undefined;
+  concurrency: number;
+  /** Seconds. */
+  duration: number;
+  /** Operations per second over all workers; 0 = unlimited. */
+  rate: number;
+  keys: number;
+  nemesis: string[];
+  /** Seconds. */
+  nemesisInterval: number;
+  /** Seconds. */
+  nemesisDuration: number;
+  /** Milliseconds. */
+  latency: number;
+  /** Milliseconds. */
+  latencyJitter: number;
+  /** The docker provider's image per system given by --image. */
+  image: Record<string, string>;
+  out: string;
+  consistencyModel?: CheckedModel | undefined;
+  label?: string | undefined;
+}
+
+// The spelled-out options and the schema's output must stay the same type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type OptionsMatchSchema =
+  Same<Omit<z.infer<typeof CompareOptions>, 'seed' | 'workload'>, ParsedOptions> extends true
+    ? true
+    : never;
+const optionsMatchSchema: OptionsMatchSchema = true;
+void optionsMatchSchema;
+
+export type CompareConfig = ParsedOptions & {
   /** The workloads, in order; each runs against every system. */
   workloads: string[];
   /** As given (`consistency`, `set,register`), for labels. */

@@ -2,8 +2,17 @@ import type { CompareConfig } from './config.ts';
 import type { MatrixRow } from './matrix.ts';
 import type { SystemResult } from './run.ts';
 
+/**
+ * The version of results.json's format; its JSON Schema is
+ * docs/results.schema.json (npm run schema writes it from RunResults). A
+ * change that removes or retypes a field raises it.
+ */
+export const RESULTS_VERSION = 1;
+
 /** results.json: everything a report, the dashboard or a script needs. */
 export interface RunResults {
+  /** The format's version (absent from runs before it was versioned). */
+  resultsVersion?: typeof RESULTS_VERSION;
   id: string;
   faultline: string;
   startedAt: string;

@@ -40,7 +40,7 @@ describe('compare on the built-in store, end to end', () => {
     expect(dynamo!.checkers['unexpected-values']!.valid).toBe(true);
     expect(dynamo!.checkers.convergence).toMatchObject({ valid: true, diverged: 0 });
 
-    for (const file of ['config.json', 'results.json', 'report.html']) {
+    for (const file of ['config.json', 'results.json', 'junit.xml', 'report.html']) {
       expect(existsSync(join(runDir, file))).toBe(true);
     }
     const report = readFileSync(join(runDir, 'report.html'), 'utf8');
