@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { acceptsConnections, StopWaiting, waitUntil } from '../core/processes.ts';
+import type { NodeUsage } from '../core/usage.ts';
 import { localProvider, type NodeLaunch, type Placement, type RunningNode } from './provider.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
@@ -91,6 +92,10 @@ export abstract class NodeCluster implements Cluster {
         `${this.system} node ${id} did not start (${(error as Error).message})${tail ? `:\n${tail}` : ''}`,
       );
     }
+  }
+
+  async usage(id: string): Promise<NodeUsage | undefined> {
+    return this.running.get(id)?.usage?.();
   }
 
   async kill(id: string): Promise<void> {

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { loopbackNodes } from '../core/addresses.ts';
 import { LocalProcess } from '../core/processes.ts';
 import { mergeEnv, type Provider, type ProviderName } from '../core/provider.ts';
+import { processGroupUsage } from '../core/usage.ts';
 import { dockerProvider } from '../docker/provider.ts';
 
 export type { NodeLaunch, Placement, Provider, RunningNode } from '../core/provider.ts';
@@ -31,6 +32,7 @@ export const localProvider: Provider = {
         resume: async () => child.signal('SIGCONT'),
         stop: () => child.stop(),
         tail: () => child.tail(),
+        usage: async () => (child.running && child.pid ? processGroupUsage(child.pid) : undefined),
       };
     },
     async exec(_node, program, args, timeoutMs) {

@@ -1,4 +1,5 @@
 import type { QuorumRule } from './quorum.ts';
+import type { NodeUsage } from './usage.ts';
 
 /**
  * What a system gives the harness, the nemeses and the workloads to work
@@ -67,6 +68,8 @@ export interface Cluster {
    * repair) leave it out.
    */
   settle?(timeoutMs: number): Promise<void>;
+  /** What a node has used so far, while it runs (the report's resources per node). */
+  usage?(node: string): Promise<NodeUsage | undefined>;
 }
 
 /** What a worker asks a client to do. */

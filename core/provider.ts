@@ -1,4 +1,5 @@
 import type { NodeHandle } from './contracts.ts';
+import type { NodeUsage } from './usage.ts';
 
 /**
  * The seam between a system and where its nodes run. A system's cluster
@@ -41,6 +42,8 @@ export interface RunningNode {
   stop(): Promise<void>;
   /** The last lines of its log, for errors. */
   tail(): string;
+  /** What it has used so far (CPU, memory, disk, network), while it runs. */
+  usage?(): Promise<NodeUsage | undefined>;
 }
 
 /** What a provider is told about the cluster it places. */

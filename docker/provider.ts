@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
 import type { NodeHandle } from '../core/contracts.ts';
 import { logTail } from '../core/processes.ts';
+import type { NodeUsage } from '../core/usage.ts';
 import {
   mergeEnv,
   type NodeLaunch,
@@ -283,6 +284,14 @@ async function addressedContainer(spec: ContainerSpec) {
   return new AddressedContainer(spec.image);
 }
 
+/** The fields of the Docker API's container stats that usage() reads. */
+interface ContainerStats {
+  cpu_stats?: { cpu_usage?: { total_usage: number } };
+  memory_stats?: { usage?: number };
+  blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
+  networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
+}
+
 class NodeContainer implements RunningNode {
   readonly pid = undefined;
   private alive = true;
@@ -338,6 +347,27 @@ class NodeContainer implements RunningNode {
       throw new Error(`${program} failed in ${this.spec.name} (exit ${result.exitCode}): ${out}`);
     }
     return result.stdout;
+  }
+
+  /** The container's own counters, as the Docker API reports them (its cgroup and network namespace). */
+  async usage(): Promise<NodeUsage | undefined> {
+    if (!this.alive) return undefined;
+    const stats = (await this.container
+      .stats({ stream: false, 'one-shot': true } as { stream: false })
+      .catch(() => undefined)) as ContainerStats | undefined;
+    if (!stats?.cpu_stats?.cpu_usage) return undefined;
+    const io = stats.blkio_stats?.io_service_bytes_recursive ?? [];
+    const bytes = (op: string) =>
+      io.filter((e) => e.op.toLowerCase() === op).reduce((sum, e) => sum + e.value, 0);
+    const networks = Object.values(stats.networks ?? {});
+    return {
+      cpuSeconds: stats.cpu_stats.cpu_usage.total_usage / 1e9,
+      memoryBytes: stats.memory_stats?.usage ?? 0,
+      diskReadBytes: bytes('read'),
+      diskWriteBytes: bytes('write'),
+      netRxBytes: networks.reduce((sum, n) => sum + n.rx_bytes, 0),
+      netTxBytes: networks.reduce((sum, n) => sum + n.tx_bytes, 0),
+    };
   }
 
   async kill(): Promise<void> {

@@ -14,6 +14,7 @@ import { type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
 import { Progress } from './progress.ts';
+import { ResourceSampler, type ResourceSeries } from './resources.ts';
 import type { RunEvent, RunPhase } from './run-events.ts';
 import { Worker } from './worker.ts';
 
@@ -42,6 +43,8 @@ export interface SystemResult {
   /** Fault windows in seconds from the start of the run phase. */
   faults: { fault: string; nodes: string[]; start: number; end: number | null }[];
   final: { keys: number; clusterReads: number; replicaReads: number; failedReads: number };
+  /** CPU, memory, disk and network of every node, a sample a second (absent: not sampled). */
+  resources?: ResourceSeries;
   checkers: CheckResults;
   valid: Validity;
 }
@@ -159,6 +162,8 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
   let cluster: Cluster | undefined;
   let schedule: NemesisSchedule | undefined;
+  let sampler: ResourceSampler | undefined;
+  let origin: number | undefined;
   const clients: Client[] = [];
   let nextProcess = config.concurrency;
   const workerContext = { history, clock, newProcess: () => nextProcess++ };
@@ -190,6 +195,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
         onProcess: (info) => ctx.onProcess(system.name, info),
       }));
     timings.provisionS = elapsed(t);
+    origin = clock();
+    sampler = new ResourceSampler(cluster, clock, config.provider === 'local');
+    sampler.start();
     log(`${system.name}: cluster up in ${timings.provisionS.toFixed(1)} s`);
 
     const connect = async (process: number, index: number) => {
@@ -217,6 +225,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
 
     // Run phase.
     const runStart = clock();
+    origin = runStart;
     const metrics = new Metrics(runStart);
     const deadline = runStart + config.duration * 1e9;
     const applicable = nemeses.filter((nemesis) => {
@@ -355,6 +364,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     result.error = (error as Error).message;
     log(`${system.name}: ${result.error}`);
   } finally {
+    await sampler?.stop();
+    const resources = origin === undefined ? undefined : sampler?.series(origin);
+    if (resources) result.resources = resources;
     await schedule?.stop().catch(() => {});
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     if (!ctx.cluster) await cluster?.teardown().catch(() => {});

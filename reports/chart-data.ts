@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OpTable } from '../core/op-table.ts';
 import type { Share } from '../harness/checkers/availability.ts';
 import { resultOf } from '../harness/checkers/index.ts';
+import type { ResourceSeries } from '../harness/resources.ts';
 import type { RunResults } from '../harness/results.ts';
 import type { SystemResult } from '../harness/run.ts';
 import { type OpSeries, opSeries, type SeriesOptions } from './series.ts';
@@ -34,6 +35,8 @@ export interface SystemCharts {
   availability: { label: string; noQuorum: number | null; quorum: number | null; ops: number }[];
   /** PBS t-visibility, where staleness was measured. */
   tVisibility: { upToMs: number | null; reads: number; pConsistent: number }[] | null;
+  /** CPU, memory, disk and network per node, where sampled. */
+  resources: ResourceSeries | null;
 }
 
 export interface SideBySide {
@@ -127,6 +130,7 @@ function systemCharts(s: SystemResult, runDir: string | undefined, options: Seri
           pConsistent,
         }))
       : null,
+    resources: s.resources ?? null,
   };
   return charts;
 }

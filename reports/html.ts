@@ -86,7 +86,7 @@ function summaryTable(systems: SystemResult[]): string {
   const rows = systems.map((s) => {
     if (s.status === 'not-applicable') {
       return `<tr><td>${esc(s.system)}<div class="sub">${esc(s.engine)}</div></td><td>${esc(s.workload)}</td>
-<td>${esc(s.configuration)}</td><td colspan="7" class="sub">not applicable: ${esc(s.error ?? '')}</td></tr>`;
+<td>${esc(s.configuration)}</td><td colspan="8" class="sub">not applicable: ${esc(s.error ?? '')}</td></tr>`;
     }
     const m = s.metrics;
     const lost = s.checkers['lost-writes'];
@@ -102,11 +102,19 @@ function summaryTable(systems: SystemResult[]): string {
 <td>${lost ? verdict(lost.valid, lost.valid === false ? `${lost.lost} lost` : undefined) : '–'}</td>
 <td>${conv ? verdict(conv.valid, conv.valid === false ? `${conv.diverged} keys diverged` : undefined) : '–'}</td>
 <td>${s.status === 'error' ? `<span class="bad">error</span>` : verdict(s.valid)}</td>
+<td class="sub">${resourcesCell(s)}</td>
 </tr>`;
   });
   return `<table class="summary"><thead><tr><th>System</th><th>Workload</th><th>Configuration</th><th>ops/s</th>
 <th>ok / fail / info</th><th>read p50 / p99 ms</th><th>write p50 / p99 ms</th><th>Lost writes</th>
-<th>Converged</th><th>Verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+<th>Converged</th><th>Verdict</th><th>Resources (all nodes)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The cost side of a system's guarantees: what its nodes used over the whole run. */
+function resourcesCell(s: SystemResult): string {
+  const t = s.resources?.totals;
+  if (!t) return '–';
+  return `${fmt(Math.round(t.cpuSeconds))} CPU s · ${fmt(Math.round(t.peakMemoryMB))} MB peak · ${fmt(Math.round(t.diskWriteMB))} MB written · ${fmt(Math.round(t.netRxMB + t.netTxMB))} MB network`;
 }
 
 function writeF(s: SystemResult): string {
@@ -179,6 +187,26 @@ function systemCharts(c: SystemCharts): string {
         on,
       ),
     );
+  if (c.resources?.nodes.some((n) => n.t.length > 1)) {
+    const network =
+      c.resources.network === 'loopback-tcp'
+        ? "bytes of the node's TCP connections on the shared loopback"
+        : "bytes through the node's own network interface";
+    boxes.push(
+      chartBox(
+        'resources',
+        'CPU cores busy, per node, sampled each second.',
+        `${on} data-metric="cpu"`,
+      ),
+      chartBox('resources', 'Resident memory per node (MB).', `${on} data-metric="memory"`),
+      chartBox('resources', 'Disk read and written per node (KB/s).', `${on} data-metric="disk"`),
+      chartBox(
+        'resources',
+        `Network received and sent per node (KB/s): ${network}.`,
+        `${on} data-metric="network"`,
+      ),
+    );
+  }
   if (boxes.length === 0) return '<p class="meta">No run-phase operations.</p>';
   return `<h3>Charts</h3><div class="charts">${boxes.join('')}</div>`;
 }

@@ -187,6 +187,57 @@
         el,
       );
     },
+
+    // One metric of every node over the whole run (provisioning and load
+    // before 0), beside the fault windows: a node's line breaks while it is down.
+    resources(el, s) {
+      const metric = el.dataset.metric;
+      const nodes = s.resources.nodes;
+      const pairs = {
+        cpu: [['cpu', '', 'CPU cores busy']],
+        memory: [['memoryMB', '', 'memory (MB)']],
+        disk: [
+          ['diskWriteKBps', ' written', 'disk (KB/s)'],
+          ['diskReadKBps', ' read', 'disk (KB/s)'],
+        ],
+        network: [
+          ['netTxKBps', ' sent', 'network (KB/s)'],
+          ['netRxKBps', ' received', 'network (KB/s)'],
+        ],
+      }[metric];
+      const series = [{ label: 's' }];
+      const columns = [nodes[0].t];
+      nodes.forEach((node, i) => {
+        pairs.forEach(([field, suffix], j) => {
+          series.push({
+            label: `${node.node}${suffix}`,
+            stroke: OK_COLOURS[i % OK_COLOURS.length],
+            width: 1.5,
+            dash: j === 1 ? [4, 3] : undefined,
+            spanGaps: false,
+          });
+          columns.push(node[field]);
+        });
+      });
+      const first = nodes[0].t[0] ?? 0;
+      return new uPlot(
+        {
+          width: width(el),
+          height: 200,
+          scales: {
+            x: {
+              time: false,
+              range: [Math.min(0, first), Math.max(s.durationS, nodes[0].t.at(-1) ?? 0)],
+            },
+          },
+          axes: [secondsAxis, { label: pairs[0][2], stroke: '#5b6474' }],
+          series,
+          plugins: [faultBands(s.faults)],
+        },
+        columns,
+        el,
+      );
+    },
   };
 
   /** The two bars of availability: ok share without the quorum, and with it. */
