@@ -1,9 +1,20 @@
+import type { ListAppendResult } from '../harness/checkers/elle/list-append.ts';
+import type { LinearizableResult } from '../harness/checkers/linearizable/index.ts';
+import type { LostWritesResult } from '../harness/checkers/lost-writes.ts';
 import type { CheckResult } from '../harness/checkers/types.ts';
 import type { MatrixRow } from '../harness/matrix.ts';
 import type { RunResults } from '../harness/results.ts';
 import type { SystemResult } from '../harness/run.ts';
 import { reportAssets, scriptText } from './assets.ts';
 import { type ReportData, reportData, type SystemCharts, sectionId } from './chart-data.ts';
+import {
+  type CycleExample,
+  cycleSvg,
+  type LinearizabilityExample,
+  type LostWriteExample,
+  linearizabilitySvg,
+  lostWriteSvg,
+} from './counterexamples.ts';
 import { esc } from './escape.ts';
 import { renderMatrix } from './matrix.ts';
 
@@ -151,7 +162,7 @@ ${faultList(s)}
 ${latencyTable(s)}
 <h3>Checks</h3>
 ${Object.entries(s.checkers)
-  .map(([name, r]) => checkerBlock(name, r))
+  .map(([name, r]) => checkerBlock(name, r, s))
   .join('\n')}
 </section>`;
 }
@@ -239,7 +250,11 @@ function latencyTable(s: SystemResult): string {
 }
 
 // Any checker's result: its counts, then its examples, as the result holds them.
-function checkerBlock(name: string, r: CheckResult & { examples?: unknown }): string {
+function checkerBlock(
+  name: string,
+  r: CheckResult & { examples?: unknown },
+  s: SystemResult,
+): string {
   const { valid, examples, ...counts } = r;
   const facts = Object.entries(counts)
     .map(
@@ -250,7 +265,46 @@ function checkerBlock(name: string, r: CheckResult & { examples?: unknown }): st
     Array.isArray(examples) && examples.length > 0
       ? `<details><summary>${examples.length} example(s)</summary><pre>${esc(examples.map((e) => JSON.stringify(e)).join('\n'))}</pre></details>`
       : '';
-  return `<div class="check"><h4>${esc(name)} ${verdict(valid)}</h4><p>${facts}</p>${evidence}</div>`;
+  return `<div class="check"><h4>${esc(name)} ${verdict(valid)}</h4><p>${facts}</p>${drawings(name, r, s)}${evidence}</div>`;
+}
+
+/** How many counterexamples of one kind a report draws (results.json has them all). */
+const DRAWN = 3;
+
+/** The checker's counterexamples drawn: lanes of a key's ops, an Elle cycle, a lost write on the timeline. */
+function drawings(name: string, r: CheckResult, s: SystemResult): string {
+  if (r.valid !== false) return '';
+  if (name === 'linearizable') {
+    const failures = (r as LinearizableResult).failures ?? [];
+    return failures
+      .slice(0, DRAWN)
+      .map((x) => linearizabilitySvg(x.key, x.counterexample as LinearizabilityExample))
+      .join('');
+  }
+  if (name === 'list-append') {
+    return Object.entries((r as ListAppendResult).anomalies)
+      .flatMap(([type, a]) =>
+        (a.examples as Partial<CycleExample>[])
+          .filter((e): e is CycleExample => typeof e?.cycle === 'string' && Array.isArray(e.txns))
+          .map((e) => cycleSvg(type, e)),
+      )
+      .slice(0, DRAWN)
+      .join('');
+  }
+  if (name === 'lost-writes' && s.runPhase) {
+    return (r as LostWritesResult).examples
+      .slice(0, DRAWN)
+      .map((e) =>
+        lostWriteSvg(
+          e as LostWriteExample,
+          s.faults,
+          s.runPhase!.startNs,
+          s.metrics?.durationS ?? (s.runPhase!.endNs - s.runPhase!.startNs) / 1e9,
+        ),
+      )
+      .join('');
+  }
+  return '';
 }
 
 function verdict(valid: unknown, detail?: string): string {
@@ -281,6 +335,7 @@ th{background:#f0f2f5;font-weight:600}td.num{text-align:right;font-variant-numer
 .grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:12px}.charts{display:grid;gap:10px}
 figure.chart{margin:0;background:#fff;border:1px solid #dde1e7;padding:6px}figure.chart figcaption{color:#5b6474;font-size:12px;margin-top:4px}
 figure.chart [data-chart]{min-height:200px}
+.counterexample{margin:8px 0;background:#fff;border:1px solid #e5e7eb;padding:4px}.counterexample figcaption{font-size:12px;color:#334155;margin:2px 4px}
 .check{background:#fff;border:1px solid #dde1e7;padding:6px 12px;margin:8px 0}.check h4{margin:4px 0}
 pre{overflow:auto;font-size:12px;background:#f6f8fa;padding:8px}footer{padding:24px 16px;color:#5b6474;font-size:12px}
 `;
