@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
 import type { NodeHandle } from '../core/contracts.ts';
 import { logTail } from '../core/processes.ts';
-import type { NodeUsage } from '../core/usage.ts';
 import {
   mergeEnv,
   type NodeLaunch,
@@ -14,6 +13,7 @@ import {
   type RunningNode,
 } from '../core/provider.ts';
 import { faultlineCache } from '../core/tools.ts';
+import type { NodeUsage } from '../core/usage.ts';
 import { imageExists } from './images.ts';
 import {
   containerNodes,
