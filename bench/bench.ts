@@ -11,6 +11,7 @@ import { benchEngine } from './engines.ts';
 import { benchPorcupine } from './porcupine.ts';
 import { benchRecording } from './recording.ts';
 import { benchRedis } from './redis.ts';
+import { benchReport } from './report.ts';
 
 /**
  * `npm run bench`: throughput and latency of the built-in store, printed as
@@ -47,6 +48,7 @@ export async function bench(options: {
   if (!options.only || options.only === 'checkers') benchCheckers();
   if (!options.only || options.only === 'porcupine')
     benchPorcupine(options.porcupine ?? process.env.FAULTLINE_PORCUPINE);
+  if (!options.only || options.only === 'report') await benchReport();
 }
 
 async function benchStore(options: { duration: string }): Promise<void> {

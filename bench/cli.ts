@@ -15,7 +15,7 @@ const program = new Command('faultline-bench')
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb, checkers or porcupine',
+      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb, checkers, porcupine or report',
     ).choices([
       'store',
       'recording',
@@ -27,6 +27,7 @@ const program = new Command('faultline-bench')
       'mongodb',
       'checkers',
       'porcupine',
+      'report',
     ]),
   )
   .option(
