@@ -40,6 +40,18 @@ describe('compare on the built-in store, end to end', () => {
     expect(dynamo!.checkers['unexpected-values']!.valid).toBe(true);
     expect(dynamo!.checkers.convergence).toMatchObject({ valid: true, diverged: 0 });
 
+    // Each node's resources, a sample a second: the killed node's readings break while it is down.
+    const resources = dynamo!.resources!;
+    expect(resources.nodes.map((n) => n.node)).toEqual(['n1', 'n2', 'n3']);
+    for (const node of resources.nodes) {
+      expect(node.t.length).toBeGreaterThanOrEqual(8);
+      expect(node.totals.cpuSeconds).toBeGreaterThan(0);
+      expect(node.totals.netRxMB + node.totals.netTxMB).toBeGreaterThan(0);
+    }
+    const killed = new Set(dynamo!.faults.flatMap((f) => f.nodes));
+    const gaps = resources.nodes.filter((n) => killed.has(n.node) && n.memoryMB.includes(null));
+    expect(gaps.length).toBeGreaterThan(0);
+
     for (const file of ['config.json', 'results.json', 'junit.xml', 'report.html']) {
       expect(existsSync(join(runDir, file))).toBe(true);
     }

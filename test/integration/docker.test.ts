@@ -68,7 +68,17 @@ async function onBoth(options: Record<string, string>): Promise<[MatrixRow[], Ma
   const docker = await compareDynamo({ ...options, provider: 'docker' });
   const local = await compareDynamo({ ...options, provider: 'local' });
   for (const { results } of [docker, local])
-    for (const s of results.systems) expect(s.status, `${s.system} ${s.workload}`).toBe('complete');
+    for (const s of results.systems) {
+      expect(s.status, `${s.system} ${s.workload}`).toBe('complete');
+      // Every node's resources were sampled: from the container's counters, or /proc and ss.
+      const totals = s.resources?.totals;
+      expect(totals?.cpuSeconds, `${s.system} CPU`).toBeGreaterThan(0);
+      expect(totals?.peakMemoryMB, `${s.system} memory`).toBeGreaterThan(1);
+      expect(
+        (totals?.netRxMB ?? 0) + (totals?.netTxMB ?? 0),
+        `${s.system} network`,
+      ).toBeGreaterThan(0);
+    }
   return [docker.results.matrix, local.results.matrix];
 }
 
