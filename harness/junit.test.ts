@@ -1,15 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { resultsFixture } from '../test/fixtures.ts';
 import { junitXml } from './junit.ts';
-import type { RunResults } from './results.ts';
 
-const fixture = (): RunResults =>
-  JSON.parse(
-    readFileSync(
-      new URL('../test/fixtures/results-dynamo-write-heavy.json', import.meta.url),
-      'utf8',
-    ),
-  );
+const fixture = resultsFixture;
 
 const count = (xml: string, pattern: RegExp) => (xml.match(pattern) ?? []).length;
 

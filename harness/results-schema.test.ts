@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { resultsFixture } from '../test/fixtures.ts';
 import { RESULTS_SCHEMA_PATH, resultsSchemaText } from './results-schema.ts';
 
 const kept = readFileSync(new URL(`../${RESULTS_SCHEMA_PATH}`, import.meta.url), 'utf8');
-const fixture = () =>
-  JSON.parse(
-    readFileSync(
-      new URL('../test/fixtures/results-dynamo-write-heavy.json', import.meta.url),
-      'utf8',
-    ),
-  );
+const fixture = () => JSON.parse(JSON.stringify(resultsFixture()));
 
 describe("results.json's JSON Schema", () => {
   it('is the one the RunResults type gives today (npm run schema rewrites it)', () => {

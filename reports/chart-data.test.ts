@@ -1,19 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Op } from '../core/history.ts';
 import { OpTable } from '../core/op-table.ts';
-import type { RunResults } from '../harness/results.ts';
+import { resultsFixture } from '../test/fixtures.ts';
 import { reportData } from './chart-data.ts';
 import { compareRuns } from './comparison.ts';
 import { downsample, opSeries } from './series.ts';
 
-const fixture = (): RunResults =>
-  JSON.parse(
-    readFileSync(
-      new URL('../test/fixtures/results-dynamo-write-heavy.json', import.meta.url),
-      'utf8',
-    ),
-  );
+const fixture = resultsFixture;
 
 describe("the report's data on a fixed results.json", () => {
   it('per system: fault bands, the per-second timeline, t-visibility, and the side-by-side figures from the checkers', () => {

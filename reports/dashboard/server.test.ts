@@ -1,21 +1,21 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COMPARE_FLAGS } from '../../harness/compare-flags.ts';
 import { SYSTEM_FLAGS } from '../../harness/config.ts';
 import type { RunResults } from '../../harness/results.ts';
+import { resultsFixture } from '../../test/fixtures.ts';
 import { tempDir } from '../../test/temp-dirs.ts';
 import { buildDashboard } from './server.ts';
 
-const FIXTURE = new URL('../../test/fixtures/results-dynamo-write-heavy.json', import.meta.url);
 const TOKEN = 'test-token-123';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 /** A runs folder of three runs: the fixture, one with a lost write, one crashed before its results. */
 function runsFolder(): { root: string; ids: string[] } {
   const root = tempDir('faultline-dashboard-');
-  const base = JSON.parse(readFileSync(FIXTURE, 'utf8')) as RunResults;
+  const base = resultsFixture();
   const valid = {
     ...base,
     id: '2026-12-01T10-00-00-000-write-heavy',
