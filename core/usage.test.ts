@@ -73,11 +73,15 @@ describe('node usage', () => {
       '\t cubic wscale:7,7 rto:204 bytes_sent:120 bytes_acked:100 bytes_received:2048 segs_out:3',
       'ESTAB 0      0      127.0.11.2:7000  127.0.11.1:51000',
       '\t cubic rto:204 mss:32768',
+      // A JVM's sockets are IPv6 ones carrying IPv4: ss prints them mapped.
+      'ESTAB 1000   0      [::ffff:127.0.11.3]:9042 [::ffff:127.0.0.1]:47260',
+      '\t bbr rto:204 bytes_received:1000 segs_out:1',
       '',
     ].join('\n');
     expect(parseSockets(text)).toEqual([
       { local: '127.0.11.1:7000', remote: '127.0.11.101:40000', sent: 100, received: 2048 },
       { local: '127.0.11.2:7000', remote: '127.0.11.1:51000', sent: 0, received: 0 },
+      { local: '127.0.11.3:9042', remote: '127.0.0.1:47260', sent: 0, received: 1000 },
     ]);
   });
 });

@@ -75,7 +75,8 @@ export function parseSockets(text: string): SocketBytes[] {
   for (const line of text.split('\n')) {
     if (/^\S/.test(line)) {
       const parts = line.trim().split(/\s+/);
-      current = parts.length >= 5 ? { local: parts[3]!, remote: parts[4]! } : undefined;
+      current =
+        parts.length >= 5 ? { local: unmapped(parts[3]!), remote: unmapped(parts[4]!) } : undefined;
     } else if (current) {
       const sent = /\bbytes_acked:(\d+)/.exec(line)?.[1];
       const received = /\bbytes_received:(\d+)/.exec(line)?.[1];
@@ -84,6 +85,14 @@ export function parseSockets(text: string): SocketBytes[] {
     }
   }
   return out;
+}
+
+/**
+ * An IPv4 address as an IPv4 socket would show it: a JVM (Cassandra) opens
+ * IPv6 sockets that carry IPv4, which ss prints as [::ffff:127.0.0.2]:9042.
+ */
+function unmapped(address: string): string {
+  return address.replace(/^\[::ffff:(\d+\.\d+\.\d+\.\d+)\]/, '$1');
 }
 
 const run = promisify(execFile);
