@@ -6,56 +6,6 @@ import { NodeCluster } from './node-cluster.ts';
 import type { NodeLaunch, Provider, RunningNode } from './provider.ts';
 import type { NodeHandle } from './types.ts';
 
-/** A provider that runs nothing and writes down what it was asked: the seam alone. */
-function fakeProvider() {
-  const calls: string[] = [];
-  let pid = 1000;
-  const provider: Provider = {
-    name: 'docker',
-    place: ({ system, subnet }) => ({
-      hostProcesses: true,
-      nodes: (count, port) => {
-        calls.push(`place ${system} on subnet ${subnet}`);
-        return loopbackNodes(subnet, count, port);
-      },
-      launch,
-      exec: async () => '',
-      close: async () => {
-        calls.push('close');
-      },
-    }),
-  };
-  async function launch(node: NodeHandle, launch: NodeLaunch, faultEnv?: Record<string, string>) {
-    calls.push(
-      `launch ${node.id} ${launch.program} ${launch.args.join(' ')} ${JSON.stringify(faultEnv ?? {})}`,
-    );
-    let running = true;
-    const handle: RunningNode = {
-      pid: ++pid,
-      get running() {
-        return running;
-      },
-      kill: async () => {
-        calls.push(`kill ${node.id}`);
-        running = false;
-      },
-      pause: async () => {
-        calls.push(`pause ${node.id}`);
-      },
-      resume: async () => {
-        calls.push(`resume ${node.id}`);
-      },
-      stop: async () => {
-        calls.push(`stop ${node.id}`);
-        running = false;
-      },
-      tail: () => '',
-    };
-    return handle;
-  }
-  return { provider, calls };
-}
-
 class ExampleCluster extends NodeCluster {
   protected command(node: NodeHandle) {
     return { program: '/bin/example', args: ['--id', node.id], marker: `example-${node.id}` };
@@ -67,7 +17,7 @@ class ExampleCluster extends NodeCluster {
 
 describe('a cluster on a provider', () => {
   it('runs the whole node lifecycle through the provider it is given', async () => {
-    const { provider, calls } = fakeProvider();
+    const { provider, calls } = recordingProvider({ nodesRun: true });
     const processes: { node: string; pid: number; marker: string }[] = [];
     const cluster = new ExampleCluster(
       {

@@ -142,3 +142,15 @@ export interface System<S extends object = Record<string, unknown>> {
    */
   build?(): Promise<string>;
 }
+
+/**
+ * The same row as an image's engine runs it: its name and claims kept, the
+ * given parts replaced, and no further image to choose (onImage answers
+ * once).
+ */
+export function onImageRow<S extends object>(
+  system: System<S>,
+  changes: Partial<System<S>>,
+): System<S> {
+  return { ...system, ...changes, onImage: undefined };
+}

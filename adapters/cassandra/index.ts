@@ -1,6 +1,6 @@
 import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
-import type { System } from '../types.ts';
+import { onImageRow, type System } from '../types.ts';
 import {
   CassandraCounterClient,
   CassandraKvClient,
@@ -38,13 +38,11 @@ export const cassandraSystem: System<CassandraSettings> = {
   // them); the official image runs its own Cassandra.
   onImage: (image) =>
     isLocalImage(image)
-      ? { ...cassandraSystem, blocker: () => cassandraBlocker('docker'), onImage: undefined }
-      : {
-          ...cassandraSystem,
+      ? onImageRow(cassandraSystem, { blocker: () => cassandraBlocker('docker') })
+      : onImageRow(cassandraSystem, {
           engine: `Apache Cassandra (the image ${image})`,
           blocker: undefined,
-          onImage: undefined,
-        },
+        }),
   defaultNodes: 3,
   // On docker the image decides (onImage).
   blocker: (provider) => (provider === 'local' ? cassandraBlocker('local') : undefined),

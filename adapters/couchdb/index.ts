@@ -1,6 +1,6 @@
 import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
-import type { System } from '../types.ts';
+import { onImageRow, type System } from '../types.ts';
 import { ApacheCouchCluster } from './apache-cluster.ts';
 import { APACHE_AUTH } from './apache-files.ts';
 import { CouchKvClient, CouchSetClient } from './client.ts';
@@ -62,10 +62,8 @@ export const couchdb: System<CouchSettings> = {
  * are not offered.
  */
 function apacheCouchdb(image: string): System<CouchSettings> {
-  return {
-    ...couchdb,
+  return onImageRow(couchdb, {
     engine: `Apache CouchDB cluster (the image ${image})`,
-    onImage: undefined,
     blocker: undefined,
     build: undefined,
     clients: {
@@ -86,5 +84,5 @@ function apacheCouchdb(image: string): System<CouchSettings> {
     describe: ({ shards, copies }) => `Apache CouchDB cluster, q=${shards} n=${copies}`,
     provision: (provider, options) =>
       provisionOn(provider, options, (o) => new ApacheCouchCluster(o, o.settings)),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
-import type { Cluster, System } from '../types.ts';
+import { type Cluster, onImageRow, type System } from '../types.ts';
 import {
   MongoBankClient,
   MongoKvClient,
@@ -82,8 +82,7 @@ export const mongodb: System<MongoSettings> = {
  * digest.
  */
 function mongodbReplicaSet(image: string): System<MongoSettings> {
-  return {
-    ...mongodb,
+  return onImageRow(mongodb, {
     engine: `MongoDB replica set (mongod of the image ${image})`,
     clients: {
       ...mongoClients(true),
@@ -95,7 +94,6 @@ function mongodbReplicaSet(image: string): System<MongoSettings> {
     // Nothing to build: mongod is the image's.
     blocker: undefined,
     build: undefined,
-    onImage: undefined,
     validate({ nodes }) {
       if (nodes < 3 || nodes % 2 === 0)
         return `mongodb: a replica set here has an odd number of voting members, at least 3 (a majority must survive a cut); got --nodes=${nodes}`;
@@ -105,5 +103,5 @@ function mongodbReplicaSet(image: string): System<MongoSettings> {
       `replica set, writeConcern w:${writeConcern}, readConcern ${readConcern}`,
     provision: (provider, options) =>
       provisionOn(provider, options, (o) => new MongoReplicaSet(o, o.settings)),
-  };
+  });
 }

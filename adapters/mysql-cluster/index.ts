@@ -1,7 +1,7 @@
 import { isLocalImage } from '../../core/provider.ts';
 import { bindSourceBlocker, bindSourceLibrary } from '../bind-source/index.ts';
 import { provisionOn } from '../provision.ts';
-import type { Client, Cluster, NodeHandle, System } from '../types.ts';
+import { type Client, type Cluster, type NodeHandle, onImageRow, type System } from '../types.ts';
 import { SUBNET as ASYNC_SUBNET, AsyncPairCluster } from './async-pair.ts';
 import {
   MysqlBankClient,
@@ -70,7 +70,7 @@ export const mysqlCluster: System<GaleraSettings> = {
     isLocalImage(image)
       ? mysqlCluster
       : /(^|\/)mariadb[:@]/.test(image)
-        ? { ...mysqlCluster, engine: `MariaDB Galera (the image ${image})`, onImage: undefined }
+        ? onImageRow(mysqlCluster, { engine: `MariaDB Galera (the image ${image})` })
         : ndbCluster(image),
   defaultNodes: 3,
   blocker: (provider) => (provider === 'local' ? mariadbBlocker(true) : undefined),
@@ -153,10 +153,8 @@ export const mysqlAsync: System<AsyncPairSettings> = {
  * apply.
  */
 function ndbCluster(image: string): System<GaleraSettings> {
-  return {
-    ...mysqlCluster,
+  return onImageRow(mysqlCluster, {
     engine: `MySQL NDB Cluster (the image ${image})`,
-    onImage: undefined,
     blocker: undefined,
     validate({ nodes }) {
       if (nodes < 3 || nodes > 4)
@@ -166,5 +164,5 @@ function ndbCluster(image: string): System<GaleraSettings> {
     describe: () => 'NDB, one node group (a replica on every host), read committed',
     provision: (provider, options) =>
       provisionOn(provider, options, (o) => new NdbCluster(o, o.settings.port)),
-  };
+  });
 }

@@ -9,7 +9,9 @@ import { NdbCluster } from './ndb.ts';
 describe('the NDB cluster bring-up, up to its first start', () => {
   it("reads the image's mysql account, writes each host's files, initializes each SQL node, then starts every host's script", async () => {
     const { provider, launches, tools } = recordingProvider({
-      id: `uid=${process.getuid?.() ?? 0}(mysql) gid=${process.getgid?.() ?? 0}(mysql)`,
+      answers: {
+        id: `uid=${process.getuid?.() ?? 0}(mysql) gid=${process.getgid?.() ?? 0}(mysql)`,
+      },
     });
     const dir = tempDir('fl-ndb-');
     const cluster = new NdbCluster(

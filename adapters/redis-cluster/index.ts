@@ -1,6 +1,6 @@
 import { isLocalImage } from '../../core/provider.ts';
 import { provisionOn } from '../provision.ts';
-import type { System } from '../types.ts';
+import { onImageRow, type System } from '../types.ts';
 import {
   RedisBankClient,
   RedisCounterClient,
@@ -48,7 +48,7 @@ export const redisCluster: System<RedisSettings> = {
   onImage: (image) =>
     isLocalImage(image)
       ? redisCluster
-      : { ...redisCluster, engine: `Redis (the image ${image}), cluster mode`, onImage: undefined },
+      : onImageRow(redisCluster, { engine: `Redis (the image ${image}), cluster mode` }),
   defaultNodes: 6,
   // The docker provider's image carries Redis itself.
   blocker: (provider) => (provider === 'local' ? redisBlocker() : undefined),
