@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loopbackNodes } from '../core/addresses.ts';
+import { skipUnless } from '../test/engines.ts';
 import { recordingProvider } from '../test/fake-provider.ts';
 import { tempDir } from '../test/temp-dirs.ts';
+import { bindSourceBlocker } from './bind-source/index.ts';
 import { NodeCluster } from './node-cluster.ts';
 import type { NodeLaunch, Provider, RunningNode } from './provider.ts';
 import type { NodeHandle } from './types.ts';
@@ -72,4 +74,31 @@ describe('a cluster on a provider', () => {
     // The ready timeout is 30 s.
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it.skipIf(skipUnless('the source-address preload test', bindSourceBlocker()))(
+    "a node whose peer connections must leave from its address gets the preload on loopback, with its own environment; a container's node does not",
+    async () => {
+      class PeeringCluster extends ExampleCluster {
+        protected override readonly bindsPeerConnections = true;
+        protected override command(node: NodeHandle) {
+          return { ...super.command(node), env: { EXAMPLE: node.id } };
+        }
+      }
+      const envOf = async (nodesRun: boolean) => {
+        const { provider, launches } = recordingProvider({ nodesRun });
+        const cluster = new PeeringCluster(
+          { nodes: 1, dir: tempDir('fl-provider-'), settings: {}, provider },
+          { system: 'example', subnet: 89, port: 9 },
+        );
+        await cluster.start('n1').catch(() => {});
+        return launches[0]!.launch.env;
+      };
+      expect(await envOf(true)).toEqual({
+        LD_PRELOAD: expect.stringMatching(/\.so$/),
+        FAULTLINE_BIND_SOURCE: '127.0.99.1',
+        EXAMPLE: 'n1',
+      });
+      expect(await envOf(false)).toEqual({ EXAMPLE: 'n1' });
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { acceptsConnections, StopWaiting, waitUntil } from '../core/processes.ts';
 import type { NodeUsage } from '../core/usage.ts';
+import { bindSourceEnv } from './bind-source/index.ts';
 import { localProvider, type NodeLaunch, type Placement, type RunningNode } from './provider.ts';
 import type { Cluster, NodeHandle, ProvisionOptions } from './types.ts';
 
@@ -49,6 +50,15 @@ export abstract class NodeCluster implements Cluster {
   /** True once the node serves; may throw to report why it cannot. */
   protected abstract ready(node: NodeHandle): Promise<boolean>;
 
+  /**
+   * True where a node opens connections to its peers that must leave from
+   * its own address (replication, gossip): on loopback every node shares
+   * the interface, so a preload binds them, or a partition by address would
+   * let them through. A container's one address is its node's already, and
+   * the preload (built against this machine's C library) is not loaded there.
+   */
+  protected readonly bindsPeerConnections: boolean = false;
+
   /** How long a start may take before it counts as failed (JVMs take longer). */
   protected readyTimeoutMs(): number {
     return READY_TIMEOUT_MS;
@@ -69,7 +79,11 @@ export abstract class NodeCluster implements Cluster {
         `${this.system} node ${id}: ${node.host}:${node.port} is already in use by another process (a crashed run's node? npx faultline heal stops those)`,
       );
     await this.beforeStart(node);
-    const launch = { ...this.command(node), dir: this.dir(node) };
+    const command = this.command(node);
+    const preload =
+      this.bindsPeerConnections && this.hostProcesses ? await bindSourceEnv(node.host) : undefined;
+    const env = preload || command.env ? { ...preload, ...command.env } : undefined;
+    const launch = { ...command, env, dir: this.dir(node) };
     const proc = await this.placement.launch(node, launch, options.env);
     this.running.set(id, proc);
     node.pid = proc.pid;

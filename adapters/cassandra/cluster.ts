@@ -4,7 +4,6 @@ import cassandra from 'cassandra-driver';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
 import { isLocalImage } from '../../core/provider.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
-import { bindSourceEnv } from '../bind-source/index.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminClient } from './admin.ts';
@@ -37,7 +36,8 @@ interface JvmLayout {
  */
 export class CassandraCluster extends NodeCluster {
   private layout: JvmLayout | undefined;
-  private readonly preload = new Map<string, Record<string, string>>();
+  /** Internode connections leave from the node's address (the preload, in case the JVM does not bind them). */
+  protected override readonly bindsPeerConnections = true;
   /** Seconds each node took to serve CQL at creation, for the log. */
   readonly bringUp: { node: string; seconds: number }[] = [];
 
@@ -84,17 +84,11 @@ export class CassandraCluster extends NodeCluster {
         'org.apache.cassandra.service.CassandraDaemon',
       ],
       marker: yaml,
-      env: this.preload.get(node.id),
     };
   }
 
-  /** Internode connections leave from the node's address (the preload, in case the JVM does not bind them). */
   protected override async beforeStart(node: NodeHandle): Promise<void> {
     this.layout ??= await this.findLayout(node);
-    // A container's one address is its node's: the preload (built against
-    // this machine's C library, which another image may not have) is needed
-    // only on loopback, where every node shares the interface.
-    if (this.hostProcesses) this.preload.set(node.id, await bindSourceEnv(node.host));
   }
 
   /** This machine's Java and faultline's jars; in a container, the image's (see JvmLayout). */

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
-import { bindSourceEnv } from '../bind-source/index.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { SERVER } from './engine.ts';
@@ -25,7 +24,8 @@ interface Changes {
  * and every node picks the same winner.
  */
 export class CouchCluster extends NodeCluster {
-  private readonly preload = new Map<string, Record<string, string>>();
+  /** Its replication connections leave from its own address (Node would use 127.0.0.1). */
+  protected override readonly bindsPeerConnections = true;
 
   constructor(options: ProvisionOptions, settings: CouchSettings) {
     super(options, { system: 'couchdb', subnet: SUBNET, port: settings.port });
@@ -38,13 +38,7 @@ export class CouchCluster extends NodeCluster {
       program: process.execPath,
       args: [SERVER, node.host, String(node.port), data],
       marker: data,
-      env: this.preload.get(node.id),
     };
-  }
-
-  /** Its replication connections leave from its own address (Node would use 127.0.0.1). */
-  protected override async beforeStart(node: NodeHandle): Promise<void> {
-    this.preload.set(node.id, await bindSourceEnv(node.host));
   }
 
   protected async ready(node: NodeHandle): Promise<boolean> {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { waitUntil } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
-import { bindSourceEnv } from '../bind-source/index.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, clientConnection } from './admin.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
@@ -42,7 +41,12 @@ export interface Failover {
 export class AsyncPairCluster extends MariadbCluster {
   readonly failovers: Failover[] = [];
   private readonly roles = new Map<string, Role>();
-  private readonly preload = new Map<string, Record<string, string>>();
+  /**
+   * MariaDB's replication client cannot choose its source address (no
+   * MASTER_BIND): a preload binds it to the node's own, or a partition by
+   * address would leave the replication stream flowing.
+   */
+  protected override readonly bindsPeerConnections = true;
   private primaryId = 'n1';
   private unreachableSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -66,23 +70,12 @@ export class AsyncPairCluster extends MariadbCluster {
 
   protected command(node: NodeHandle) {
     const cnf = join(this.home(node), 'my.cnf');
-    const env = this.preload.get(node.id);
     return {
       program: this.server,
       args: [`--defaults-file=${cnf}`],
       marker: cnf,
-      env,
       shared: [SOCKETS],
     };
-  }
-
-  /**
-   * MariaDB's replication client cannot choose its source address (no
-   * MASTER_BIND): a preload binds it to the node's own, or a partition by
-   * address would leave the replication stream flowing.
-   */
-  protected override async beforeStart(node: NodeHandle): Promise<void> {
-    this.preload.set(node.id, await bindSourceEnv(node.host));
   }
 
   /** `read_only` is not in my.cnf (roles change): a restarted non-primary gets it again. */
