@@ -41,6 +41,11 @@ export abstract class NodeCluster implements Cluster {
     this.nodes = this.placement.nodes(place.nodes ?? options.nodes, place.port);
   }
 
+  /** Only a lone node's clients are split (Cluster.spareClientAddress). */
+  get spareClientAddress(): string | undefined {
+    return this.nodes.length === 1 ? this.placement.spareClientAddress : undefined;
+  }
+
   /**
    * The program, arguments and extra environment of a node, and the text
    * that names it in `ps` (PID-reuse guard).

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { loopbackNodes } from '../core/addresses.ts';
+import { loopbackNodes, spareClientAddress } from '../core/addresses.ts';
 import { LocalProcess } from '../core/processes.ts';
 import { mergeEnv, type Provider, type ProviderName } from '../core/provider.ts';
 import { processGroupUsage } from '../core/usage.ts';
@@ -17,6 +17,7 @@ export const localProvider: Provider = {
   place: ({ subnet }) => ({
     hostProcesses: true,
     nodes: (count, port) => loopbackNodes(subnet, count, port),
+    spareClientAddress: spareClientAddress(subnet),
     async launch(_node, launch, faultEnv = {}) {
       const child = new LocalProcess(launch.program, launch.args, `${launch.dir}/node.log`);
       await child.start(mergeEnv(launch.env, faultEnv));

@@ -2,7 +2,7 @@ import type { Cluster } from '../core/contracts.ts';
 import { describeSides, type QuorumRule } from '../core/quorum.ts';
 import type { Rng } from '../core/rng.ts';
 import { Firewall } from './firewall.ts';
-import { cutsFor, describeCuts, type Shape } from './shapes.ts';
+import { type Cut, cutsFor, describeCuts, type Shape } from './shapes.ts';
 import { rootFaultBlocker } from './support.ts';
 import type { FaultRecord, Nemesis, NemesisOptions } from './types.ts';
 
@@ -12,6 +12,12 @@ import type { FaultRecord, Nemesis, NemesisOptions } from './types.ts';
  * minority node still reach it and nobody else (Jepsen's model). The
  * record names each side and whether it holds the system's quorum, as the
  * cluster defines it at the moment of the cut (`Cluster.quorum`).
+ *
+ * A cluster of one node has no peer to cut it from; where the harness gave
+ * half of its workers the spare client address, every shape that makes
+ * two sides cuts those clients off the node instead. The record names them
+ * as the side `clients` (holding none of the quorum's members) and lists
+ * their threads, so the checkers place each op on its side.
  */
 export class PartitionNemesis implements Nemesis {
   readonly name: string;
@@ -35,8 +41,12 @@ export class PartitionNemesis implements Nemesis {
   }
 
   notApplicable(cluster: Cluster): string | undefined {
-    if (cluster.nodes.length < 2)
-      return `${cluster.system} runs a single node here: there is nothing to partition`;
+    if (cluster.nodes.length < 2) {
+      if (!this.options.spareClients?.())
+        return `${cluster.system} runs a single node here, with no spare client address to cut its clients off: there is nothing to partition`;
+      if (this.shape === 'bridge' || this.shape === 'majority-ring')
+        return `${cluster.system} runs a single node here: only its clients can be cut off (partition-isolate)`;
+    }
     if (this.leaders && !cluster.primaries)
       return `${cluster.system} has no primaries (it is leaderless)`;
     return undefined;
@@ -50,24 +60,31 @@ export class PartitionNemesis implements Nemesis {
       primaries = await cluster.primaries();
       if (primaries.length === 0) throw new Error(`${cluster.system} reports no primary right now`);
     }
-    const cuts = cutsFor(this.shape, ids, rng, primaries);
+    // A lone node's other side is the clients on its spare address.
+    const spare = ids.length === 1 ? this.options.spareClients?.() : undefined;
+    const members = spare ? [...ids, SPARE_SIDE] : ids;
+    const cuts = spare ? [[ids[0]!, SPARE_SIDE] as Cut] : cutsFor(this.shape, ids, rng, primaries);
     // Asked before the cut: afterwards a side may no longer reach whom it asks.
     const { quorum, quorumError } = await this.askQuorum(cluster);
     const addresses = (id: string) => {
+      if (id === SPARE_SIDE) return [spare!.address];
       const node = cluster.nodes.find((n) => n.id === id)!;
       return [node.host, node.clientAddress];
     };
     const rules = await this.firewall.cut(cuts, addresses);
-    const sees = describeCuts(ids, cuts);
+    const sees = describeCuts(members, cuts);
     const sides = describeSides(quorum, sees);
     return {
       f: this.name,
       value: {
-        nodes: withoutQuorum(ids, sees, sides),
+        nodes: withoutQuorum(members, sees, sides),
         shape: this.shape,
         ...(primaries ? { primaries } : {}),
         sees,
         sides,
+        ...(spare
+          ? { clients: { side: SPARE_SIDE, threads: spare.threads, stride: spare.stride } }
+          : {}),
         ...(quorum ? { quorum } : {}),
         ...(quorumError ? { quorumError } : {}),
         rules: rules.length,
@@ -106,6 +123,9 @@ export class PartitionNemesis implements Nemesis {
  * majority of nodes, and for shapes with none (a ring) every node that
  * lost a peer. The checkers read `sides` and `quorum`, not this.
  */
+/** The side of a lone node's clients cut off it, in a partition record. */
+export const SPARE_SIDE = 'clients';
+
 function withoutQuorum(
   ids: readonly string[],
   sees: Record<string, string[]>,

@@ -39,4 +39,17 @@ export interface NemesisOptions {
   workload?: string;
   /** The keys in play, for a quorum placed per key (a leaderless store's replicas). */
   keys?: () => readonly string[];
+  /** The workers of a lone node that connect from its spare client address, if any. */
+  spareClients?: () => SpareClients | undefined;
+}
+
+/**
+ * Workers pinned to a lone node from the cluster's spare client address
+ * (Cluster.spareClientAddress): the clients a partition can cut off it.
+ */
+export interface SpareClients {
+  address: string;
+  /** Their threads: a worker's thread is its process id modulo `stride`. */
+  threads: number[];
+  stride: number;
 }

@@ -18,6 +18,15 @@ function clientAddress(subnet: number, n: number): string {
   return `127.0.${octet(subnet)}.${100 + n}`;
 }
 
+/**
+ * A source address of no node's workers, 127.0.<10+s>.200: on a cluster
+ * of one node the harness pins every other worker to it, so a partition
+ * can cut clients off the node (with one node there is no other link).
+ */
+export function spareClientAddress(subnet: number): string {
+  return `127.0.${octet(subnet)}.200`;
+}
+
 /** Nodes `n1`…`n<count>` of a subnet, each on its own address, all on `port`. */
 export function loopbackNodes(subnet: number, count: number, port: number): NodeHandle[] {
   return Array.from({ length: count }, (_, i) => ({

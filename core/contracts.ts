@@ -35,6 +35,13 @@ export interface NodeHandle {
 export interface Cluster {
   readonly system: string;
   readonly nodes: readonly NodeHandle[];
+  /**
+   * A source address of no node's workers. On a cluster of one node the
+   * harness pins every other worker to it (still talking to that node), so
+   * the partition nemesis can cut those clients off the node: with one
+   * node, the link between clients and server is the only one to cut.
+   */
+  readonly spareClientAddress?: string;
   /** SIGKILL of the node's process group. */
   kill(node: string): Promise<void>;
   /**

@@ -63,6 +63,11 @@ export interface Placement {
   /** Nodes `n1`…`n<count>`, each on its own address, all on `port`. */
   nodes(count: number, port: number): NodeHandle[];
   /**
+   * A source address of no node's workers, that the host holds (see
+   * Cluster.spareClientAddress); undefined where it cannot take one.
+   */
+  readonly spareClientAddress?: string;
+  /**
    * True where nodes are processes of this machine (local): another
    * process may already hold a node's address and port, so a start checks
    * that first, and a node can watch the harness's PID to exit with it.

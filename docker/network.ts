@@ -11,7 +11,8 @@ const run = promisify(execFile);
  * 10.213.<10+s>.0/24 on a bridge named `faultline<10+s>`; node n is a
  * container at .n, and the workers pinned to it connect from .<100+n>, an
  * address the host holds on that bridge, so a partition by address cuts a
- * node together with its clients, as on loopback. The gateway is .254.
+ * node together with its clients, as on loopback. The gateway is .254;
+ * .200 is the spare client address (Cluster.spareClientAddress).
  */
 const PREFIX = '10.213';
 
@@ -22,6 +23,7 @@ export interface NetworkPlan {
   gateway: string;
   node(n: number): string;
   client(n: number): string;
+  spareClient: string;
 }
 
 export function networkPlan(system: string, subnet: number): NetworkPlan {
@@ -41,6 +43,7 @@ export function networkPlan(system: string, subnet: number): NetworkPlan {
     gateway: `${base}.254`,
     node: (n) => `${base}.${host(n)}`,
     client: (n) => `${base}.${100 + host(n)}`,
+    spareClient: `${base}.200`,
   };
 }
 

@@ -68,6 +68,10 @@ class ContainerPlacement implements Placement {
     return this.handles;
   }
 
+  get spareClientAddress(): string | undefined {
+    return isRoot() ? this.plan.spareClient : undefined;
+  }
+
   async launch(
     node: NodeHandle,
     launch: NodeLaunch,
@@ -78,7 +82,7 @@ class ContainerPlacement implements Placement {
     this.network ??= createNetwork(
       this.plan,
       this.request.dir,
-      isRoot() ? this.handles.map((h) => h.clientAddress) : [],
+      isRoot() ? [...this.handles.map((h) => h.clientAddress), this.plan.spareClient] : [],
     );
     await this.network;
     const env = mergeEnv(launch.env, faultEnv);

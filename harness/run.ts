@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { Claims, Client, Cluster, System } from '../adapters/types.ts';
 import { NEMESES } from '../chaos/index.ts';
 import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
+import type { SpareClients } from '../chaos/types.ts';
 import { HistoryWriter } from '../core/history.ts';
 import { OpTable } from '../core/op-table.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
@@ -165,8 +166,17 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   let sampler: ResourceSampler | undefined;
   let origin: number | undefined;
   const clients: Client[] = [];
-  let nextProcess = config.concurrency;
-  const workerContext = { history, clock, newProcess: () => nextProcess++ };
+  // Jepsen's numbering: a worker's thread is its process id modulo the
+  // stride, so a partition record can name the workers it cut off by
+  // thread, whatever process ids their infos gave them since. Threads
+  // 0…concurrency-1 run the workload, the next one per node reads back.
+  let stride = config.concurrency;
+  const workerContext = {
+    history,
+    clock,
+    newProcess: (previous: number) => previous + stride,
+  };
+  let spareClients: SpareClients | undefined;
 
   const nemeses = config.nemesis.map((name) =>
     NEMESES[name]!({
@@ -175,6 +185,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       onProcess: (info) => ctx.onProcess(system.name, info),
       workload: workload.name,
       keys: () => workload.writtenKeys(),
+      spareClients: () => spareClients,
     }),
   );
 
@@ -200,11 +211,17 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     sampler.start();
     log(`${system.name}: cluster up in ${timings.provisionS.toFixed(1)} s`);
 
+    stride = config.concurrency + cluster.nodes.length;
+    spareClients = splitClients(cluster, config.concurrency, stride);
     const connect = async (process: number, index: number) => {
       const node = cluster!.nodes[index % cluster!.nodes.length]!;
-      const client = await system.clients[workload.client]!(cluster!, node, settings);
+      const pinned =
+        spareClients?.threads.includes(process % stride) === true
+          ? { ...node, clientAddress: spareClients.address }
+          : node;
+      const client = await system.clients[workload.client]!(cluster!, pinned, settings);
       clients.push(client);
-      return new Worker(process, node, client, workerContext);
+      return new Worker(process, pinned, client, workerContext);
     };
     const workers = await Promise.all(
       Array.from({ length: config.concurrency }, (_, i) => connect(i, i)),
@@ -325,7 +342,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       const keys = workload.writtenKeys();
       log(`${system.name}: healed; reading back ${keys.length} keys`);
       const finalWorkers = await Promise.all(
-        cluster.nodes.map((_, i) => connect(nextProcess++, i)),
+        cluster.nodes.map((_, i) => connect(config.concurrency + i, i)),
       );
       const readers = [...finalWorkers, ...workers];
       result.final.keys = keys.length;
@@ -414,6 +431,22 @@ async function pool<T>(
       while (!signal.aborted && next < items.length) await task(worker, items[next++]!);
     }),
   );
+}
+
+/**
+ * On a cluster of one node with a spare client address, every other
+ * worker connects from it: a partition then has two sides, the node with
+ * half of its clients, and the other half (chaos/partition.ts).
+ */
+function splitClients(
+  cluster: Cluster,
+  concurrency: number,
+  stride: number,
+): SpareClients | undefined {
+  const address = cluster.spareClientAddress;
+  if (cluster.nodes.length !== 1 || !address || concurrency < 2) return undefined;
+  const threads = Array.from({ length: concurrency }, (_, i) => i).filter((i) => i % 2 === 1);
+  return { address, threads, stride };
 }
 
 function toSeconds(window: FaultWindow, origin: number) {

@@ -8,8 +8,8 @@ const SAFETY_TIMEOUT_MS = 15_000;
 export interface WorkerContext {
   history: HistoryWriter;
   clock: () => number;
-  /** A fresh process id, for a worker whose last op's outcome is unknown. */
-  newProcess: () => number;
+  /** A fresh process id (of the same thread) after `previous`, for a worker whose last op's outcome is unknown. */
+  newProcess: (previous: number) => number;
 }
 
 /**
@@ -47,7 +47,7 @@ export class Worker {
     if (completion.type !== 'ok') entry.error = completion.error;
     const done = history.append(entry);
     observe?.metrics.record(op.f, observe.phase, completion.type, done.time - started, done.time);
-    if (completion.type === 'info') this.process = this.context.newProcess();
+    if (completion.type === 'info') this.process = this.context.newProcess(this.process);
     return completion;
   }
 

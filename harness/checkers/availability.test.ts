@@ -66,6 +66,37 @@ describe('availability by quorum side', () => {
     });
   });
 
+  it('one node: the clients cut off it count on their own side, by thread, whatever process ids their infos gave them', () => {
+    // Four workers, stride 5 (4 + one final reader); threads 1 and 3 are cut off.
+    const result = checkAvailability(
+      history(
+        info('partition-isolate', 1 * ms, {
+          nodes: ['clients'],
+          sees: sees(['n1'], ['clients']),
+          quorum: { rule: 'majority', of: 'voters', members: ['n1'], graceMs: 0 },
+          clients: { side: 'clients', threads: [1, 3], stride: 5 },
+        }),
+        ...w(0, 2 * ms, 3 * ms, 'n1'),
+        ...w(2, 2 * ms, 3 * ms, 'n1'),
+        ...w(1, 2 * ms, 4 * ms, 'n1', 'info'),
+        // Thread 1 again, under its next process id.
+        ...w(6, 5 * ms, 6 * ms, 'n1', 'fail'),
+        ...w(3, 2 * ms, 3 * ms, 'n1', 'fail'),
+        ...heal(10 * ms),
+      ),
+    );
+    expect(result).toMatchObject({
+      partitions: 1,
+      quorumSide: { ok: 2, total: 2, fraction: 1 },
+      noQuorumSide: { ok: 0, total: 3, fraction: 0 },
+      unknownSide: { total: 0 },
+    });
+    expect(result.byPartition[0]!.sides).toEqual([
+      { nodes: ['n1'], quorum: true, why: '1 of 1 voters: n1' },
+      { nodes: ['clients'], quorum: false, why: '0 of 1 voters' },
+    ]);
+  });
+
   it('an even split of four nodes by node count holds the quorum nowhere', () => {
     const result = checkAvailability(
       history(

@@ -79,6 +79,8 @@ export interface AvailabilityResult extends CheckResult, SideShares {
  * heal runs, final-phase reads, reads of one replica's own copy
  * (measurements), and compare-and-sets, whose `fail` is most often an
  * answer (the register did not hold the expected value), not a refusal.
+ * On a cluster of one node, the partition cuts half of its clients off it
+ * instead, and their ops count on their own side (the record's `clients`).
  * Not a verdict: valid is always true.
  */
 export function checkAvailability(history: History): AvailabilityResult {
@@ -112,7 +114,11 @@ export function checkAvailability(history: History): AvailabilityResult {
         : roleShare(
             partition.holds({
               f: t.fName(invoke),
-              ...(t.node[invoke] !== -1 ? { node: t.nodes.list[t.node[invoke]!]! } : {}),
+              ...(partition.cutOff(t.process[invoke]!)
+                ? { node: partition.clients!.side }
+                : t.node[invoke] !== -1
+                  ? { node: t.nodes.list[t.node[invoke]!]! }
+                  : {}),
               ...(t.key[invoke] !== -1 ? { key: t.keyName(t.key[invoke]!) } : {}),
             }),
           );
@@ -137,13 +143,33 @@ export function checkAvailability(history: History): AvailabilityResult {
   };
 }
 
+/**
+ * A lone node's clients cut off it (chaos/partition.ts): their side's name
+ * in `sees`, and their threads (process id modulo `stride`).
+ */
+interface CutOffClients {
+  side: string;
+  threads: number[];
+  stride: number;
+}
+
 /** What one partition's record says of its sides. */
 function partitionOf(window: Window) {
-  const value = window.value as { sees?: Sees; sides?: Side[]; quorum?: QuorumRule };
+  const value = window.value as {
+    sees?: Sees;
+    sides?: Side[];
+    quorum?: QuorumRule;
+    clients?: CutOffClients;
+  };
   const sees = value.sees ?? {};
   const rule = value.quorum;
+  const clients = value.clients;
+  const threads = new Set(clients?.threads);
   return {
     rule,
+    clients,
+    /** Whether the op of `process` ran on the clients' side, not its node's. */
+    cutOff: (process: number) => clients !== undefined && threads.has(process % clients.stride),
     sides: value.sides ?? describeSides(rule, sees),
     graceMs: rule?.graceMs ?? 0,
     holds: quorumOf(rule, sees),

@@ -5,12 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mongodbBlocker } from '../../adapters/mongodb/engine.ts';
 import { mongodb } from '../../adapters/mongodb/index.ts';
 import type { Client, Cluster } from '../../adapters/types.ts';
+import { rootFaultBlocker } from '../../chaos/support.ts';
 import type { ClientKind } from '../../core/contracts.ts';
+import type { AvailabilityResult } from '../../harness/checkers/availability.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('mongodb tests', mongodbBlocker());
+const noIptables = skipUnless('mongodb partition test', rootFaultBlocker('iptables'));
 
 let cluster: Cluster | undefined;
 const clients: Client[] = [];
@@ -122,6 +125,40 @@ describe.skipIf(skip)('the MongoDB adapter against FerretDB (local, single node)
     expect(row.engine).toMatch(/^FerretDB .*not mongod/);
     expect(row.observed.cap.value).toMatch(/partition/);
   }, 180_000);
+
+  it.skipIf(noIptables)(
+    'partition-isolate on one node cuts half of its clients off it: they are refused, the rest served',
+    async () => {
+      const { results } = await compareDynamo({
+        systems: 'mongodb',
+        workload: 'write-heavy',
+        duration: '10',
+        nemesis: 'partition-isolate',
+        nemesisInterval: '2',
+        nemesisDuration: '4',
+        mongodbClientTimeout: '500',
+      });
+      const run = results.systems[0]!;
+      expect(run.status, run.error).toBe('complete');
+      expect(run.faultsNotApplicable ?? []).toEqual([]);
+      const availability = run.checkers.availability as AvailabilityResult;
+      expect(availability.partitions).toBeGreaterThan(0);
+      expect(availability.byPartition[0]!.sides).toEqual([
+        { nodes: ['n1'], quorum: true, why: '1 of 1 voters: n1' },
+        { nodes: ['clients'], quorum: false, why: '0 of 1 voters' },
+      ]);
+      // Margins for a loaded machine: a cut-off client's op can only succeed
+      // if it was answered before the rules went in.
+      expect(availability.noQuorumSide.total).toBeGreaterThan(0);
+      expect(availability.noQuorumSide.fraction!).toBeLessThanOrEqual(0.1);
+      expect(availability.quorumSide.total).toBeGreaterThan(0);
+      expect(availability.quorumSide.fraction!).toBeGreaterThanOrEqual(0.9);
+      const row = results.matrix[0]!;
+      expect(row.observed.noQuorumSide.value).toMatch(/^refused/);
+      expect(row.observed.quorumSide.value).toMatch(/^served/);
+    },
+    120_000,
+  );
 
   it('a run whose parent stops reading and sends SIGTERM still stops its FerretDB (no watchdog of its own)', () => {
     const out = tempDir('fl-runs-');
