@@ -408,6 +408,11 @@ describe('verdict', () => {
       value: "not measured (sys cannot read one replica's own copy)",
       tone: 'neutral',
     });
+    const lone = row(resultOf('write-heavy', [], ops, claimsOf({}), { checkers, nodes: 1 }));
+    expect(lone.observed.converged).toMatchObject({
+      value: 'one copy: a single node has no replicas to diverge',
+      tone: 'neutral',
+    });
     expect(verdict([...Object.values(checkers), { valid: 'unknown' }])).toBe('unknown');
     expect(verdict([...Object.values(checkers), { valid: false }])).toBe(false);
   });

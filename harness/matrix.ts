@@ -425,6 +425,13 @@ function limitedCell(limited: string, find: Find, ev: Ev): Cell {
 
 function convergedCell(results: SystemResult[], find: Find, ev: Ev): Cell {
   const measured = find('convergence');
+  // One copy of each key: the final read through the cluster is it.
+  if (measured.length === 0 && results.every((r) => r.nodes === 1))
+    return {
+      value: 'one copy: a single node has no replicas to diverge',
+      tone: 'neutral',
+      evidence: [],
+    };
   if (measured.length === 0) {
     const reason = results.map((r) => r.checkers.convergence?.notMeasured).find(Boolean);
     if (reason) return { value: `not measured (${reason})`, tone: 'neutral', evidence: [] };
