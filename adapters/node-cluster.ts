@@ -41,9 +41,8 @@ export abstract class NodeCluster implements Cluster {
     this.nodes = this.placement.nodes(place.nodes ?? options.nodes, place.port);
   }
 
-  /** Only a lone node's clients are split (Cluster.spareClientAddress). */
   get spareClientAddress(): string | undefined {
-    return this.nodes.length === 1 ? this.placement.spareClientAddress : undefined;
+    return this.placement.spareClientAddress;
   }
 
   /**

@@ -116,6 +116,9 @@ export class PartitionNemesis implements Nemesis {
   }
 }
 
+/** The side of a lone node's clients cut off it, in a partition record. */
+export const SPARE_SIDE = 'clients';
+
 /**
  * `nodes` of the record (the progress line, the fault list): the sides
  * known not to hold the quorum; where none is known to lack it (every side
@@ -123,9 +126,6 @@ export class PartitionNemesis implements Nemesis {
  * majority of nodes, and for shapes with none (a ring) every node that
  * lost a peer. The checkers read `sides` and `quorum`, not this.
  */
-/** The side of a lone node's clients cut off it, in a partition record. */
-export const SPARE_SIDE = 'clients';
-
 function withoutQuorum(
   ids: readonly string[],
   sees: Record<string, string[]>,

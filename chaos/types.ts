@@ -53,3 +53,11 @@ export interface SpareClients {
   threads: number[];
   stride: number;
 }
+
+/** Whether the worker now running as `process` is one of `clients`' threads. */
+export function isSpareThread(
+  clients: Pick<SpareClients, 'threads' | 'stride'>,
+  process: number,
+): boolean {
+  return clients.threads.includes(process % clients.stride);
+}

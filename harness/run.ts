@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Claims, Client, Cluster, System } from '../adapters/types.ts';
 import { NEMESES } from '../chaos/index.ts';
 import { type FaultWindow, NemesisSchedule } from '../chaos/schedule.ts';
-import type { SpareClients } from '../chaos/types.ts';
+import { isSpareThread, type SpareClients } from '../chaos/types.ts';
 import { HistoryWriter } from '../core/history.ts';
 import { OpTable } from '../core/op-table.ts';
 import { deriveSeed, seededRng } from '../core/rng.ts';
@@ -216,7 +216,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     const connect = async (process: number, index: number) => {
       const node = cluster!.nodes[index % cluster!.nodes.length]!;
       const pinned =
-        spareClients?.threads.includes(process % stride) === true
+        spareClients && isSpareThread(spareClients, process)
           ? { ...node, clientAddress: spareClients.address }
           : node;
       const client = await system.clients[workload.client]!(cluster!, pinned, settings);

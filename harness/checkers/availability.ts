@@ -1,3 +1,4 @@
+import { isSpareThread, type SpareClients } from '../../chaos/types.ts';
 import {
   FINAL_CLUSTER,
   FINAL_REPLICA,
@@ -143,15 +144,8 @@ export function checkAvailability(history: History): AvailabilityResult {
   };
 }
 
-/**
- * A lone node's clients cut off it (chaos/partition.ts): their side's name
- * in `sees`, and their threads (process id modulo `stride`).
- */
-interface CutOffClients {
-  side: string;
-  threads: number[];
-  stride: number;
-}
+/** A lone node's clients cut off it (chaos/partition.ts), and their side's name in `sees`. */
+type CutOffClients = Pick<SpareClients, 'threads' | 'stride'> & { side: string };
 
 /** What one partition's record says of its sides. */
 function partitionOf(window: Window) {
@@ -164,12 +158,11 @@ function partitionOf(window: Window) {
   const sees = value.sees ?? {};
   const rule = value.quorum;
   const clients = value.clients;
-  const threads = new Set(clients?.threads);
   return {
     rule,
     clients,
     /** Whether the op of `process` ran on the clients' side, not its node's. */
-    cutOff: (process: number) => clients !== undefined && threads.has(process % clients.stride),
+    cutOff: (process: number) => clients !== undefined && isSpareThread(clients, process),
     sides: value.sides ?? describeSides(rule, sees),
     graceMs: rule?.graceMs ?? 0,
     holds: quorumOf(rule, sees),
