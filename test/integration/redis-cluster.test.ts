@@ -160,11 +160,13 @@ describe.skipIf(skip)('Redis Cluster on real redis-server processes', () => {
     expect(row.contradictions.map((c) => c.reason).join('\n')).not.toMatch(/without its quorum/);
   }, 180_000);
 
-  it('partition-primary: writes a cut master acknowledged within its node timeout are lost at failover, and the CP claim gets its ✗', async () => {
-    // Many keys: an acknowledged write of the cut master is then rarely
-    // overwritten after the heal, so its loss stays visible.
-    const { results } = await partitioned('partition-primary', 'write-heavy', '14', '5', {
-      keys: '10000',
+  it('partition-primary: adds a cut master acknowledged within its node timeout are lost at failover, and the CP claim gets its ✗', async () => {
+    // Set adds: a later add never hides a lost one. Under write-heavy's
+    // zipfian updates a later update of the key hides the loss, and of 5 to
+    // 8 losses one run on a loaded CI machine kept none visible.
+    // 32 workers put 5 or 6 on the cut master's side (16 put 2 or 3).
+    const { results } = await partitioned('partition-primary', 'set', '14', '5', {
+      concurrency: '32',
     });
     const row = results.matrix[0]!;
     console.info(`redis primary: ${row.observed.lostWrites.value}; cap ${row.observed.cap.value}`);
