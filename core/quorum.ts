@@ -46,6 +46,12 @@ export interface ReplicasRule {
    * node holds every key; absent when every node does.
    */
   placement?: Record<string, string[]>;
+  /**
+   * Sloppy quorum (Dynamo): any nodes a coordinator reaches stand in for
+   * the replicas it does not, so a side needs enough nodes, not the key's
+   * own replicas; no placement then.
+   */
+  sloppy?: boolean;
   graceMs: number;
 }
 
@@ -112,7 +118,9 @@ export function describeSides(rule: QuorumRule | undefined, sees: Sees): Side[] 
     if (rule.rule === 'replicas') {
       const why = rule.placement
         ? `per key: a coordinator here needs ${needWords(rule)} of the key's ${rule.replicas} replicas (${rule.level})`
-        : `holds ${Math.min(nodes.length, rule.replicas)} of every key's ${rule.replicas} replicas; needs ${needWords(rule)} (${rule.level})`;
+        : rule.sloppy
+          ? `${nodes.length} node(s) here to stand in for every key's ${rule.replicas} replicas; a sloppy quorum needs ${needWords(rule)} (${rule.level})`
+          : `holds ${Math.min(nodes.length, rule.replicas)} of every key's ${rule.replicas} replicas; needs ${needWords(rule)} (${rule.level})`;
       return { nodes, quorum: rule.placement ? null : sideQuorum(rule, nodes.length), why };
     }
     if (overlapping)

@@ -1,9 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Connection } from './connection.ts';
+import { PhiAccrualDetector } from './detector.ts';
+import { Gossiper, type Member } from './gossip.ts';
+import { HintStore } from './hints.ts';
 import { nextIncarnation } from './incarnation.ts';
 import {
   DynamoError,
   type GetResult,
+  type GossipResult,
   type LocalGetResult,
   lineReader,
   type PutResult,
@@ -11,6 +15,7 @@ import {
   type StatusResult,
 } from './protocol.ts';
 import { Ring } from './ring.ts';
+import { type Target, withStandIns } from './stand-ins.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
 import {
   clockOf,
@@ -22,15 +27,11 @@ import {
   type Version,
 } from './vclock.ts';
 
-export interface Member {
-  id: string;
-  host: string;
-  port: number;
-}
+export type { Member };
 
 export interface NodeConfig {
   id: string;
-  /** Every member of the cluster, this node included (static membership for now). */
+  /** Every member of the cluster, this node included (static membership for now); also the gossip seeds. */
   members: Member[];
   tokens: number;
   /** Defaults for requests that do not set their own N/R/W. */
@@ -42,7 +43,21 @@ export interface NodeConfig {
   fsyncIntervalMs: number;
   /** How long a coordinator waits for one replica. */
   replicaTimeoutMs: number;
+  /**
+   * Sloppy quorum: requests go to the first N nodes of the key's walk that
+   * this node believes up, stand-ins holding what they take as hints for
+   * the owners they replace. Off: only the key's N owners count.
+   */
+  sloppyQuorum: boolean;
+  gossipIntervalMs: number;
+  /** Phi at which the failure detector convicts a silent peer. */
+  phiThreshold: number;
+  /** How often hints are offered to their owners. */
+  handoffIntervalMs: number;
 }
+
+const GOSSIP_FANOUT = 2;
+const HANDOFF_PARALLEL = 32;
 
 /**
  * One node of the Dynamo-style store. Every node can coordinate any request
@@ -59,31 +74,46 @@ export class DynamoNode {
   private readonly peers = new Map<string, Connection>();
   private readonly sockets = new Set<Socket>();
   private readonly startedAt = Date.now();
+  private readonly gossip: Gossiper;
+  /**
+   * The last counter this start issued per key. A coordinator outside a
+   * key's owners keeps its version only as a hint, which goes at handoff;
+   * without this, its next write of the key could take the same dot.
+   */
+  private readonly issued = new Map<string, number>();
+  private handoffTimer: NodeJS.Timeout | undefined;
+  private handingOff = false;
   private server: Server | undefined;
 
   private constructor(
     readonly config: NodeConfig,
     private readonly store: LogStore,
-    /** The id this start of the node issues dots under (see incarnation.ts). */
-    private readonly actor: string,
+    private readonly hints: HintStore,
+    incarnation: number,
   ) {
     const ids = config.members.map((m) => m.id);
     if (!ids.includes(config.id)) throw new Error(`node ${config.id} is not among the members`);
+    this.actor = `${config.id}#${incarnation}`;
     this.ring = new Ring(ids, config.tokens);
-    const self = this.self;
-    for (const member of config.members) {
-      if (member.id === config.id) continue;
-      this.peers.set(
-        member.id,
-        new Connection({
-          host: member.host,
-          port: member.port,
-          localAddress: self.host,
-          connectTimeoutMs: config.replicaTimeoutMs,
-        }),
-      );
-    }
+    const detector = new PhiAccrualDetector({
+      threshold: config.phiThreshold,
+      expectedIntervalMs: config.gossipIntervalMs,
+    });
+    this.gossip = new Gossiper(
+      this.self,
+      incarnation,
+      config.members,
+      detector,
+      { intervalMs: config.gossipIntervalMs, fanout: GOSSIP_FANOUT },
+      (to, states) =>
+        this.peer(to.id)
+          .request<GossipResult>({ type: 'gossip', states }, config.replicaTimeoutMs)
+          .then((r) => r.states),
+    );
   }
+
+  /** The id this start of the node issues dots under (see incarnation.ts). */
+  private readonly actor: string;
 
   static async start(config: NodeConfig): Promise<DynamoNode> {
     const incarnation = await nextIncarnation(config.dataDir);
@@ -91,8 +121,12 @@ export class DynamoNode {
       fsync: config.fsync,
       fsyncIntervalMs: config.fsyncIntervalMs,
     });
-    const node = new DynamoNode(config, store, `${config.id}#${incarnation}`);
+    const hints = await HintStore.open(config.dataDir, config.fsync, config.fsyncIntervalMs);
+    const node = new DynamoNode(config, store, hints, incarnation);
     await node.listen();
+    node.gossip.start();
+    node.handoffTimer = setInterval(() => void node.handOff(), config.handoffIntervalMs);
+    node.handoffTimer.unref();
     return node;
   }
 
@@ -101,12 +135,15 @@ export class DynamoNode {
   }
 
   async stop(): Promise<void> {
+    this.gossip.stop();
+    if (this.handoffTimer) clearInterval(this.handoffTimer);
     for (const peer of this.peers.values()) peer.close();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) =>
       this.server ? this.server.close(() => resolve()) : resolve(),
     );
     await this.store.close();
+    await this.hints.close();
   }
 
   async handle(request: Request): Promise<unknown> {
@@ -116,10 +153,13 @@ export class DynamoNode {
       case 'put':
         return this.coordinatePut(request);
       case 'local-get':
-        return { versions: this.store.get(request.key) } satisfies LocalGetResult;
+        return { versions: this.localVersions(request.key) } satisfies LocalGetResult;
       case 'replicate':
-        await this.applyVersions(request.key, request.versions);
+        if (request.hint) await this.hints.add(request.hint, request.key, request.versions);
+        else await this.applyVersions(request.key, request.versions);
         return {};
+      case 'gossip':
+        return { states: this.gossip.receive(request.states) } satisfies GossipResult;
       case 'preflist':
         return { nodes: this.replicasFor(request.key, request.n ?? this.config.n) };
       case 'status':
@@ -130,6 +170,9 @@ export class DynamoNode {
           nodes: this.config.members.map((m) => m.id),
           startedAt: this.startedAt,
           now: Date.now(),
+          sloppyQuorum: this.config.sloppyQuorum,
+          peers: this.gossip.view(),
+          hints: this.hints.stats(),
         } satisfies StatusResult;
       default:
         throw new DynamoError('bad-request', `unknown request type`, true);
@@ -161,29 +204,49 @@ export class DynamoNode {
     return { n, r, w };
   }
 
+  /**
+   * The nodes a request for `key` goes to first, and the spares that replace
+   * any of them that fails. Strict: the key's N owners, no spares. Sloppy:
+   * the owners this node believes up, then, for each one down, the next
+   * node up on the key's walk, holding a hint for it; the rest of the walk
+   * that is up is spare.
+   */
+  private targetsFor(key: string, n: number): { targets: Target[]; spares: string[] } {
+    const owners = this.replicasFor(key, n);
+    if (!this.config.sloppyQuorum) return { targets: owners.map((node) => ({ node })), spares: [] };
+    const up = (node: string) => this.gossip.isUp(node);
+    const spares = this.ring.walk(key).slice(owners.length).filter(up);
+    const targets: Target[] = owners.filter(up).map((node) => ({ node }));
+    for (const owner of owners.filter((o) => !up(o))) {
+      const standIn = spares.shift();
+      if (standIn) targets.push({ node: standIn, hint: owner });
+    }
+    return { targets, spares };
+  }
+
   private async coordinateGet(
     key: string,
     { n, r }: { n: number; r: number },
     repairSync: boolean,
   ): Promise<GetResult> {
-    const replicas = this.replicasFor(key, n);
-    const replies = new Map<string, Version[]>();
-    const calls = replicas.map((node) =>
-      this.readReplica(node, key).then((versions) => {
-        replies.set(node, versions);
+    const { targets, spares } = this.targetsFor(key, n);
+    const replies = new Map<string, { versions: Version[]; hint?: string }>();
+    const { done, all } = withStandIns(targets, spares, r, (target) =>
+      this.readReplica(target.node, key).then((versions) => {
+        replies.set(target.node, { versions, ...(target.hint ? { hint: target.hint } : {}) });
       }),
     );
-    await firstSuccesses(calls, r);
+    await done;
     if (replies.size < r) {
       throw new DynamoError(
         'quorum',
-        `read quorum not met: ${replies.size} of r=${r} replicas answered (of ${replicas.join(',')})`,
+        `read quorum not met: ${replies.size} of r=${r} replicas answered (of ${targets.map((t) => t.node).join(',')})`,
         true,
       );
     }
-    const versions = [...replies.values()].reduce((acc, v) => merge(acc, v), [] as Version[]);
+    const versions = mergeAll([...replies.values()].map((reply) => reply.versions));
     const answered = replies.size;
-    const repair = Promise.allSettled(calls).then(() => this.readRepair(key, replies));
+    const repair = all.then(() => this.readRepair(key, replies));
     if (repairSync) await repair;
     else repair.catch(() => {});
     return {
@@ -194,43 +257,71 @@ export class DynamoNode {
   }
 
   /** Sends the merge of every reply to each replica that answered with less. */
-  private async readRepair(key: string, replies: Map<string, Version[]>): Promise<void> {
-    const merged = [...replies.values()].reduce((acc, v) => merge(acc, v), [] as Version[]);
+  private async readRepair(
+    key: string,
+    replies: Map<string, { versions: Version[]; hint?: string }>,
+  ): Promise<void> {
+    const merged = mergeAll([...replies.values()].map((reply) => reply.versions));
     await Promise.allSettled(
       [...replies]
-        .filter(([, versions]) => !sameVersions(versions, merged))
-        .map(([node]) => this.writeReplica(node, key, merged)),
+        .filter(([, reply]) => !sameVersions(reply.versions, merged))
+        .map(([node, reply]) => this.writeReplica({ node, hint: reply.hint }, key, merged)),
     );
   }
 
   private async coordinatePut(request: Extract<Request, { type: 'put' }>): Promise<PutResult> {
     const { n, w } = this.quorum(request);
-    const replicas = this.replicasFor(request.key, n);
-    if (!replicas.includes(this.config.id)) return this.forwardPut(replicas, request);
+    const owners = this.replicasFor(request.key, n);
+    const self = this.config.id;
+    if (!owners.includes(self)) {
+      const up = owners.filter((o) => this.gossip.isUp(o));
+      const forwarded = await this.forwardPut(this.config.sloppyQuorum ? up : owners, request);
+      if (forwarded) return forwarded;
+      if (!this.config.sloppyQuorum)
+        throw new DynamoError(
+          'quorum',
+          `no replica of the key reachable (${owners.join(',')})`,
+          true,
+        );
+      // Sloppy: no owner reachable, so this node coordinates, standing in itself.
+    }
 
-    const stored = this.store.get(request.key);
+    const stored = this.localVersions(request.key);
     const context = request.context ?? EMPTY_CONTEXT;
+    const counter = Math.max(
+      nextCounter(this.actor, stored, context),
+      (this.issued.get(request.key) ?? 0) + 1,
+    );
+    this.issued.set(request.key, counter);
     const version: Version = {
       value: request.value,
-      dot: { node: this.actor, counter: nextCounter(this.actor, stored, context) },
+      dot: { node: this.actor, counter },
       context,
       ts: Date.now(),
     };
+    const { targets, spares } = this.targetsFor(request.key, n);
+    if (!targets.some((t) => t.node === self)) {
+      // A coordinator keeps what it writes: the first owner without a copy gets its hint.
+      const placed = new Set(targets.map((t) => t.hint ?? t.node));
+      targets.unshift({ node: self, hint: owners.find((o) => !placed.has(o)) ?? owners[0]! });
+      const spare = spares.indexOf(self);
+      if (spare !== -1) spares.splice(spare, 1);
+    }
     // The local write is synchronous in memory, so two puts of one key on
     // this node can never take the same counter; the actor id changes at
     // every start, so a counter lost in a crash is never issued again.
-    const calls = replicas.map((node) =>
-      node === this.config.id
-        ? this.store.put(request.key, merge(stored, [version]))
-        : this.writeReplica(node, request.key, [version]),
+    const { done } = withStandIns(targets, spares, w, (target) =>
+      target.node === self && !target.hint
+        ? this.store.put(request.key, merge(this.store.get(request.key), [version]))
+        : this.writeReplica(target, request.key, [version]),
     );
-    const acks = await firstSuccesses(calls, w);
+    const acks = await done;
     if (acks < w) {
       // Stored on `acks` replicas (maybe this one): the write may surface
       // later, so the outcome is unknown to the client, not a failure.
       throw new DynamoError(
         'quorum',
-        `write quorum not met: ${acks} of w=${w} replicas acknowledged (of ${replicas.join(',')})`,
+        `write quorum not met: ${acks} of w=${w} replicas acknowledged (of ${targets.map((t) => t.node).join(',')})`,
         false,
       );
     }
@@ -238,11 +329,14 @@ export class DynamoNode {
     return { clock: clockOf(version), context: contextOf([version]), acks };
   }
 
-  /** Single-hop routing: hand the write to the first reachable replica. */
+  /**
+   * Single-hop routing: hand the write to the first reachable replica;
+   * undefined when none could be reached (the write never left).
+   */
   private async forwardPut(
     replicas: string[],
     request: Extract<Request, { type: 'put' }>,
-  ): Promise<PutResult> {
+  ): Promise<PutResult | undefined> {
     for (const node of replicas) {
       try {
         return await this.peer(node).request<PutResult>(request, this.config.replicaTimeoutMs * 2);
@@ -252,15 +346,18 @@ export class DynamoNode {
         throw error;
       }
     }
-    throw new DynamoError(
-      'quorum',
-      `no replica of the key reachable (${replicas.join(',')})`,
-      true,
-    );
+    return undefined;
+  }
+
+  /** This node's copy of a key: its own data, and what it holds for others. */
+  private localVersions(key: string): Version[] {
+    const own = this.store.get(key);
+    const hinted = this.hints.of(key);
+    return hinted.length === 0 ? own : merge(own, hinted);
   }
 
   private async readReplica(node: string, key: string): Promise<Version[]> {
-    if (node === this.config.id) return this.store.get(key);
+    if (node === this.config.id) return this.localVersions(key);
     const result = await this.peer(node).request<LocalGetResult>(
       { type: 'local-get', key },
       this.config.replicaTimeoutMs,
@@ -268,12 +365,41 @@ export class DynamoNode {
     return result.versions;
   }
 
-  private async writeReplica(node: string, key: string, versions: Version[]): Promise<void> {
-    if (node === this.config.id) return this.applyVersions(key, versions);
-    await this.peer(node).request(
-      { type: 'replicate', key, versions },
+  private async writeReplica(target: Target, key: string, versions: Version[]): Promise<void> {
+    if (target.node === this.config.id) {
+      if (target.hint) return this.hints.add(target.hint, key, versions);
+      return this.applyVersions(key, versions);
+    }
+    await this.peer(target.node).request(
+      { type: 'replicate', key, versions, ...(target.hint ? { hint: target.hint } : {}) },
       this.config.replicaTimeoutMs,
     );
+  }
+
+  /**
+   * Hinted handoff: each owner the detector sees up gets the versions held
+   * for it; a hint goes once the owner has stored them durably.
+   */
+  private async handOff(): Promise<void> {
+    if (this.handingOff) return;
+    this.handingOff = true;
+    try {
+      for (const [owner, keys] of this.hints.byOwner()) {
+        if (!this.gossip.isUp(owner)) continue;
+        for (let i = 0; i < keys.length; i += HANDOFF_PARALLEL) {
+          const batch = keys.slice(i, i + HANDOFF_PARALLEL).map(async (key) => {
+            const versions = this.hints.get(owner, key);
+            await this.writeReplica({ node: owner }, key, versions);
+            await this.hints.handedOff(owner, key, versions);
+          });
+          const results = await Promise.allSettled(batch);
+          // An owner that stops answering waits for the next round.
+          if (results.some((r) => r.status === 'rejected')) break;
+        }
+      }
+    } finally {
+      this.handingOff = false;
+    }
   }
 
   private async applyVersions(key: string, versions: Version[]): Promise<void> {
@@ -284,8 +410,18 @@ export class DynamoNode {
   }
 
   private peer(node: string): Connection {
-    const peer = this.peers.get(node);
-    if (!peer) throw new DynamoError('internal', `unknown node ${node}`, true);
+    let peer = this.peers.get(node);
+    if (!peer) {
+      const member = this.gossip.members().find((m) => m.id === node);
+      if (!member) throw new DynamoError('internal', `unknown node ${node}`, true);
+      peer = new Connection({
+        host: member.host,
+        port: member.port,
+        localAddress: this.self.host,
+        connectTimeoutMs: this.config.replicaTimeoutMs,
+      });
+      this.peers.set(node, peer);
+    }
     return peer;
   }
 
@@ -327,30 +463,6 @@ export class DynamoNode {
   }
 }
 
-/**
- * Resolves once `needed` of the calls have succeeded, or all have settled;
- * gives the number of successes at that moment. The other calls go on.
- */
-function firstSuccesses(calls: Promise<unknown>[], needed: number): Promise<number> {
-  return new Promise((resolve) => {
-    let ok = 0;
-    let settled = 0;
-    const check = () => {
-      if (ok >= needed || settled === calls.length) resolve(ok);
-    };
-    for (const call of calls) {
-      call.then(
-        () => {
-          ok++;
-          settled++;
-          check();
-        },
-        () => {
-          settled++;
-          check();
-        },
-      );
-    }
-    check();
-  });
+function mergeAll(sets: Version[][]): Version[] {
+  return sets.reduce((acc, v) => merge(acc, v), [] as Version[]);
 }

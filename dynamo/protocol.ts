@@ -1,3 +1,5 @@
+import type { EndpointState } from './gossip.ts';
+import type { HintStats } from './hints.ts';
 import type { Context, VClock, Version } from './vclock.ts';
 
 /**
@@ -20,8 +22,13 @@ export type Request =
   | ({ type: 'put'; key: string; value: unknown; context?: Context } & QuorumOptions)
   /** This node's own copy of a key: replica reads, and the read quorum's parts. */
   | { type: 'local-get'; key: string }
-  /** Merge versions into this node's copy, durably (replication, read repair). */
-  | { type: 'replicate'; key: string; versions: Version[] }
+  /**
+   * Merge versions into this node's copy, durably (replication, read
+   * repair); with `hint`, keep them for that owner instead (sloppy quorum).
+   */
+  | { type: 'replicate'; key: string; versions: Version[]; hint?: string }
+  /** Push-pull gossip: the sender's view of every member; answered with the receiver's. */
+  | { type: 'gossip'; states: EndpointState[] }
   | { type: 'preflist'; key: string; n?: number }
   | { type: 'status' };
 
@@ -54,6 +61,14 @@ export interface StatusResult {
   startedAt: number;
   /** The node's wall clock (ms), as skewed as the node is. */
   now: number;
+  sloppyQuorum: boolean;
+  /** Every other member as this node's failure detector sees it. */
+  peers: { id: string; up: boolean; phi: number; generation: number; heartbeat: number }[];
+  hints: HintStats;
+}
+
+export interface GossipResult {
+  states: EndpointState[];
 }
 
 /**

@@ -45,6 +45,11 @@ export class Ring {
     return list;
   }
 
+  /** Every node, in the order a walk clockwise from the key meets them: owners first, then stand-ins. */
+  walk(key: string): string[] {
+    return this.preferenceList(key, this.nodes.length);
+  }
+
   private firstTokenAtOrAfter(position: number): number {
     let lo = 0;
     let hi = this.tokens.length;

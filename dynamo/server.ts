@@ -3,7 +3,9 @@
  *
  *   node --import tsx dynamo/server.ts --id n1 \
  *     --members n1=127.0.11.1:7000,n2=127.0.11.2:7000,n3=127.0.11.3:7000 \
- *     --data /tmp/n1 [--tokens 32] [--n 3 --r 2 --w 2] [--fsync always]
+ *     --data /tmp/n1 [--tokens 32] [--n 3 --r 2 --w 2] [--fsync always] \
+ *     [--sloppy-quorum on] [--gossip-interval-ms 100] [--phi-threshold 8] \
+ *     [--handoff-interval-ms 1000]
  *
  * Prints one JSON line `{"ready":true,...}` on stdout once it accepts
  * connections. With --parent-pid it exits when that process is gone, so a
@@ -47,6 +49,10 @@ const { values } = parseArgs({
     fsync: { type: 'string' },
     'fsync-interval-ms': { type: 'string' },
     'replica-timeout-ms': { type: 'string' },
+    'sloppy-quorum': { type: 'string' },
+    'gossip-interval-ms': { type: 'string' },
+    'phi-threshold': { type: 'string' },
+    'handoff-interval-ms': { type: 'string' },
     'parent-pid': { type: 'string' },
   },
 });
@@ -54,6 +60,8 @@ const { values } = parseArgs({
 if (!values.id || !values.members || !values.data) fail('--id, --members and --data are required');
 const fsync = (values.fsync ?? 'always') as FsyncPolicy;
 if (!FSYNC.includes(fsync)) fail(`--fsync must be one of ${FSYNC.join(', ')}`);
+const sloppy = values['sloppy-quorum'] ?? 'on';
+if (sloppy !== 'on' && sloppy !== 'off') fail('--sloppy-quorum must be on or off');
 
 const node = await DynamoNode.start({
   id: values.id,
@@ -66,6 +74,10 @@ const node = await DynamoNode.start({
   fsync,
   fsyncIntervalMs: int('fsync-interval-ms', values['fsync-interval-ms'], 200),
   replicaTimeoutMs: int('replica-timeout-ms', values['replica-timeout-ms'], 1000),
+  sloppyQuorum: sloppy === 'on',
+  gossipIntervalMs: Math.max(1, int('gossip-interval-ms', values['gossip-interval-ms'], 100)),
+  phiThreshold: Math.max(1, int('phi-threshold', values['phi-threshold'], 8)),
+  handoffIntervalMs: Math.max(1, int('handoff-interval-ms', values['handoff-interval-ms'], 1000)),
 }).catch((error: Error) => fail(`cannot start ${values.id}: ${error.message}`));
 
 const { host, port } = node.self;

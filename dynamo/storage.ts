@@ -20,10 +20,12 @@ export interface StorageOptions {
   fsyncIntervalMs?: number;
 }
 
-/** One line of the log: the whole sibling set of a key after a change. */
+/** One line of the log: the whole sibling set of a key after a change, or its removal. */
 interface LogRecord {
   k: string;
-  v: Version[];
+  v?: Version[];
+  /** Set when the key was removed (a hint handed off). */
+  d?: 1;
 }
 
 /**
@@ -46,9 +48,9 @@ export class LogStore {
     private readonly options: StorageOptions,
   ) {}
 
-  static async open(dir: string, options: StorageOptions): Promise<LogStore> {
+  static async open(dir: string, options: StorageOptions, file = 'data.log'): Promise<LogStore> {
     await mkdir(dir, { recursive: true });
-    const store = new LogStore(join(dir, 'data.log'), options);
+    const store = new LogStore(join(dir, file), options);
     const records = await store.replay();
     if (records > 10_000 && records > 4 * store.data.size) await store.compact();
     store.file = await open(store.path, 'a');
@@ -78,10 +80,20 @@ export class LogStore {
    */
   put(key: string, versions: Version[]): Promise<void> {
     this.data.set(key, versions);
-    this.pending.push(`${JSON.stringify({ k: key, v: versions } satisfies LogRecord)}\n`);
+    return this.append({ k: key, v: versions });
+  }
+
+  private append(record: LogRecord): Promise<void> {
+    this.pending.push(`${JSON.stringify(record)}\n`);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.flushing) void this.flush();
     return done;
+  }
+
+  /** Removes a key, as durably as `put` stores one. */
+  delete(key: string): Promise<void> {
+    this.data.delete(key);
+    return this.append({ k: key, d: 1 });
   }
 
   async close(): Promise<void> {
@@ -136,7 +148,8 @@ export class LogStore {
       if (torn) break;
       try {
         const record = JSON.parse(line) as LogRecord;
-        this.data.set(record.k, record.v);
+        if (record.d) this.data.delete(record.k);
+        else this.data.set(record.k, record.v ?? []);
         records++;
         goodBytes += Buffer.byteLength(line) + 1;
       } catch {

@@ -1,9 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { tsNodeArgs } from '../../core/tsx.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
+import { PhiAccrualDetector } from '../../dynamo/detector.ts';
+import type { StatusResult } from '../../dynamo/protocol.ts';
 import { Ring } from '../../dynamo/ring.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
@@ -40,6 +43,10 @@ export class DynamoCluster extends NodeCluster {
         ...['--tokens', String(s.tokens), '--fsync', s.fsync],
         ...['--n', String(s.n), '--r', String(s.r), '--w', String(s.w)],
         ...['--replica-timeout-ms', String(s.replicaTimeoutMs)],
+        ...['--sloppy-quorum', s.sloppyQuorum],
+        ...['--gossip-interval-ms', String(s.gossipIntervalMs)],
+        ...['--phi-threshold', String(s.phiThreshold)],
+        ...['--handoff-interval-ms', String(s.handoffIntervalMs)],
         // In a container the harness's PID means nothing; `faultline heal` ends those.
         ...(this.hostProcesses ? ['--parent-pid', String(process.pid)] : []),
       ],
@@ -48,9 +55,14 @@ export class DynamoCluster extends NodeCluster {
   }
 
   protected async ready(node: NodeHandle): Promise<boolean> {
+    return (await this.status(node)).id === node.id;
+  }
+
+  /** A node's own status: its ring, its detector's view of the others, its hints. */
+  async status(node: NodeHandle): Promise<StatusResult> {
     const client = new DynamoClient({ host: node.host, port: node.port, timeoutMs: 500 });
     try {
-      return (await client.status()).id === node.id;
+      return await client.status();
     } finally {
       client.close();
     }
@@ -62,19 +74,44 @@ export class DynamoCluster extends NodeCluster {
    * list, from the same ring the nodes build.
    */
   async quorum(context: { keys: readonly string[] }): Promise<ReplicasRule> {
-    const { n, r, w, tokens } = this.settings;
+    const { n, r, w, tokens, sloppyQuorum, phiThreshold, gossipIntervalMs } = this.settings;
     const ids = this.nodes.map((node) => node.id);
-    const ring = n < ids.length ? new Ring(ids, tokens) : undefined;
+    const sloppy = sloppyQuorum === 'on';
+    // A sloppy quorum is any nodes up: no per-key placement to consult.
+    const ring = n < ids.length && !sloppy ? new Ring(ids, tokens) : undefined;
     return {
       rule: 'replicas',
       replicas: Math.min(n, ids.length),
       read: r,
       write: w,
-      level: `N=${n} R=${r} W=${w}`,
+      level: `N=${n} R=${r} W=${w}${sloppy ? ' sloppy' : ''}`,
       ...(ring
         ? { placement: Object.fromEntries(context.keys.map((k) => [k, ring.preferenceList(k, n)])) }
         : {}),
-      graceMs: 0,
+      ...(sloppy ? { sloppy: true } : {}),
+      // Until its detector convicts the peers it lost, a coordinator still
+      // waits on them; heartbeats arrive about every 1.5 gossip intervals.
+      graceMs: sloppy
+        ? Math.ceil(PhiAccrualDetector.convictionMs(phiThreshold, gossipIntervalMs * 1.5))
+        : 0,
     };
+  }
+
+  /** Settled: every node up, every node sees every other up, and no hint is left to hand off. */
+  async settle(timeoutMs: number): Promise<void> {
+    await waitUntil(
+      'dynamo nodes to see one another up and hand off their hints',
+      async () => {
+        const up = new Set(this.nodes.filter((n) => this.isUp(n.id)).map((n) => n.id));
+        for (const node of this.nodes.filter((n) => up.has(n.id))) {
+          const status = await this.status(node);
+          if (status.hints.pending > 0) return false;
+          if (status.peers.some((p) => up.has(p.id) && !p.up)) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      250,
+    );
   }
 }

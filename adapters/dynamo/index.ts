@@ -37,8 +37,8 @@ export const dynamo: System<DynamoSettings> = {
   },
 
   describe(settings) {
-    const { n, r, w, fsync } = settings;
-    return `N=${n} R=${r} W=${w}, fsync ${fsync}`;
+    const { n, r, w, fsync, sloppyQuorum } = settings;
+    return `N=${n} R=${r} W=${w}${sloppyQuorum === 'on' ? ' sloppy' : ''}, fsync ${fsync}`;
   },
 
   provision: (provider, options) =>

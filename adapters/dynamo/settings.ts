@@ -29,6 +29,29 @@ export const dynamoSettings = defineSettings(
       default: 2000,
       min: 10,
     }),
+    sloppyQuorum: choice(['on', 'off'], {
+      help: "sloppy quorum and hinted handoff: requests go to the first N nodes up on the key's walk, stand-ins keep hints for the owners they replace (off: only the key's N owners count)",
+      default: 'on',
+      flag: 'sloppy-quorum',
+      placeholder: '<on|off>',
+      variants: true,
+    }),
+    gossipIntervalMs: millis({
+      help: 'how often each node beats and gossips membership with 2 random peers',
+      default: 100,
+      min: 10,
+    }),
+    phiThreshold: integer({
+      help: 'phi at which the failure detector marks a silent peer down (phi accrual, as Cassandra)',
+      default: 8,
+      min: 1,
+      max: 64,
+    }),
+    handoffIntervalMs: millis({
+      help: 'how often a node offers the hints it holds to their owners',
+      default: 1000,
+      min: 10,
+    }),
     port: integer({
       help: 'the port every node listens on, each on its own address',
       default: 7000,

@@ -77,7 +77,9 @@ describe.skipIf(skip)('network partitions with iptables on a 5-node cluster', ()
 
     await nemesis.stop();
     expect(await reachable(isolated.clientAddress, majority[0]!)).toBe(true);
-    // After heal, a full read repairs every replica; all then hold the same versions.
+    // Once every node sees the isolated one back (and stand-ins handed it
+    // their hints), a full read repairs every replica; all then hold the same versions.
+    await cluster.settle!(30_000);
     await Promise.all(keys.map((k) => majorityClient.get(k, { r: 3, repairSync: true })));
     const byNode = new Map(cluster.nodes.map((n) => [n.id, client(n)]));
     for (const key of keys) {
