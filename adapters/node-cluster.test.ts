@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loopbackNodes } from '../core/addresses.ts';
 import { skipUnless } from '../test/engines.ts';
 import { recordingProvider } from '../test/fake-provider.ts';
 import { tempDir } from '../test/temp-dirs.ts';
 import { bindSourceBlocker } from './bind-source/index.ts';
 import { NodeCluster } from './node-cluster.ts';
-import type { NodeLaunch, Provider, RunningNode } from './provider.ts';
 import type { NodeHandle } from './types.ts';
 
 class ExampleCluster extends NodeCluster {

@@ -21,6 +21,7 @@ import {
   clockOf,
   contextOf,
   EMPTY_CONTEXT,
+  lastWriteWins,
   merge,
   nextCounter,
   sameVersions,
@@ -54,6 +55,8 @@ export interface NodeConfig {
   phiThreshold: number;
   /** How often hints are offered to their owners. */
   handoffIntervalMs: number;
+  /** Concurrent versions: kept as siblings for the client, or resolved by last-write-wins. */
+  conflicts: 'siblings' | 'lww';
 }
 
 const GOSSIP_FANOUT = 2;
@@ -244,7 +247,7 @@ export class DynamoNode {
         true,
       );
     }
-    const versions = mergeAll([...replies.values()].map((reply) => reply.versions));
+    const versions = this.joinAll([...replies.values()].map((reply) => reply.versions));
     const answered = replies.size;
     const repair = all.then(() => this.readRepair(key, replies));
     if (repairSync) await repair;
@@ -261,7 +264,7 @@ export class DynamoNode {
     key: string,
     replies: Map<string, { versions: Version[]; hint?: string }>,
   ): Promise<void> {
-    const merged = mergeAll([...replies.values()].map((reply) => reply.versions));
+    const merged = this.joinAll([...replies.values()].map((reply) => reply.versions));
     await Promise.allSettled(
       [...replies]
         .filter(([, reply]) => !sameVersions(reply.versions, merged))
@@ -312,7 +315,7 @@ export class DynamoNode {
     // every start, so a counter lost in a crash is never issued again.
     const { done } = withStandIns(targets, spares, w, (target) =>
       target.node === self && !target.hint
-        ? this.store.put(request.key, merge(this.store.get(request.key), [version]))
+        ? this.store.put(request.key, this.join(this.store.get(request.key), [version]))
         : this.writeReplica(target, request.key, [version]),
     );
     const acks = await done;
@@ -353,7 +356,7 @@ export class DynamoNode {
   private localVersions(key: string): Version[] {
     const own = this.store.get(key);
     const hinted = this.hints.of(key);
-    return hinted.length === 0 ? own : merge(own, hinted);
+    return hinted.length === 0 ? own : this.join(own, hinted);
   }
 
   private async readReplica(node: string, key: string): Promise<Version[]> {
@@ -404,9 +407,22 @@ export class DynamoNode {
 
   private async applyVersions(key: string, versions: Version[]): Promise<void> {
     const stored = this.store.get(key);
-    const merged = merge(stored, versions);
+    const merged = this.join(stored, versions);
     if (sameVersions(merged, stored)) return;
     await this.store.put(key, merged);
+  }
+
+  /**
+   * Two replicas' versions of a key, joined: with siblings, every version
+   * no other has seen; with last-write-wins, the latest alone.
+   */
+  private join(a: readonly Version[], b: readonly Version[]): Version[] {
+    const merged = merge(a, b);
+    return this.config.conflicts === 'lww' ? lastWriteWins(merged) : merged;
+  }
+
+  private joinAll(sets: Version[][]): Version[] {
+    return sets.reduce((acc, v) => this.join(acc, v), [] as Version[]);
   }
 
   private peer(node: string): Connection {
@@ -461,8 +477,4 @@ export class DynamoNode {
       }),
     );
   }
-}
-
-function mergeAll(sets: Version[][]): Version[] {
-  return sets.reduce((acc, v) => merge(acc, v), [] as Version[]);
 }

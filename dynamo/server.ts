@@ -5,7 +5,7 @@
  *     --members n1=127.0.11.1:7000,n2=127.0.11.2:7000,n3=127.0.11.3:7000 \
  *     --data /tmp/n1 [--tokens 32] [--n 3 --r 2 --w 2] [--fsync always] \
  *     [--sloppy-quorum on] [--gossip-interval-ms 100] [--phi-threshold 8] \
- *     [--handoff-interval-ms 1000]
+ *     [--handoff-interval-ms 1000] [--conflicts siblings|lww]
  *
  * Prints one JSON line `{"ready":true,...}` on stdout once it accepts
  * connections. With --parent-pid it exits when that process is gone, so a
@@ -53,6 +53,7 @@ const { values } = parseArgs({
     'gossip-interval-ms': { type: 'string' },
     'phi-threshold': { type: 'string' },
     'handoff-interval-ms': { type: 'string' },
+    conflicts: { type: 'string' },
     'parent-pid': { type: 'string' },
   },
 });
@@ -62,6 +63,8 @@ const fsync = (values.fsync ?? 'always') as FsyncPolicy;
 if (!FSYNC.includes(fsync)) fail(`--fsync must be one of ${FSYNC.join(', ')}`);
 const sloppy = values['sloppy-quorum'] ?? 'on';
 if (sloppy !== 'on' && sloppy !== 'off') fail('--sloppy-quorum must be on or off');
+const conflicts = values.conflicts ?? 'siblings';
+if (conflicts !== 'siblings' && conflicts !== 'lww') fail('--conflicts must be siblings or lww');
 
 const node = await DynamoNode.start({
   id: values.id,
@@ -75,6 +78,7 @@ const node = await DynamoNode.start({
   fsyncIntervalMs: int('fsync-interval-ms', values['fsync-interval-ms'], 200),
   replicaTimeoutMs: int('replica-timeout-ms', values['replica-timeout-ms'], 1000),
   sloppyQuorum: sloppy === 'on',
+  conflicts,
   gossipIntervalMs: Math.max(1, int('gossip-interval-ms', values['gossip-interval-ms'], 100)),
   phiThreshold: Math.max(1, int('phi-threshold', values['phi-threshold'], 8)),
   handoffIntervalMs: Math.max(1, int('handoff-interval-ms', values['handoff-interval-ms'], 1000)),

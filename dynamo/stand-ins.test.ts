@@ -30,7 +30,12 @@ describe('stand-ins (sloppy quorum)', () => {
 
   it('gives the successes so far when no spare is left', async () => {
     const { call } = calls(['n2', 'n3']);
-    const { done, all } = withStandIns([{ node: 'n1' }, { node: 'n2' }, { node: 'n3' }], [], 2, call);
+    const { done, all } = withStandIns(
+      [{ node: 'n1' }, { node: 'n2' }, { node: 'n3' }],
+      [],
+      2,
+      call,
+    );
     expect(await done).toBe(1);
     await all;
   });

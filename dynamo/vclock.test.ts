@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type Context,
@@ -7,6 +8,7 @@ import {
   covers,
   EMPTY_CONTEXT,
   joinContexts,
+  lastWriteWins,
   merge,
   nextCounter,
   sameVersions,
@@ -106,5 +108,31 @@ describe('vector clocks', () => {
     expect(nextCounter('n1', [v('z', 'n2', 4, ctx({ n1: 7 }))], EMPTY_CONTEXT)).toBe(8);
     expect(nextCounter('n1', [v('z', 'n2', 4, ctx({}, [['n1', 9]]))], EMPTY_CONTEXT)).toBe(10);
     expect(nextCounter('n1', [], ctx({ n1: 3 }))).toBe(4);
+  });
+
+  it('last-write-wins keeps the latest timestamp alone, dropping a concurrent write that siblings keep', () => {
+    const a = { ...v('a', 'n1#1', 1), ts: 100 };
+    const b = { ...v('b', 'n2#1', 1), ts: 101 };
+    expect(merge([a], [b]).map((x) => x.value)).toEqual(['a', 'b']);
+    expect(lastWriteWins(merge([a], [b])).map((x) => x.value)).toEqual(['b']);
+    // Clock skew: a write that saw b, from a node whose clock is behind, loses to b.
+    const late = { ...v('c', 'n1#1', 2, contextOf([b])), ts: 50 };
+    expect(merge([b], [late]).map((x) => x.value)).toEqual(['c']);
+    expect(lastWriteWins([b, late]).map((x) => x.value)).toEqual(['b']);
+  });
+
+  it('last-write-wins over merges converges whatever the order replicas exchange versions in', () => {
+    // A dot names one write, so it always carries the same timestamp; timestamps tie across dots.
+    const version = fc
+      .tuple(fc.constantFrom('n1#1', 'n2#1', 'n3#1'), fc.integer({ min: 1, max: 5 }))
+      .map(([node, counter]) => ({ ...v(`${node}:${counter}`, node, counter), ts: counter % 3 }));
+    fc.assert(
+      fc.property(fc.array(version), fc.array(version), fc.array(version), (x, y, z) => {
+        const lww = (p: Version[], q: Version[]) => lastWriteWins(merge(p, q));
+        expect(lww(x, y)).toEqual(lww(y, x));
+        expect(lww(lww(x, y), z)).toEqual(lww(x, lww(y, z)));
+        expect(lww(lww(x, y), y)).toEqual(lww(x, y));
+      }),
+    );
   });
 });

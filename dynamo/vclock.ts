@@ -138,6 +138,26 @@ export function merge<V>(a: readonly Version<V>[], b: readonly Version<V>[]): Ve
 }
 
 /**
+ * Last-write-wins, as Cassandra resolves conflicts: of any versions, only
+ * the one with the latest coordinator timestamp survives (ties broken by
+ * dot, so every replica picks the same). Causality is ignored: a write
+ * concurrent with it, or even one after it from a node whose clock is
+ * behind, is dropped silently. A max, so replicas still converge.
+ */
+export function lastWriteWins<V>(versions: readonly Version<V>[]): Version<V>[] {
+  let best: Version<V> | undefined;
+  for (const v of versions) {
+    if (
+      !best ||
+      (v.ts ?? 0) > (best.ts ?? 0) ||
+      ((v.ts ?? 0) === (best.ts ?? 0) && dotKey(v.dot) > dotKey(best.dot))
+    )
+      best = v;
+  }
+  return best ? [best] : [];
+}
+
+/**
  * The counter an actor gives its next write of a key: above every counter of
  * its own that it has stored or seen in a context. Exact contexts mean a
  * version is only dropped by one whose context holds its dot and everything

@@ -43,7 +43,7 @@ export class DynamoCluster extends NodeCluster {
         ...['--tokens', String(s.tokens), '--fsync', s.fsync],
         ...['--n', String(s.n), '--r', String(s.r), '--w', String(s.w)],
         ...['--replica-timeout-ms', String(s.replicaTimeoutMs)],
-        ...['--sloppy-quorum', s.sloppyQuorum],
+        ...['--sloppy-quorum', s.sloppyQuorum, '--conflicts', s.conflicts],
         ...['--gossip-interval-ms', String(s.gossipIntervalMs)],
         ...['--phi-threshold', String(s.phiThreshold)],
         ...['--handoff-interval-ms', String(s.handoffIntervalMs)],

@@ -37,8 +37,9 @@ export const dynamo: System<DynamoSettings> = {
   },
 
   describe(settings) {
-    const { n, r, w, fsync, sloppyQuorum } = settings;
-    return `N=${n} R=${r} W=${w}${sloppyQuorum === 'on' ? ' sloppy' : ''}, fsync ${fsync}`;
+    const { n, r, w, fsync, sloppyQuorum, conflicts } = settings;
+    const sloppy = sloppyQuorum === 'on' ? ' sloppy' : '';
+    return `N=${n} R=${r} W=${w}${sloppy}, ${conflicts === 'lww' ? 'last-write-wins, ' : ''}fsync ${fsync}`;
   },
 
   provision: (provider, options) =>

@@ -36,6 +36,13 @@ export const dynamoSettings = defineSettings(
       placeholder: '<on|off>',
       variants: true,
     }),
+    conflicts: choice(['siblings', 'lww'], {
+      help: 'concurrent writes: kept as siblings with their vector clocks, or resolved by last-write-wins on the coordinator’s timestamp (lww drops all but one, and clock skew picks which)',
+      default: 'siblings',
+      flag: 'conflicts',
+      placeholder: '<siblings|lww>',
+      variants: true,
+    }),
     gossipIntervalMs: millis({
       help: 'how often each node beats and gossips membership with 2 random peers',
       default: 100,

@@ -32,3 +32,27 @@ describe.skipIf(skip)('set workload on the built-in store', () => {
     expect(result.acknowledged).toBeGreaterThan(500);
   }, 60_000);
 });
+
+describe('conflict handling on the built-in store', () => {
+  it('last-write-wins loses concurrent adds that siblings keep', async () => {
+    const { results } = await compareDynamo({
+      workload: 'set',
+      duration: '6',
+      nemesis: 'none',
+      seed: '9',
+      conflicts: 'lww,siblings',
+    });
+    const [lww, siblings] = results.systems.map((s) => resultOf(s.checkers, 'set')!);
+    console.info(
+      `set adds lost: lww ${lww!.lost} of ${lww!.acknowledged}, siblings ${siblings!.lost} of ${siblings!.acknowledged}`,
+    );
+    // Two workers add to the same set from the same read: one union survives.
+    expect(lww!.lost).toBeGreaterThan(0);
+    expect(siblings).toMatchObject({ valid: true, lost: 0 });
+    expect(siblings!.acknowledged).toBeGreaterThan(500);
+    expect(results.matrix.map((row) => row.observed.conflicts.value)).toEqual([
+      expect.stringMatching(/^silently resolved/),
+      expect.stringMatching(/^exposed/),
+    ]);
+  }, 60_000);
+});
