@@ -1,9 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { AntiEntropy } from './anti-entropy.ts';
 import { Connection } from './connection.ts';
 import { PhiAccrualDetector } from './detector.ts';
 import { Gossiper, type Member } from './gossip.ts';
 import { HintStore } from './hints.ts';
 import { nextIncarnation } from './incarnation.ts';
+import { LEAVES, MerkleIndex } from './merkle.ts';
 import {
   DynamoError,
   type GetResult,
@@ -14,7 +16,7 @@ import {
   type Request,
   type StatusResult,
 } from './protocol.ts';
-import { Ring } from './ring.ts';
+import { hash32, Ring } from './ring.ts';
 import { type Target, withStandIns } from './stand-ins.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
 import {
@@ -57,6 +59,10 @@ export interface NodeConfig {
   handoffIntervalMs: number;
   /** Concurrent versions: kept as siblings for the client, or resolved by last-write-wins. */
   conflicts: 'siblings' | 'lww';
+  /** Whether a read sends the merge to replicas that answered with less. */
+  readRepair: boolean;
+  /** How often a node compares Merkle trees with a peer; 0: never. */
+  antiEntropyIntervalMs: number;
 }
 
 const GOSSIP_FANOUT = 2;
@@ -85,6 +91,9 @@ export class DynamoNode {
    */
   private readonly issued = new Map<string, number>();
   private handoffTimer: NodeJS.Timeout | undefined;
+  private antiEntropyTimer: NodeJS.Timeout | undefined;
+  private readonly merkle: MerkleIndex;
+  private readonly antiEntropy: AntiEntropy;
   private handingOff = false;
   private server: Server | undefined;
 
@@ -113,6 +122,26 @@ export class DynamoNode {
           .request<GossipResult>({ type: 'gossip', states }, config.replicaTimeoutMs)
           .then((r) => r.states),
     );
+    this.merkle = new MerkleIndex((key) => {
+      const position = hash32(key);
+      return { range: this.ring.rangeAt(position), leaf: position % LEAVES };
+    });
+    for (const key of store.keys()) this.merkle.update(key, store.get(key));
+    this.antiEntropy = new AntiEntropy({
+      self: config.id,
+      ring: () => this.ring,
+      n: config.n,
+      index: this.merkle,
+      peersUp: () =>
+        this.gossip
+          .members()
+          .map((m) => m.id)
+          .filter((id) => id !== config.id && this.gossip.isUp(id)),
+      call: (peer, request) => this.peer(peer).request(request, config.replicaTimeoutMs * 2),
+      own: (key) => this.store.get(key),
+      apply: (key, versions) => this.applyVersions(key, versions),
+      join: (a, b) => this.join(a, b),
+    });
   }
 
   /** The id this start of the node issues dots under (see incarnation.ts). */
@@ -130,6 +159,13 @@ export class DynamoNode {
     node.gossip.start();
     node.handoffTimer = setInterval(() => void node.handOff(), config.handoffIntervalMs);
     node.handoffTimer.unref();
+    if (config.antiEntropyIntervalMs > 0) {
+      node.antiEntropyTimer = setInterval(
+        () => void node.antiEntropy.round().catch(() => {}),
+        config.antiEntropyIntervalMs,
+      );
+      node.antiEntropyTimer.unref();
+    }
     return node;
   }
 
@@ -140,6 +176,7 @@ export class DynamoNode {
   async stop(): Promise<void> {
     this.gossip.stop();
     if (this.handoffTimer) clearInterval(this.handoffTimer);
+    if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer);
     for (const peer of this.peers.values()) peer.close();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) =>
@@ -163,6 +200,16 @@ export class DynamoNode {
         return {};
       case 'gossip':
         return { states: this.gossip.receive(request.states) } satisfies GossipResult;
+      case 'tree-roots':
+        return { roots: request.ranges.map((range) => this.merkle.root(range)) };
+      case 'tree-leaves':
+        return { leaves: this.merkle.leaves(request.range) };
+      case 'range-keys':
+        return {
+          entries: this.merkle
+            .keysIn(request.range, request.leaves)
+            .map((key) => [key, this.store.get(key)]),
+        };
       case 'preflist':
         return { nodes: this.replicasFor(request.key, request.n ?? this.config.n) };
       case 'status':
@@ -176,6 +223,8 @@ export class DynamoNode {
           sloppyQuorum: this.config.sloppyQuorum,
           peers: this.gossip.view(),
           hints: this.hints.stats(),
+          antiEntropy: this.antiEntropy.snapshot(),
+          readRepair: this.config.readRepair,
         } satisfies StatusResult;
       default:
         throw new DynamoError('bad-request', `unknown request type`, true);
@@ -249,7 +298,9 @@ export class DynamoNode {
     }
     const versions = this.joinAll([...replies.values()].map((reply) => reply.versions));
     const answered = replies.size;
-    const repair = all.then(() => this.readRepair(key, replies));
+    const repair = this.config.readRepair
+      ? all.then(() => this.readRepair(key, replies))
+      : Promise.resolve();
     if (repairSync) await repair;
     else repair.catch(() => {});
     return {
@@ -315,7 +366,7 @@ export class DynamoNode {
     // every start, so a counter lost in a crash is never issued again.
     const { done } = withStandIns(targets, spares, w, (target) =>
       target.node === self && !target.hint
-        ? this.store.put(request.key, this.join(this.store.get(request.key), [version]))
+        ? this.storePut(request.key, this.join(this.store.get(request.key), [version]))
         : this.writeReplica(target, request.key, [version]),
     );
     const acks = await done;
@@ -409,7 +460,13 @@ export class DynamoNode {
     const stored = this.store.get(key);
     const merged = this.join(stored, versions);
     if (sameVersions(merged, stored)) return;
-    await this.store.put(key, merged);
+    await this.storePut(key, merged);
+  }
+
+  /** Every change of this node's own data goes through here, so its Merkle trees stay current. */
+  private storePut(key: string, versions: Version[]): Promise<void> {
+    this.merkle.update(key, versions);
+    return this.store.put(key, versions);
   }
 
   /**

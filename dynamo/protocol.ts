@@ -1,3 +1,4 @@
+import type { AntiEntropyStats } from './anti-entropy.ts';
 import type { EndpointState } from './gossip.ts';
 import type { HintStats } from './hints.ts';
 import type { Context, VClock, Version } from './vclock.ts';
@@ -29,6 +30,12 @@ export type Request =
   | { type: 'replicate'; key: string; versions: Version[]; hint?: string }
   /** Push-pull gossip: the sender's view of every member; answered with the receiver's. */
   | { type: 'gossip'; states: EndpointState[] }
+  /** Anti-entropy: this node's Merkle root of each range asked. */
+  | { type: 'tree-roots'; ranges: number[] }
+  /** Anti-entropy: the leaf hashes of one range. */
+  | { type: 'tree-leaves'; range: number }
+  /** Anti-entropy: this node's own keys and versions in the given leaves of a range. */
+  | { type: 'range-keys'; range: number; leaves: number[] }
   | { type: 'preflist'; key: string; n?: number }
   | { type: 'status' };
 
@@ -65,6 +72,8 @@ export interface StatusResult {
   /** Every other member as this node's failure detector sees it. */
   peers: { id: string; up: boolean; phi: number; generation: number; heartbeat: number }[];
   hints: HintStats;
+  antiEntropy: AntiEntropyStats;
+  readRepair: boolean;
 }
 
 export interface GossipResult {

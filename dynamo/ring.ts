@@ -31,13 +31,7 @@ export class Ring {
     const cacheKey = `${n}\u0000${key}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached;
-    const want = Math.min(n, this.nodes.length);
-    const start = this.firstTokenAtOrAfter(hash32(key));
-    const list: string[] = [];
-    for (let i = 0; list.length < want && i < this.tokens.length; i++) {
-      const { node } = this.tokens[(start + i) % this.tokens.length]!;
-      if (!list.includes(node)) list.push(node);
-    }
+    const list = this.rangeReplicas(this.firstTokenAtOrAfter(hash32(key)), n);
     // Keys are few (workload key spaces), so an unbounded cache stays small;
     // the bound only protects a long-lived node from unbounded key sets.
     if (this.cache.size > 200_000) this.cache.clear();
@@ -48,6 +42,27 @@ export class Ring {
   /** Every node, in the order a walk clockwise from the key meets them: owners first, then stand-ins. */
   walk(key: string): string[] {
     return this.preferenceList(key, this.nodes.length);
+  }
+
+  /** Key ranges: the keys up to each token share a preference list. */
+  get rangeCount(): number {
+    return this.tokens.length;
+  }
+
+  /** The range of a key's ring position (`hash32(key)`). */
+  rangeAt(position: number): number {
+    return this.firstTokenAtOrAfter(position);
+  }
+
+  /** The first `n` distinct nodes clockwise from a range's token: its replicas. */
+  rangeReplicas(range: number, n: number): string[] {
+    const want = Math.min(n, this.nodes.length);
+    const list: string[] = [];
+    for (let i = 0; list.length < want && i < this.tokens.length; i++) {
+      const { node } = this.tokens[(range + i) % this.tokens.length]!;
+      if (!list.includes(node)) list.push(node);
+    }
+    return list;
   }
 
   private firstTokenAtOrAfter(position: number): number {

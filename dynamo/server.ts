@@ -5,7 +5,8 @@
  *     --members n1=127.0.11.1:7000,n2=127.0.11.2:7000,n3=127.0.11.3:7000 \
  *     --data /tmp/n1 [--tokens 32] [--n 3 --r 2 --w 2] [--fsync always] \
  *     [--sloppy-quorum on] [--gossip-interval-ms 100] [--phi-threshold 8] \
- *     [--handoff-interval-ms 1000] [--conflicts siblings|lww]
+ *     [--handoff-interval-ms 1000] [--conflicts siblings|lww] [--read-repair on] \
+ *     [--anti-entropy-interval-ms 5000]
  *
  * Prints one JSON line `{"ready":true,...}` on stdout once it accepts
  * connections. With --parent-pid it exits when that process is gone, so a
@@ -54,6 +55,8 @@ const { values } = parseArgs({
     'phi-threshold': { type: 'string' },
     'handoff-interval-ms': { type: 'string' },
     conflicts: { type: 'string' },
+    'read-repair': { type: 'string' },
+    'anti-entropy-interval-ms': { type: 'string' },
     'parent-pid': { type: 'string' },
   },
 });
@@ -65,6 +68,8 @@ const sloppy = values['sloppy-quorum'] ?? 'on';
 if (sloppy !== 'on' && sloppy !== 'off') fail('--sloppy-quorum must be on or off');
 const conflicts = values.conflicts ?? 'siblings';
 if (conflicts !== 'siblings' && conflicts !== 'lww') fail('--conflicts must be siblings or lww');
+const readRepair = values['read-repair'] ?? 'on';
+if (readRepair !== 'on' && readRepair !== 'off') fail('--read-repair must be on or off');
 
 const node = await DynamoNode.start({
   id: values.id,
@@ -79,6 +84,8 @@ const node = await DynamoNode.start({
   replicaTimeoutMs: int('replica-timeout-ms', values['replica-timeout-ms'], 1000),
   sloppyQuorum: sloppy === 'on',
   conflicts,
+  readRepair: readRepair === 'on',
+  antiEntropyIntervalMs: int('anti-entropy-interval-ms', values['anti-entropy-interval-ms'], 5000),
   gossipIntervalMs: Math.max(1, int('gossip-interval-ms', values['gossip-interval-ms'], 100)),
   phiThreshold: Math.max(1, int('phi-threshold', values['phi-threshold'], 8)),
   handoffIntervalMs: Math.max(1, int('handoff-interval-ms', values['handoff-interval-ms'], 1000)),

@@ -44,6 +44,8 @@ export class DynamoCluster extends NodeCluster {
         ...['--n', String(s.n), '--r', String(s.r), '--w', String(s.w)],
         ...['--replica-timeout-ms', String(s.replicaTimeoutMs)],
         ...['--sloppy-quorum', s.sloppyQuorum, '--conflicts', s.conflicts],
+        ...['--read-repair', s.readRepair],
+        ...['--anti-entropy-interval-ms', String(s.antiEntropyIntervalMs)],
         ...['--gossip-interval-ms', String(s.gossipIntervalMs)],
         ...['--phi-threshold', String(s.phiThreshold)],
         ...['--handoff-interval-ms', String(s.handoffIntervalMs)],

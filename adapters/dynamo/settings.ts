@@ -43,6 +43,16 @@ export const dynamoSettings = defineSettings(
       placeholder: '<siblings|lww>',
       variants: true,
     }),
+    readRepair: choice(['on', 'off'], {
+      help: 'read repair: a read sends the merge to replicas that answered with less (off: replicas converge by hinted handoff and anti-entropy alone)',
+      default: 'on',
+      placeholder: '<on|off>',
+    }),
+    antiEntropyIntervalMs: millis({
+      help: 'how often each node compares Merkle trees of the ranges it shares with one peer and repairs the keys that differ; 0: never',
+      default: 5000,
+      min: 0,
+    }),
     gossipIntervalMs: millis({
       help: 'how often each node beats and gossips membership with 2 random peers',
       default: 100,
