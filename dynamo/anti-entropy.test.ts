@@ -49,7 +49,7 @@ class FakeReplica {
       self,
       ring: () => this.ring,
       n: 2,
-      index: this.index,
+      index: () => this.index,
       peersUp: () => [peer],
       call: async <T>(_peer: string, request: Request) => other.serve(request) as T,
       own: (key) => this.data.get(key) ?? [],

@@ -24,7 +24,8 @@ export interface AntiEntropyDeps {
   self: string;
   ring: () => Ring;
   n: number;
-  index: MerkleIndex;
+  /** The node's trees (rebuilt when the ring changes). */
+  index: () => MerkleIndex;
   /** Other members this node's detector sees up. */
   peersUp: () => string[];
   call: <T>(peer: string, request: Request) => Promise<T>;
@@ -80,8 +81,9 @@ export class AntiEntropy {
   }
 
   private async withPeer(peer: string): Promise<void> {
-    const { self, n, index } = this.deps;
+    const { self, n } = this.deps;
     const ring = this.deps.ring();
+    const index = this.deps.index();
     const shared: number[] = [];
     for (let range = 0; range < ring.rangeCount; range++) {
       const replicas = ring.rangeReplicas(range, n);
@@ -115,7 +117,7 @@ export class AntiEntropy {
     leaves: number[],
     theirs: Map<string, Version[]>,
   ): Promise<void> {
-    const keys = new Set([...this.deps.index.keysIn(range, leaves), ...theirs.keys()]);
+    const keys = new Set([...this.deps.index().keysIn(range, leaves), ...theirs.keys()]);
     for (const key of keys) {
       const mine = this.deps.own(key);
       const their = theirs.get(key) ?? [];

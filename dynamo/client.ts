@@ -1,4 +1,5 @@
 import { Connection, type ConnectionOptions } from './connection.ts';
+import { STREAM_TIMEOUT_MS } from './membership.ts';
 import type {
   GetResult,
   LocalGetResult,
@@ -54,6 +55,11 @@ export class DynamoClient {
       this.timeoutMs,
     );
     return result.nodes;
+  }
+
+  /** Asks the node to hand its data to the next owners and leave the ring; resolves once it has. */
+  decommission(): Promise<{ keys: number }> {
+    return this.connection.request({ type: 'decommission' }, STREAM_TIMEOUT_MS);
   }
 
   status(): Promise<StatusResult> {

@@ -30,6 +30,8 @@ export class Connection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
+  /** When the socket last delivered anything (ms). */
+  private lastHeard = 0;
 
   constructor(readonly options: ConnectionOptions) {}
 
@@ -43,6 +45,10 @@ export class Connection {
         reject(
           new DynamoError('timeout', `no answer from ${this.address} in ${timeoutMs} ms`, false),
         );
+        // A socket silent for a whole timeout is presumed dead (a cut link
+        // leaves it open, and after the heal TCP's backed-off retransmits
+        // would hold every request for seconds): the next request reconnects.
+        if (this.socket === socket && Date.now() - this.lastHeard >= timeoutMs) socket.destroy();
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, timer });
       socket.write(`${JSON.stringify({ ...body, id })}\n`);
@@ -72,13 +78,15 @@ export class Connection {
       }, this.options.connectTimeoutMs ?? 1000);
       socket.once('connect', () => {
         clearTimeout(timer);
+        this.lastHeard = Date.now();
         this.socket = socket;
         resolve(socket);
       });
-      socket.on(
-        'data',
-        lineReader((message) => this.onResponse(message as Response)),
-      );
+      const read = lineReader((message) => this.onResponse(message as Response));
+      socket.on('data', (chunk: Buffer) => {
+        this.lastHeard = Date.now();
+        read(chunk);
+      });
       socket.on('error', (error) => {
         clearTimeout(timer);
         reject(new DynamoError('unreachable', `${this.address}: ${error.message}`, true));

@@ -7,11 +7,22 @@ export interface Member {
 }
 
 /**
- * What a node knows of one member, as gossiped: where it listens, which
- * start of it this is (its incarnation) and its heartbeat counter in that
- * start. (generation, heartbeat) only grows, so the larger pair is newer.
+ * A member's place in the ring: `joining` while it takes its share of the
+ * data (coordinators already copy it new writes), `normal`, `leaving`
+ * while it hands its data to the next owners, `left` once gone.
+ */
+export type MemberStatus = 'joining' | 'normal' | 'leaving' | 'left';
+
+/**
+ * What a node knows of one member, as gossiped: where it listens, its
+ * place in the ring (status, and its tokens on it), which start of it this
+ * is (its incarnation) and its heartbeat counter in that start.
+ * (generation, heartbeat) only grows, so the larger pair is newer, and a
+ * status change travels with the next heartbeat.
  */
 export interface EndpointState extends Member {
+  status: MemberStatus;
+  tokens: number;
   generation: number;
   heartbeat: number;
 }
@@ -39,20 +50,35 @@ export class Gossiper {
   private rounds = 0;
 
   constructor(
-    self: Member,
+    self: Member & { status: MemberStatus; tokens: number },
     generation: number,
     seeds: readonly Member[],
     private readonly detector: PhiAccrualDetector,
     private readonly options: GossipOptions,
     private readonly send: GossipSend,
+    /** Called when a member appears or changes status: the ring may have changed. */
+    private readonly onRingChange: () => void = () => {},
     private readonly now: () => number = Date.now,
     private readonly random: () => number = Math.random,
   ) {
     this.selfId = self.id;
     this.states.set(self.id, { ...self, generation, heartbeat: 0 });
-    // A seed is known by address only, until its own state arrives.
+    // A seed is known by address only, until its own state arrives; it
+    // is taken to be in the ring, as the cluster it seeds is.
+    // A seed's silence counts from now: one never heard from is convicted
+    // like any other, not trusted for ever.
     for (const seed of seeds) {
-      if (seed.id !== self.id) this.states.set(seed.id, { ...seed, generation: 0, heartbeat: 0 });
+      if (seed.id !== self.id) detector.heartbeat(seed.id, now());
+    }
+    for (const seed of seeds) {
+      if (seed.id !== self.id)
+        this.states.set(seed.id, {
+          ...seed,
+          status: 'normal',
+          tokens: self.tokens,
+          generation: 0,
+          heartbeat: 0,
+        });
     }
   }
 
@@ -87,6 +113,17 @@ export class Gossiper {
     return this.snapshot();
   }
 
+  /** Changes this node's own status; gossip carries it from the next round. */
+  setStatus(status: MemberStatus): void {
+    this.states.get(this.selfId)!.status = status;
+    this.onRingChange();
+  }
+
+  /** Every member's state as this node knows it, this node included. */
+  known(): EndpointState[] {
+    return this.snapshot();
+  }
+
   isUp(id: string): boolean {
     return id === this.selfId || this.detector.isUp(id, this.now());
   }
@@ -97,12 +134,20 @@ export class Gossiper {
   }
 
   /** Each peer as this node sees it, for the status endpoint. */
-  view(): { id: string; up: boolean; phi: number; generation: number; heartbeat: number }[] {
+  view(): {
+    id: string;
+    status: MemberStatus;
+    up: boolean;
+    phi: number;
+    generation: number;
+    heartbeat: number;
+  }[] {
     const now = this.now();
     return [...this.states.values()]
       .filter((s) => s.id !== this.selfId)
       .map((s) => ({
         id: s.id,
+        status: s.status,
         up: this.detector.isUp(s.id, now),
         phi: Math.round(this.detector.phi(s.id, now) * 100) / 100,
         generation: s.generation,
@@ -116,13 +161,17 @@ export class Gossiper {
 
   private merge(states: readonly EndpointState[]): void {
     const now = this.now();
+    let ringChanged = false;
     for (const state of states) {
       if (state.id === this.selfId) continue;
       const known = this.states.get(state.id);
       if (known && !newer(state, known)) continue;
+      if (!known || known.status !== state.status || known.tokens !== state.tokens)
+        ringChanged = true;
       this.states.set(state.id, { ...state });
       this.detector.heartbeat(state.id, now);
     }
+    if (ringChanged) this.onRingChange();
   }
 
   private snapshot(): EndpointState[] {

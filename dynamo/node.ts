@@ -5,6 +5,7 @@ import { PhiAccrualDetector } from './detector.ts';
 import { Gossiper, type Member } from './gossip.ts';
 import { HintStore } from './hints.ts';
 import { nextIncarnation } from './incarnation.ts';
+import { Membership, type Rings, ringsOf } from './membership.ts';
 import { LEAVES, MerkleIndex } from './merkle.ts';
 import {
   DynamoError,
@@ -16,7 +17,7 @@ import {
   type Request,
   type StatusResult,
 } from './protocol.ts';
-import { hash32, Ring } from './ring.ts';
+import { hash32 } from './ring.ts';
 import { type Target, withStandIns } from './stand-ins.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
 import {
@@ -63,6 +64,8 @@ export interface NodeConfig {
   readRepair: boolean;
   /** How often a node compares Merkle trees with a peer; 0: never. */
   antiEntropyIntervalMs: number;
+  /** Start as a new member: take this node's share of the data, then serve. */
+  join?: boolean;
 }
 
 const GOSSIP_FANOUT = 2;
@@ -73,13 +76,11 @@ const HANDOFF_PARALLEL = 32;
  * (symmetry); a write is coordinated by a node of the key's preference list,
  * so a node outside it forwards the write in a single hop.
  *
- * Where later techniques slot in: `replicasFor` is the one place that picks
- * the nodes a request goes to (sloppy quorum and hinted handoff replace it),
- * `membership` is a static list (gossip replaces it), and `LogStore.keys()`
- * is what a Merkle tree for anti-entropy would be built over.
+ * The ring is what gossip says: members and their statuses (membership.ts);
+ * `--members` only seeds it.
  */
 export class DynamoNode {
-  private readonly ring: Ring;
+  private rings!: Rings;
   private readonly peers = new Map<string, Connection>();
   private readonly sockets = new Set<Socket>();
   private readonly startedAt = Date.now();
@@ -92,8 +93,9 @@ export class DynamoNode {
   private readonly issued = new Map<string, number>();
   private handoffTimer: NodeJS.Timeout | undefined;
   private antiEntropyTimer: NodeJS.Timeout | undefined;
-  private readonly merkle: MerkleIndex;
+  private merkle!: MerkleIndex;
   private readonly antiEntropy: AntiEntropy;
+  private readonly membership: Membership;
   private handingOff = false;
   private server: Server | undefined;
 
@@ -106,13 +108,12 @@ export class DynamoNode {
     const ids = config.members.map((m) => m.id);
     if (!ids.includes(config.id)) throw new Error(`node ${config.id} is not among the members`);
     this.actor = `${config.id}#${incarnation}`;
-    this.ring = new Ring(ids, config.tokens);
     const detector = new PhiAccrualDetector({
       threshold: config.phiThreshold,
       expectedIntervalMs: config.gossipIntervalMs,
     });
     this.gossip = new Gossiper(
-      this.self,
+      { ...this.self, status: config.join ? 'joining' : 'normal', tokens: config.tokens },
       incarnation,
       config.members,
       detector,
@@ -121,17 +122,14 @@ export class DynamoNode {
         this.peer(to.id)
           .request<GossipResult>({ type: 'gossip', states }, config.replicaTimeoutMs)
           .then((r) => r.states),
+      () => this.onRingChange(),
     );
-    this.merkle = new MerkleIndex((key) => {
-      const position = hash32(key);
-      return { range: this.ring.rangeAt(position), leaf: position % LEAVES };
-    });
-    for (const key of store.keys()) this.merkle.update(key, store.get(key));
+    this.onRingChange();
     this.antiEntropy = new AntiEntropy({
       self: config.id,
-      ring: () => this.ring,
+      ring: () => this.rings.current,
       n: config.n,
-      index: this.merkle,
+      index: () => this.merkle,
       peersUp: () =>
         this.gossip
           .members()
@@ -142,6 +140,40 @@ export class DynamoNode {
       apply: (key, versions) => this.applyVersions(key, versions),
       join: (a, b) => this.join(a, b),
     });
+    this.membership = new Membership({
+      self: config.id,
+      n: config.n,
+      tokens: config.tokens,
+      gossip: this.gossip,
+      rings: () => this.rings,
+      keys: () => [...this.store.keys()],
+      own: (key) => this.store.get(key),
+      call: (node, request, timeoutMs) => this.peer(node).request(request, timeoutMs),
+      // Gossip reaches every member within a few rounds; ten leave a margin.
+      propagationMs: Math.max(500, config.gossipIntervalMs * 10),
+    });
+  }
+
+  /**
+   * Gossip changed a member's place in the ring: route by the new rings,
+   * and rebuild the Merkle trees, whose ranges are the ring's.
+   */
+  private onRingChange(): void {
+    const rings = ringsOf(this.gossip.known(), this.config.tokens);
+    const same =
+      this.rings &&
+      rings.current.nodes.join() === this.rings.current.nodes.join() &&
+      rings.future.nodes.join() === this.rings.future.nodes.join();
+    if (same) return;
+    const ringChanged = rings.current.nodes.join() !== this.rings?.current.nodes.join();
+    this.rings = rings;
+    if (!ringChanged && this.merkle) return;
+    const current = rings.current;
+    this.merkle = new MerkleIndex((key) => {
+      const position = hash32(key);
+      return { range: current.rangeAt(position), leaf: position % LEAVES };
+    });
+    for (const key of this.store.keys()) this.merkle.update(key, this.store.get(key));
   }
 
   /** The id this start of the node issues dots under (see incarnation.ts). */
@@ -157,6 +189,12 @@ export class DynamoNode {
     const node = new DynamoNode(config, store, hints, incarnation);
     await node.listen();
     node.gossip.start();
+    if (config.join) {
+      node.membership.join().then(
+        (keys) => process.stdout.write(`${JSON.stringify({ joined: true, keys })}\n`),
+        (error: Error) => process.stderr.write(`dynamo: join failed: ${error.message}\n`),
+      );
+    }
     node.handoffTimer = setInterval(() => void node.handOff(), config.handoffIntervalMs);
     node.handoffTimer.unref();
     if (config.antiEntropyIntervalMs > 0) {
@@ -210,6 +248,10 @@ export class DynamoNode {
             .keysIn(request.range, request.leaves)
             .map((key) => [key, this.store.get(key)]),
         };
+      case 'stream-to':
+        return { keys: await this.membership.streamFor(request.to, request.members) };
+      case 'decommission':
+        return { keys: await this.membership.decommission() };
       case 'preflist':
         return { nodes: this.replicasFor(request.key, request.n ?? this.config.n) };
       case 'status':
@@ -217,7 +259,9 @@ export class DynamoNode {
           id: this.config.id,
           pid: process.pid,
           keys: this.store.size,
-          nodes: this.config.members.map((m) => m.id),
+          nodes: [...this.rings.current.nodes],
+          status: this.gossip.known().find((s) => s.id === this.config.id)!.status,
+          ring: [...this.rings.current.nodes],
           startedAt: this.startedAt,
           now: Date.now(),
           sloppyQuorum: this.config.sloppyQuorum,
@@ -233,14 +277,14 @@ export class DynamoNode {
 
   /** The nodes a request for `key` goes to: its preference list. */
   replicasFor(key: string, n: number): string[] {
-    return this.ring.preferenceList(key, n);
+    return this.rings.current.preferenceList(key, n);
   }
 
   private quorum(request: { n?: number; r?: number; w?: number }) {
     const n = request.n ?? this.config.n;
     const r = request.r ?? this.config.r;
     const w = request.w ?? this.config.w;
-    const max = this.config.members.length;
+    const max = this.rings.current.nodes.length;
     for (const [name, value] of [
       ['n', n],
       ['r', r],
@@ -267,7 +311,7 @@ export class DynamoNode {
     const owners = this.replicasFor(key, n);
     if (!this.config.sloppyQuorum) return { targets: owners.map((node) => ({ node })), spares: [] };
     const up = (node: string) => this.gossip.isUp(node);
-    const spares = this.ring.walk(key).slice(owners.length).filter(up);
+    const spares = this.rings.current.walk(key).slice(owners.length).filter(up);
     const targets: Target[] = owners.filter(up).map((node) => ({ node }));
     for (const owner of owners.filter((o) => !up(o))) {
       const standIn = spares.shift();
@@ -361,6 +405,13 @@ export class DynamoNode {
       const spare = spares.indexOf(self);
       if (spare !== -1) spares.splice(spare, 1);
     }
+    if (this.rings.moving) {
+      // A key's owners-to-be get every new write too (see membership.ts).
+      for (const node of this.rings.future.preferenceList(request.key, n)) {
+        if (!targets.some((t) => t.node === node))
+          this.writeReplica({ node }, request.key, [version]).catch(() => {});
+      }
+    }
     // The local write is synchronous in memory, so two puts of one key on
     // this node can never take the same counter; the actor id changes at
     // every start, so a counter lost in a crash is never issued again.
@@ -439,11 +490,14 @@ export class DynamoNode {
     this.handingOff = true;
     try {
       for (const [owner, keys] of this.hints.byOwner()) {
-        if (!this.gossip.isUp(owner)) continue;
+        if (this.rings.future.nodes.includes(owner) && !this.gossip.isUp(owner)) continue;
         for (let i = 0; i < keys.length; i += HANDOFF_PARALLEL) {
+          // An owner that left the ring hands its keys' hints to their owners now.
+          const member = this.rings.future.nodes.includes(owner);
           const batch = keys.slice(i, i + HANDOFF_PARALLEL).map(async (key) => {
             const versions = this.hints.get(owner, key);
-            await this.writeReplica({ node: owner }, key, versions);
+            const to = member ? [owner] : this.replicasFor(key, this.config.n);
+            await Promise.all(to.map((node) => this.writeReplica({ node }, key, versions)));
             await this.hints.handedOff(owner, key, versions);
           });
           const results = await Promise.allSettled(batch);

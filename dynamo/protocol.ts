@@ -1,5 +1,5 @@
 import type { AntiEntropyStats } from './anti-entropy.ts';
-import type { EndpointState } from './gossip.ts';
+import type { EndpointState, MemberStatus } from './gossip.ts';
 import type { HintStats } from './hints.ts';
 import type { Context, VClock, Version } from './vclock.ts';
 
@@ -36,6 +36,10 @@ export type Request =
   | { type: 'tree-leaves'; range: number }
   /** Anti-entropy: this node's own keys and versions in the given leaves of a range. */
   | { type: 'range-keys'; range: number; leaves: number[] }
+  /** Membership: send `to` every key it owns in the ring of `members` (a join's streaming). */
+  | { type: 'stream-to'; to: string; members: string[] }
+  /** Membership: hand this node's data to the next owners and leave the ring. */
+  | { type: 'decommission' }
   | { type: 'preflist'; key: string; n?: number }
   | { type: 'status' };
 
@@ -69,8 +73,18 @@ export interface StatusResult {
   /** The node's wall clock (ms), as skewed as the node is. */
   now: number;
   sloppyQuorum: boolean;
-  /** Every other member as this node's failure detector sees it. */
-  peers: { id: string; up: boolean; phi: number; generation: number; heartbeat: number }[];
+  /** This node's place in the ring, and the ring it routes by (normal and leaving members). */
+  status: MemberStatus;
+  ring: string[];
+  /** Every other member as gossip and this node's failure detector see it. */
+  peers: {
+    id: string;
+    status: MemberStatus;
+    up: boolean;
+    phi: number;
+    generation: number;
+    heartbeat: number;
+  }[];
   hints: HintStats;
   antiEntropy: AntiEntropyStats;
   readRepair: boolean;

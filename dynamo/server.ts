@@ -6,7 +6,11 @@
  *     --data /tmp/n1 [--tokens 32] [--n 3 --r 2 --w 2] [--fsync always] \
  *     [--sloppy-quorum on] [--gossip-interval-ms 100] [--phi-threshold 8] \
  *     [--handoff-interval-ms 1000] [--conflicts siblings|lww] [--read-repair on] \
- *     [--anti-entropy-interval-ms 5000]
+ *     [--anti-entropy-interval-ms 5000] [--join]
+ *
+ * With --join the node is a new member of a running cluster (--members
+ * names it and the members it learns the ring from): it takes its share of
+ * the data, then serves.
  *
  * Prints one JSON line `{"ready":true,...}` on stdout once it accepts
  * connections. With --parent-pid it exits when that process is gone, so a
@@ -57,6 +61,7 @@ const { values } = parseArgs({
     conflicts: { type: 'string' },
     'read-repair': { type: 'string' },
     'anti-entropy-interval-ms': { type: 'string' },
+    join: { type: 'boolean' },
     'parent-pid': { type: 'string' },
   },
 });
@@ -86,6 +91,7 @@ const node = await DynamoNode.start({
   conflicts,
   readRepair: readRepair === 'on',
   antiEntropyIntervalMs: int('anti-entropy-interval-ms', values['anti-entropy-interval-ms'], 5000),
+  join: values.join ?? false,
   gossipIntervalMs: Math.max(1, int('gossip-interval-ms', values['gossip-interval-ms'], 100)),
   phiThreshold: Math.max(1, int('phi-threshold', values['phi-threshold'], 8)),
   handoffIntervalMs: Math.max(1, int('handoff-interval-ms', values['handoff-interval-ms'], 1000)),

@@ -108,7 +108,7 @@ export class DynamoCluster extends NodeCluster {
         for (const node of this.nodes.filter((n) => up.has(n.id))) {
           const status = await this.status(node);
           if (status.hints.pending > 0) return false;
-          if (status.peers.some((p) => up.has(p.id) && !p.up)) return false;
+          if (status.peers.some((p) => up.has(p.id) && (!p.up || p.generation === 0))) return false;
         }
         return true;
       },
