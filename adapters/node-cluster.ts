@@ -22,6 +22,7 @@ export abstract class NodeCluster implements Cluster {
   private readonly running = new Map<string, RunningNode>();
   private readonly paused = new Set<string>();
   private readonly placement: Placement;
+  private readonly port: number;
 
   /**
    * `subnet` is the system's (System.subnet); the provider gives the
@@ -38,7 +39,30 @@ export abstract class NodeCluster implements Cluster {
       dir: options.dir,
       image: options.image,
     });
+    this.port = place.port;
     this.nodes = this.placement.nodes(place.nodes ?? options.nodes, place.port);
+  }
+
+  /**
+   * A new node for a membership change, on the next address: `n<k>` after
+   * the highest id so far (ids are never reused). Not started.
+   */
+  protected addNode(): NodeHandle {
+    const k = Math.max(...this.nodes.map((n) => Number(n.id.slice(1)))) + 1;
+    const node = this.placement.nodes(k, this.port)[k - 1]!;
+    this.nodes.push(node);
+    return node;
+  }
+
+  /** Stops a node for good and forgets it (after a decommission). */
+  protected async removeNode(id: string): Promise<void> {
+    await this.running.get(id)?.stop();
+    this.running.delete(id);
+    this.paused.delete(id);
+    this.nodes.splice(
+      this.nodes.findIndex((n) => n.id === id),
+      1,
+    );
   }
 
   get spareClientAddress(): string | undefined {

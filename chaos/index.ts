@@ -1,6 +1,7 @@
 import { ClockNemesis } from './clock.ts';
 import { LatencyNemesis } from './latency.ts';
 import { LossNemesis } from './loss.ts';
+import { MembershipNemesis } from './membership.ts';
 import { PartitionNemesis } from './partition.ts';
 import { PROCESS_FAULTS } from './process-faults.ts';
 import { SHAPES } from './shapes.ts';
@@ -13,6 +14,9 @@ export const NEMESES: Record<string, (options: NemesisOptions) => Nemesis> = {
   'clock-drift': () => new ClockNemesis(true),
   latency: (options) => new LatencyNemesis(options),
   loss: () => new LossNemesis(),
+  grow: () => new MembershipNemesis('grow'),
+  shrink: () => new MembershipNemesis('shrink'),
+  membership: () => new MembershipNemesis('membership'),
   ...Object.fromEntries(
     SHAPES.map((shape) => [
       `partition-${shape}`,

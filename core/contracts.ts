@@ -77,6 +77,21 @@ export interface Cluster {
   settle?(timeoutMs: number): Promise<void>;
   /** What a node has used so far, while it runs (the report's resources per node). */
   usage?(node: string): Promise<NodeUsage | undefined>;
+  /**
+   * Membership changes by the system's own procedure, where it has one
+   * that runs here; `nodes` follows them. Absent: the membership faults
+   * are skipped with the reason.
+   */
+  readonly membership?: ClusterMembership;
+}
+
+export interface ClusterMembership {
+  /** Adds a node to the running cluster; resolves with its id once it serves its share. */
+  grow(): Promise<string>;
+  /** Removes a node (decommission): its data moves to the others, then it stops. */
+  shrink(node: string): Promise<void>;
+  /** The fewest nodes the cluster may shrink to (its replication factor). */
+  readonly minNodes: number;
 }
 
 /** What a worker asks a client to do. */

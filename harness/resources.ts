@@ -45,6 +45,12 @@ interface Reading {
   usage: NodeUsage;
 }
 
+/** One reading of a node: cpu, memory, disk read and write, net rx and tx. */
+interface Sample {
+  at: number;
+  values: (number | null)[];
+}
+
 /**
  * Samples every node's usage once a second while a system runs: CPU,
  * memory, disk and network, from /proc (local nodes) or the container's
@@ -55,7 +61,7 @@ export class ResourceSampler {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
   private readonly last = new Map<string, Reading>();
-  private readonly samples = new Map<string, { at: number; values: (number | null)[] }[]>();
+  private readonly samples = new Map<string, Sample[]>();
   private readonly totals = new Map<string, ResourceTotals>();
   private readonly loopback: LoopbackTraffic | undefined;
 
@@ -67,10 +73,16 @@ export class ResourceSampler {
     this.loopback = shareLoopback
       ? new LoopbackTraffic(cluster.nodes.map((n) => n.host))
       : undefined;
-    for (const node of cluster.nodes) {
-      this.samples.set(node.id, []);
-      this.totals.set(node.id, emptyTotals());
+    for (const node of cluster.nodes) this.track(node.id);
+  }
+
+  /** A node's series, begun at its first sample (a node added mid-run starts late). */
+  private track(node: string): { samples: Sample[]; totals: ResourceTotals } {
+    if (!this.samples.has(node)) {
+      this.samples.set(node, []);
+      this.totals.set(node, emptyTotals());
     }
+    return { samples: this.samples.get(node)!, totals: this.totals.get(node)! };
   }
 
   start(): void {
@@ -88,11 +100,12 @@ export class ResourceSampler {
   /** The samples so far, timed from `originNs` on the run clock (the run phase's start). */
   series(originNs: number): ResourceSeries | undefined {
     if (!this.cluster.usage) return undefined;
-    const nodes = this.cluster.nodes.map((node): NodeResources => {
-      const samples = this.samples.get(node.id)!;
+    // Every node sampled, those removed by a membership change included.
+    const nodes = [...this.samples.keys()].map((id): NodeResources => {
+      const samples = this.samples.get(id)!;
       const column = (i: number) => samples.map((s) => s.values[i] ?? null);
       return {
-        node: node.id,
+        node: id,
         t: samples.map((s) => round((s.at - originNs) / 1e9, 3)),
         cpu: column(0),
         memoryMB: column(1),
@@ -100,7 +113,7 @@ export class ResourceSampler {
         diskWriteKBps: column(3),
         netRxKBps: column(4),
         netTxKBps: column(5),
-        totals: roundTotals(this.totals.get(node.id)!),
+        totals: roundTotals(this.totals.get(id)!),
       };
     });
     const totals = emptyTotals();
@@ -140,8 +153,7 @@ export class ResourceSampler {
   }
 
   private record(node: string, at: number, usage: NodeUsage | undefined): void {
-    const samples = this.samples.get(node)!;
-    const totals = this.totals.get(node)!;
+    const { samples, totals } = this.track(node);
     if (!usage) {
       this.last.delete(node);
       samples.push({ at, values: [null, null, null, null, null, null] });

@@ -344,7 +344,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       const finalWorkers = await Promise.all(
         cluster.nodes.map((_, i) => connect(config.concurrency + i, i)),
       );
-      const readers = [...finalWorkers, ...workers];
+      // A worker pinned to a node a membership change removed reads nothing.
+      const members = new Set(cluster.nodes.map((n) => n.id));
+      const readers = [...finalWorkers, ...workers.filter((w) => members.has(w.node.id))];
       result.final.keys = keys.length;
       await pool(readers, keys, signal, async (worker, key) => {
         if (await readWithRetry(worker, { f: 'read', key, final: 'cluster' }, signal)) {

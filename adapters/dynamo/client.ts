@@ -71,7 +71,8 @@ abstract class DynamoWorker extends WorkerClient {
   }
 
   async replicasOf(key: string): Promise<string[]> {
-    // Membership is fixed for a run, so a key's preference list is too.
+    // Cached for the worker's life: a membership change mid-run may move a
+    // key, and a replica read of it then fails or reads a former owner's copy.
     let replicas = this.replicas.get(key);
     if (!replicas) {
       replicas = await this.client.preferenceList(key, this.settings.n);

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ClusterMembership } from '../../core/contracts.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { tsNodeArgs } from '../../core/tsx.ts';
 import { DynamoClient } from '../../dynamo/client.ts';
 import { PhiAccrualDetector } from '../../dynamo/detector.ts';
+import { STREAM_TIMEOUT_MS } from '../../dynamo/membership.ts';
 import type { StatusResult } from '../../dynamo/protocol.ts';
 import { Ring } from '../../dynamo/ring.ts';
 import { NodeCluster } from '../node-cluster.ts';
@@ -31,6 +33,19 @@ export class DynamoCluster extends NodeCluster {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
   }
 
+  /** Nodes started as new members, until they have joined the ring. */
+  private readonly joining = new Set<string>();
+
+  /** Membership changes run where nodes are this machine's processes. */
+  get membership(): ClusterMembership | undefined {
+    if (!this.hostProcesses) return undefined;
+    return {
+      grow: () => this.grow(),
+      shrink: (id) => this.shrink(id),
+      minNodes: this.settings.n,
+    };
+  }
+
   protected command(node: NodeHandle) {
     const s = this.settings;
     const members = this.nodes.map((n) => `${n.id}=${n.host}:${n.port}`).join(',');
@@ -51,6 +66,7 @@ export class DynamoCluster extends NodeCluster {
         ...['--handoff-interval-ms', String(s.handoffIntervalMs)],
         // In a container the harness's PID means nothing; `faultline heal` ends those.
         ...(this.hostProcesses ? ['--parent-pid', String(process.pid)] : []),
+        ...(this.joining.has(node.id) ? ['--join'] : []),
       ],
       marker: data,
     };
@@ -99,14 +115,67 @@ export class DynamoCluster extends NodeCluster {
     };
   }
 
-  /** Settled: every node up, every node sees every other up, and no hint is left to hand off. */
+  /**
+   * A new member: it starts with --join, takes its share of the data from
+   * the others, and is done once every node routes by a ring with it.
+   */
+  private async grow(): Promise<string> {
+    const node = this.addNode();
+    mkdirSync(this.dir(node), { recursive: true });
+    this.joining.add(node.id);
+    try {
+      await this.start(node.id);
+      await this.waitForRing(`${node.id} to join the ring`, (ring) => ring.includes(node.id));
+    } catch (error) {
+      await this.removeNode(node.id);
+      throw error;
+    } finally {
+      this.joining.delete(node.id);
+    }
+    return node.id;
+  }
+
+  /** Decommission: the node streams its data to the next owners and leaves; then it stops. */
+  private async shrink(id: string): Promise<void> {
+    const node = this.node(id);
+    const client = new DynamoClient({ host: node.host, port: node.port });
+    try {
+      await client.decommission();
+    } finally {
+      client.close();
+    }
+    await this.waitForRing(`${id} to leave the ring`, (ring) => !ring.includes(id));
+    await this.removeNode(id);
+  }
+
+  /** Until every running node routes by a ring that passes `check`. */
+  private waitForRing(what: string, check: (ring: string[]) => boolean): Promise<void> {
+    return waitUntil(
+      what,
+      async () => {
+        for (const node of this.nodes.filter((n) => this.isUp(n.id))) {
+          if (!check((await this.status(node)).ring)) return false;
+        }
+        return true;
+      },
+      STREAM_TIMEOUT_MS,
+      100,
+    );
+  }
+
+  /**
+   * Settled: every running node routes by the ring of the cluster's members,
+   * sees every other up, and has no hint left to hand off.
+   */
   async settle(timeoutMs: number): Promise<void> {
     await waitUntil(
       'dynamo nodes to see one another up and hand off their hints',
       async () => {
         const up = new Set(this.nodes.filter((n) => this.isUp(n.id)).map((n) => n.id));
+        const members = this.nodes.map((n) => n.id).sort();
         for (const node of this.nodes.filter((n) => up.has(n.id))) {
           const status = await this.status(node);
+          if (status.ring.join() !== members.join()) return false;
           if (status.hints.pending > 0) return false;
           if (status.peers.some((p) => up.has(p.id) && (!p.up || p.generation === 0))) return false;
         }
