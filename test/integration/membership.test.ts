@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { dynamo } from '../../adapters/dynamo/index.ts';
+import type { Cluster } from '../../adapters/types.ts';
+import { resultOf } from '../../harness/checkers/index.ts';
+import { compareDynamo, TestClients } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
+
+let cluster: Cluster | undefined;
+const clients = new TestClients();
+
+afterEach(async () => {
+  clients.closeAll();
+  await cluster?.teardown();
+  cluster = undefined;
+});
+
+// Membership changes under a write-heavy load, by each system's own
+// procedure, on real node processes.
+describe('membership changes under load', () => {
+  it('the built-in store: a node added and a node decommissioned while writes go on lose no acknowledged write', async () => {
+    const { results } = await compareDynamo({
+      workload: 'write-heavy',
+      duration: '24',
+      nemesis: 'membership',
+      nemesisInterval: '3',
+      nemesisDuration: '6',
+      seed: '3',
+    });
+    const [run] = results.systems;
+    expect(run!.status).toBe('complete');
+    const lost = resultOf(run!.checkers, 'lost-writes')!;
+    console.info(
+      `membership: ${lost.lost} of ${lost.acknowledged} acknowledged writes lost, ${lost.unknownKeys} keys unknown; faults ${JSON.stringify(run!.faults)}`,
+    );
+    // At least one whole change each way: a node joined, then one left.
+    expect(run!.faults.length).toBeGreaterThanOrEqual(1);
+    expect(run!.faults[0]!.nodes).toEqual(['n4']);
+    expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
+    expect(lost.acknowledged).toBeGreaterThan(5000);
+    expect(run!.checkers.convergence!.valid).toBe(true);
+  }, 180_000);
+
+  it('the built-in store: a joining node receives every key it comes to own; a leaving one hands each key to the owners it gains', async () => {
+    // Read repair and anti-entropy off: only the move itself can copy data.
+    cluster = await dynamo.provision('local', {
+      nodes: 3,
+      dir: tempDir('fl-member-'),
+      settings: dynamo.settings.parse({ readRepair: 'off', antiEntropyIntervalMs: 0 }),
+    });
+    const keys = Array.from({ length: 2000 }, (_, i) => `m${i}`);
+    const writer = clients.of(cluster.nodes[0]!, 5000);
+    await Promise.all(keys.map((k) => writer.put(k, k, undefined, { w: 3 })));
+
+    const joined = await cluster.membership!.grow();
+    expect(joined).toBe('n4');
+    const n4 = clients.outside(cluster.nodes.find((n) => n.id === 'n4')!);
+    const owned = [];
+    for (const k of keys) if ((await writer.preferenceList(k)).includes('n4')) owned.push(k);
+    const held = await Promise.all(owned.map((k) => n4.localGet(k)));
+    console.info(`membership: n4 joined owning ${owned.length} of ${keys.length} keys`);
+    expect(owned.length).toBeGreaterThan(keys.length / 4);
+    expect(held.map((versions) => versions.map((v) => v.value))).toEqual(owned.map((k) => [k]));
+
+    await cluster.membership!.shrink('n1');
+    expect(cluster.nodes.map((n) => n.id)).toEqual(['n2', 'n3', 'n4']);
+    const reader = clients.of(cluster.nodes[0]!, 5000);
+    const byId = new Map(cluster.nodes.map((n) => [n.id, clients.outside(n)]));
+    let copies = 0;
+    for (const k of keys) {
+      const owners = await reader.preferenceList(k);
+      expect(owners).not.toContain('n1');
+      for (const owner of owners) {
+        expect((await byId.get(owner)!.localGet(k)).map((v) => v.value)).toEqual([k]);
+        copies++;
+      }
+    }
+    expect(copies).toBe(keys.length * 3);
+  }, 120_000);
+});
