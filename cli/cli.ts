@@ -23,7 +23,7 @@ import { compare } from '../harness/compare.ts';
 import { COMPARE_FLAGS } from '../harness/compare-flags.ts';
 import { parseCompareOptions, parseSeconds, SYSTEM_FLAGS } from '../harness/config.ts';
 import { toEdnLines } from '../harness/export-edn.ts';
-import type { RunResults } from '../harness/results.ts';
+import { parseResults, type RunResults } from '../harness/results.ts';
 import { engineStatus, faultToolsStatus, setupFaultTools, setupSystems } from '../harness/setup.ts';
 import { findLeftovers, healCrashedRuns } from '../harness/state.ts';
 import { addSystemOptions } from '../harness/system-flags.ts';
@@ -393,7 +393,7 @@ function readRunResults(run: string): RunResults {
     throw new UsageError(
       `${run}: no results.json (a run folder that finished, or its results.json)`,
     );
-  return readSaved(file, () => JSON.parse(readFileSync(file, 'utf8')) as RunResults);
+  return readSaved(file, () => parseResults(readFileSync(file, 'utf8')));
 }
 
 function readBaseline(file: string): Baseline {

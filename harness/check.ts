@@ -66,7 +66,7 @@ function checkOne(history: History, plan: CheckPlan, name: string): CheckResult 
 
 /**
  * What a run checks for a workload on a system: the workload's checkers,
- * then availability and conflicts, which every matrix row reads.
+ * then availability, conflicts and membership, which every matrix row reads.
  * list-append checks `model` when given, else the system's claimed model.
  */
 export function runPlan(
@@ -76,7 +76,7 @@ export function runPlan(
   model?: string,
 ): CheckPlan {
   return {
-    checkers: [...workload.checkers, 'availability', 'conflicts'],
+    checkers: [...workload.checkers, 'availability', 'conflicts', 'membership'],
     options: (checker) => {
       const options = workload.checkerOptions?.[checker];
       if (checker !== 'list-append') return options;

@@ -73,6 +73,15 @@ class Fixture {
     return this;
   }
 
+  /** A membership change by the nemesis: the move runs from `at` to `until` (ms). */
+  change(f: 'grow' | 'shrink', node: string, at: number, until: number): this {
+    this.steps.push(
+      { process: 'nemesis', type: 'invoke', f: 'membership', time: at * ms },
+      { process: 'nemesis', type: 'info', f, value: { nodes: [node] }, time: until * ms },
+    );
+    return this;
+  }
+
   heal(at: number): this {
     this.steps.push(
       { process: 'nemesis', type: 'invoke', f: 'stop-partition', time: at * ms },
@@ -106,6 +115,7 @@ function resultOf(
   );
   results.availability = CHECKERS.availability(ops);
   results.conflicts = CHECKERS.conflicts(ops);
+  results.membership = CHECKERS.membership(ops);
   return {
     system: 'sys',
     workload,
@@ -488,5 +498,54 @@ describe("the matrix reads each checker's own typed fields", () => {
     expect(said('conflicts')).toContain('19 acknowledged writes overlapped another');
     expect(said('converged')).toContain('2 of 23 keys diverged after heal');
     expect(said('linearizable')).toContain('over 2903 ops');
+  });
+});
+
+describe('membership change under load', () => {
+  const ap = claimsOf({ cap: 'AP' });
+  const moved = (lostValue: number) =>
+    new Fixture()
+      .op('write', 'n1', 0, 1)
+      .change('grow', 'n4', 10, 30)
+      .op('write', 'n1', 12, 2)
+      .op('write', 'n2', 14, 3, 'fail')
+      .op('read', 'n3', 40, 2)
+      .final(50, lostValue, ['n1', 'n2', 'n3', 'n4'])
+      .build();
+
+  it('no acknowledged write lost: the change, how long it took, and the ops that succeeded while data moved', () => {
+    const r = row(resultOf('register', REGISTER, moved(2), ap));
+    expect(r.observed.membership).toMatchObject({
+      value: 'no write lost (1 change(s) in 0.0 s, 50.0% ops ok while data moved)',
+      tone: 'good',
+    });
+    expect(r.observed.membership.evidence[0]!.detail).toBe(
+      'grow n4 in 0.02 s (1 of 2 ops ok meanwhile)',
+    );
+  });
+
+  it('an acknowledged write lost across the change marks the cell', () => {
+    const r = row(resultOf('register', REGISTER, moved(1), ap));
+    expect(r.observed.membership.tone).toBe('bad');
+    expect(r.observed.membership.value).toMatch(/^writes lost \(1 of \d+ lost/);
+  });
+
+  it('a change the system could not make is a failure, with its error', () => {
+    const ops = history(
+      { process: 'nemesis', type: 'invoke', f: 'membership' },
+      { process: 'nemesis', type: 'info', f: 'grow', error: 'n4 did not start' },
+    );
+    const r = row(resultOf('register', [], ops, ap));
+    expect(r.observed.membership).toMatchObject({
+      value: 'failed (grow: n4 did not start)',
+      tone: 'bad',
+    });
+  });
+
+  it('without a change, the cell says which flag fills it', () => {
+    const r = row(resultOf('register', REGISTER, cpUnderHalves('fail'), ap));
+    expect(r.observed.membership.value).toBe(
+      '– (no membership change ran: run `--nemesis=membership`)',
+    );
   });
 });

@@ -46,6 +46,7 @@ export const OBSERVED = [
   'conflicts',
   'transactions',
   'converged',
+  'membership',
   'cap',
 ] as const;
 export type Observed = (typeof OBSERVED)[number];
@@ -100,6 +101,7 @@ function row(results: SystemResult[]): MatrixRow {
     conflicts: conflictsCell(find, ev),
     transactions: transactionsCell(results, find, ev),
     converged: convergedCell(results, find, ev),
+    membership: membershipCell(ran, find, ev, lostWrites),
     cap: { value: '', tone: 'unknown', evidence: [] },
   };
   observed.cap = capCell(observed, sides.shares);
@@ -444,6 +446,51 @@ function convergedCell(results: SystemResult[], find: Find, ev: Ev): Cell {
   if (measured.some(({ c }) => c.valid !== true))
     return { value: 'unknown', tone: 'unknown', evidence };
   return { value: 'yes', tone: 'good', evidence };
+}
+
+/**
+ * Membership changes under load: whether acknowledged writes survived the
+ * moves (the row's lost-writes cell), how long the data took to move, and
+ * how many ops succeeded meanwhile.
+ */
+function membershipCell(ran: SystemResult[], find: Find, ev: Ev, lost: Cell): Cell {
+  const found = find('membership').filter(({ c }) => c.changes.length + c.failed.length > 0);
+  if (found.length === 0) {
+    const skipped = ran
+      .flatMap((r) => r.faultsNotApplicable ?? [])
+      .find((f) => ['membership', 'grow', 'shrink'].includes(f.fault));
+    if (skipped)
+      return {
+        value: `– (${skipped.fault} skipped: ${skipped.reason})`,
+        tone: 'unknown',
+        evidence: [],
+      };
+    return unfilled('no membership change ran', '--nemesis=membership');
+  }
+  const changes = found.flatMap(({ c }) => c.changes);
+  const ok = changes.reduce((n, c) => n + c.ok, 0);
+  const total = changes.reduce((n, c) => n + c.total, 0);
+  const seconds = changes.reduce((n, c) => n + c.seconds, 0);
+  const evidence = found.map(({ r, c }) =>
+    ev(
+      r,
+      'membership',
+      [
+        ...c.changes.map(
+          (m) => `${m.change} ${m.node} in ${m.seconds} s (${m.ok} of ${m.total} ops ok meanwhile)`,
+        ),
+        ...c.failed.map((f) => `${f.change} failed: ${f.error}`),
+      ].join('; '),
+    ),
+  );
+  const failed = found.flatMap(({ c }) => c.failed);
+  if (failed.length > 0)
+    return { value: `failed (${failed[0]!.change}: ${failed[0]!.error})`, tone: 'bad', evidence };
+  const moved = `${changes.length} change(s) in ${seconds.toFixed(1)} s, ${total ? pct(ok / total) : 'no'} ops ok while data moved`;
+  if (lost.tone === 'bad')
+    return { value: `writes lost (${lost.value}; ${moved})`, tone: 'bad', evidence };
+  if (lost.tone === 'good') return { value: `no write lost (${moved})`, tone: 'good', evidence };
+  return { value: `loss unknown (${moved})`, tone: 'unknown', evidence };
 }
 
 /** The facts the CAP cell and its contradictions rest on. */

@@ -1,5 +1,5 @@
 import type { CompareConfig } from './config.ts';
-import type { MatrixRow } from './matrix.ts';
+import { type MatrixRow, OBSERVED } from './matrix.ts';
 import type { SystemResult } from './run.ts';
 
 /**
@@ -24,4 +24,23 @@ export interface RunResults {
   systems: SystemResult[];
   /** One row per system and configuration (harness/matrix.ts). */
   matrix: MatrixRow[];
+}
+
+/**
+ * A saved results.json, read: a run saved before a matrix cell existed
+ * gets that cell as "not in this results.json", so reports, comparisons
+ * and the dashboard can show any run of this format version.
+ */
+export function parseResults(text: string): RunResults {
+  const results = JSON.parse(text) as RunResults;
+  for (const row of results.matrix ?? []) {
+    for (const cell of OBSERVED) {
+      row.observed[cell] ??= {
+        value: "– (not in this run's results.json: it predates the cell)",
+        tone: 'unknown',
+        evidence: [],
+      };
+    }
+  }
+  return results;
 }

@@ -26,6 +26,7 @@ export const OBSERVED_LABELS: Record<Observed, string> = {
   conflicts: 'Concurrent writes',
   transactions: 'Transaction anomalies',
   converged: 'Converged after heal',
+  membership: 'Membership change under load',
   cap: 'Observed CAP',
 };
 
@@ -38,6 +39,7 @@ const SHORT_LABELS: Record<Observed, string> = {
   conflicts: 'Concurrent writes',
   transactions: 'Transactions',
   converged: 'Converged',
+  membership: 'Membership',
   cap: 'Observed CAP',
 };
 

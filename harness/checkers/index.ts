@@ -8,6 +8,7 @@ import { type CounterResult, checkCounter } from './counter.ts';
 import { checkListAppend, type ListAppendResult } from './elle/list-append.ts';
 import { checkLinearizable, type LinearizableResult } from './linearizable/index.ts';
 import { checkLostWrites, type LostWritesResult } from './lost-writes.ts';
+import { checkMembership, type MembershipResult } from './membership.ts';
 import { checkSet, type SetResult } from './set.ts';
 import { checkStaleness, type StalenessResult } from './staleness.ts';
 import type { Checker, CheckResult } from './types.ts';
@@ -26,6 +27,7 @@ export interface CheckerResults {
   bank: BankResult;
   counter: CounterResult;
   'list-append': ListAppendResult;
+  membership: MembershipResult;
 }
 
 export type CheckerName = keyof CheckerResults;
@@ -73,6 +75,7 @@ export const CHECKERS: { [K in CheckerName]: Checker<CheckerResults[K]> } = {
   bank: onOps(checkBank),
   counter: onOps(checkCounter),
   'list-append': onOps(checkListAppend),
+  membership: checkMembership,
 };
 
 export const CHECKER_NAMES = Object.keys(CHECKERS) as CheckerName[];

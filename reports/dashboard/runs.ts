@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import type { RunResults } from '../../harness/results.ts';
+import { parseResults, type RunResults } from '../../harness/results.ts';
 
 /**
  * The runs folder as the dashboard sees it. A run id comes from a URL, so
@@ -64,7 +64,7 @@ export class RunsFolder {
     const dir = this.folder(id);
     const file = dir && join(dir, 'results.json');
     if (!file || !existsSync(file)) return undefined;
-    return JSON.parse(readFileSync(file, 'utf8')) as RunResults;
+    return parseResults(readFileSync(file, 'utf8'));
   }
 
   /** The report's path, when the run has one. */
@@ -91,7 +91,7 @@ export class RunsFolder {
     if (cached?.mtimeMs === stat.mtimeMs) return cached.summary;
     let results: RunResults;
     try {
-      results = JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResults;
+      results = parseResults(readFileSync(resultsFile, 'utf8'));
     } catch {
       return fromConfig(id, dir, 'no-results');
     }

@@ -172,13 +172,14 @@ describe('faultline check', () => {
       workload: 'register',
       valid: false,
     });
-    // The register workload's checkers, then the two every run applies.
+    // The register workload's checkers, then the three every run applies.
     expect(Object.keys(line.checkers)).toEqual([
       'linearizable',
       'lost-writes',
       'convergence',
       'availability',
       'conflicts',
+      'membership',
     ]);
     expect(line.checkers['lost-writes']).toMatchObject({ valid: false, lost: 1 });
 
