@@ -27,6 +27,16 @@ export interface EndpointState extends Member {
   heartbeat: number;
 }
 
+/** A peer as gossip and the failure detector see it (the status endpoint's `peers`). */
+export interface PeerView {
+  id: string;
+  status: MemberStatus;
+  up: boolean;
+  phi: number;
+  generation: number;
+  heartbeat: number;
+}
+
 export interface GossipOptions {
   /** How often this node beats and gossips (ms). */
   intervalMs: number;
@@ -134,14 +144,7 @@ export class Gossiper {
   }
 
   /** Each peer as this node sees it, for the status endpoint. */
-  view(): {
-    id: string;
-    status: MemberStatus;
-    up: boolean;
-    phi: number;
-    generation: number;
-    heartbeat: number;
-  }[] {
+  view(): PeerView[] {
     const now = this.now();
     return [...this.states.values()]
       .filter((s) => s.id !== this.selfId)

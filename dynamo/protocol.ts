@@ -1,5 +1,5 @@
 import type { AntiEntropyStats } from './anti-entropy.ts';
-import type { EndpointState, MemberStatus } from './gossip.ts';
+import type { EndpointState, MemberStatus, PeerView } from './gossip.ts';
 import type { HintStats } from './hints.ts';
 import type { Context, VClock, Version } from './vclock.ts';
 
@@ -77,14 +77,7 @@ export interface StatusResult {
   status: MemberStatus;
   ring: string[];
   /** Every other member as gossip and this node's failure detector see it. */
-  peers: {
-    id: string;
-    status: MemberStatus;
-    up: boolean;
-    phi: number;
-    generation: number;
-    heartbeat: number;
-  }[];
+  peers: PeerView[];
   hints: HintStats;
   antiEntropy: AntiEntropyStats;
   readRepair: boolean;
