@@ -259,7 +259,6 @@ export class DynamoNode {
           id: this.config.id,
           pid: process.pid,
           keys: this.store.size,
-          nodes: [...this.rings.current.nodes],
           status: this.gossip.known().find((s) => s.id === this.config.id)!.status,
           ring: [...this.rings.current.nodes],
           startedAt: this.startedAt,

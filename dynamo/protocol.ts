@@ -68,7 +68,6 @@ export interface StatusResult {
   id: string;
   pid: number;
   keys: number;
-  nodes: string[];
   startedAt: number;
   /** The node's wall clock (ms), as skewed as the node is. */
   now: number;
