@@ -78,6 +78,15 @@ export interface Cluster {
   /** What a node has used so far, while it runs (the report's resources per node). */
   usage?(node: string): Promise<NodeUsage | undefined>;
   /**
+   * What a node reports of the system's own machinery (hints pending,
+   * keys repaired), sampled each second for the report. Counters named
+   * in `metrics`, with what each counts.
+   */
+  readonly internals?: {
+    readonly metrics: { name: string; label: string }[];
+    read(node: string): Promise<Record<string, number>>;
+  };
+  /**
    * Membership changes by the system's own procedure, where it has one
    * that runs here; `nodes` follows them. Absent: the membership faults
    * are skipped with the reason.

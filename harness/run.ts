@@ -13,6 +13,7 @@ import { checkStepwise, runPlan } from './check.ts';
 import type { CheckResults } from './checkers/index.ts';
 import { type Validity, verdict } from './checkers/types.ts';
 import type { CompareConfig } from './config.ts';
+import { InternalsSampler, type InternalsSeries } from './internals.ts';
 import { Metrics, type MetricsSummary } from './metrics.ts';
 import { Progress } from './progress.ts';
 import { ResourceSampler, type ResourceSeries } from './resources.ts';
@@ -46,6 +47,8 @@ export interface SystemResult {
   final: { keys: number; clusterReads: number; replicaReads: number; failedReads: number };
   /** CPU, memory, disk and network of every node, a sample a second (absent: not sampled). */
   resources?: ResourceSeries;
+  /** The system's own counters over the run (Cluster.internals), where it reports them. */
+  internals?: InternalsSeries;
   checkers: CheckResults;
   valid: Validity;
 }
@@ -164,6 +167,7 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
   let cluster: Cluster | undefined;
   let schedule: NemesisSchedule | undefined;
   let sampler: ResourceSampler | undefined;
+  let internals: InternalsSampler | undefined;
   let origin: number | undefined;
   const clients: Client[] = [];
   // Jepsen's numbering: a worker's thread is its process id modulo the
@@ -209,6 +213,8 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     origin = clock();
     sampler = new ResourceSampler(cluster, clock, config.provider === 'local');
     sampler.start();
+    internals = new InternalsSampler(cluster, clock);
+    internals.start();
     log(`${system.name}: cluster up in ${timings.provisionS.toFixed(1)} s`);
 
     stride = config.concurrency + cluster.nodes.length;
@@ -384,6 +390,9 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     log(`${system.name}: ${result.error}`);
   } finally {
     await sampler?.stop();
+    internals?.stop();
+    const counters = origin === undefined ? undefined : internals?.series(origin);
+    if (counters) result.internals = counters;
     const resources = origin === undefined ? undefined : sampler?.series(origin);
     if (resources) result.resources = resources;
     await schedule?.stop().catch(() => {});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OpTable } from '../core/op-table.ts';
 import type { Share } from '../harness/checkers/availability.ts';
 import { resultOf } from '../harness/checkers/index.ts';
+import type { InternalsSeries } from '../harness/internals.ts';
 import type { ResourceSeries } from '../harness/resources.ts';
 import type { RunResults } from '../harness/results.ts';
 import type { SystemResult } from '../harness/run.ts';
@@ -37,6 +38,8 @@ export interface SystemCharts {
   tVisibility: { upToMs: number | null; reads: number; pConsistent: number }[] | null;
   /** CPU, memory, disk and network per node, where sampled. */
   resources: ResourceSeries | null;
+  /** The system's own counters per node (hints, repairs), where it reports them. */
+  internals: InternalsSeries | null;
 }
 
 export interface SideBySide {
@@ -131,6 +134,7 @@ function systemCharts(s: SystemResult, runDir: string | undefined, options: Seri
         }))
       : null,
     resources: s.resources ?? null,
+    internals: s.internals ?? null,
   };
   return charts;
 }

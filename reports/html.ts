@@ -218,6 +218,15 @@ function systemCharts(c: SystemCharts): string {
       ),
     );
   }
+  for (const metric of c.internals?.metrics ?? []) {
+    boxes.push(
+      chartBox(
+        'internals',
+        `${metric.label}, per node.`,
+        `${on} data-metric="${esc(metric.name)}"`,
+      ),
+    );
+  }
   if (boxes.length === 0) return '<p class="meta">No run-phase operations.</p>';
   return `<h3>Charts</h3><div class="charts">${boxes.join('')}</div>`;
 }

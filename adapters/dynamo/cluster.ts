@@ -36,6 +36,26 @@ export class DynamoCluster extends NodeCluster {
   /** Nodes started as new members, until they have joined the ring. */
   private readonly joining = new Set<string>();
 
+  /** Hinted handoff and anti-entropy at work, node by node, for the report. */
+  readonly internals = {
+    metrics: [
+      { name: 'hintsPending', label: 'Hints held for owners not yet reached' },
+      {
+        name: 'hintsDelivered',
+        label: 'Hints handed off to their owners (since the node started)',
+      },
+      { name: 'keysRepaired', label: 'Keys repaired by anti-entropy (since the node started)' },
+    ],
+    read: async (id: string): Promise<Record<string, number>> => {
+      const { hints, antiEntropy } = await this.status(this.node(id));
+      return {
+        hintsPending: hints.pending,
+        hintsDelivered: hints.delivered,
+        keysRepaired: antiEntropy.keysRepaired,
+      };
+    },
+  };
+
   /** Membership changes run where nodes are this machine's processes. */
   get membership(): ClusterMembership | undefined {
     if (!this.hostProcesses) return undefined;

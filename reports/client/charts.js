@@ -188,6 +188,44 @@
       );
     },
 
+    // One of the system's own counters (hints pending, keys repaired) for
+    // every node, beside the fault windows; a node's line starts when it
+    // joined and breaks where it could not be read.
+    internals(el, s) {
+      const metric = el.dataset.metric;
+      const { t, nodes } = s.internals;
+      // The figure's caption says what it counts; the axis names it in short.
+      const label = metric.replace(/([A-Z])/g, ' $1').toLowerCase();
+      const series = [{ label: 's' }];
+      const columns = [t];
+      nodes.forEach((node, i) => {
+        series.push({
+          label: node.node,
+          stroke: OK_COLOURS[i % OK_COLOURS.length],
+          width: 1.5,
+          spanGaps: false,
+        });
+        columns.push(node.values[metric]);
+      });
+      return new uPlot(
+        {
+          width: width(el),
+          height: 200,
+          scales: {
+            x: {
+              time: false,
+              range: [Math.min(0, t[0] ?? 0), Math.max(s.durationS, t.at(-1) ?? 0)],
+            },
+          },
+          axes: [secondsAxis, { label, stroke: '#5b6474' }],
+          series,
+          plugins: [faultBands(s.faults)],
+        },
+        columns,
+        el,
+      );
+    },
+
     // One metric of every node over the whole run (provisioning and load
     // before 0), beside the fault windows: a node's line breaks while it is down.
     resources(el, s) {
