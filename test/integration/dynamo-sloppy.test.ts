@@ -64,6 +64,24 @@ async function until(
   return Date.now() - started;
 }
 
+/**
+ * A read right after the heal may still meet a peer connection that the
+ * cut left half-open (on a loaded machine, one reconnect can outlast the
+ * replica timeout): what is checked is what the replicas kept, so retry.
+ */
+let retriedReads = 0;
+async function readAfterHeal<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt === 10) throw error;
+      retriedReads++;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 const seesDown = (id: string) => (all: StatusResult[]) =>
   all.every((s) => s.peers.find((p) => p.id === id)?.up === false);
 /** Every node has heard from every other (generation 0: known only as a seed) and sees it up. */
@@ -141,7 +159,9 @@ describe.skipIf(skip)('sloppy quorum and hinted handoff on 5 real nodes', () => 
       const reader = clients.of(big[0]!, 5000);
       let kept = 0;
       for (const [i, k] of keys.entries()) {
-        const values = (await reader.get(k, { r: 3 })).siblings.map((s) => s.value);
+        const values = (await readAfterHeal(() => reader.get(k, { r: 3 }))).siblings.map(
+          (s) => s.value,
+        );
         if (small_[i]!.status === 'fulfilled' && values.includes(`small-${k}`)) kept++;
         if (big_[i]!.status === 'fulfilled' && values.includes(`big-${k}`)) kept++;
       }
@@ -153,7 +173,7 @@ describe.skipIf(skip)('sloppy quorum and hinted handoff on 5 real nodes', () => 
     const sloppy = await run('on');
     const strict = await run('off');
     console.info(
-      `2|3 partition, 60 keys at W=2: sloppy small side ${sloppy.small}, big side ${sloppy.big}; strict small side ${strict.small}, big side ${strict.big}`,
+      `2|3 partition, 60 keys at W=2: sloppy small side ${sloppy.small}, big side ${sloppy.big}; strict small side ${strict.small}, big side ${strict.big}; reads retried after heal: ${retriedReads}`,
     );
     expect(sloppy).toEqual({ small: 60, big: 60, kept: 120 });
     // Strict: a key whose three owners lie two or more on the other side is refused.
