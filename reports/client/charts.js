@@ -51,6 +51,27 @@
   const width = (el) => Math.max(320, el.clientWidth || 900);
   const secondsAxis = { label: 'seconds into the run', stroke: '#5b6474' };
 
+  /**
+   * Lines per node over the run's seconds (provisioning and load before 0),
+   * beside the fault windows; a gap in a line stays a gap.
+   */
+  function nodeLines(el, s, t, lines, label) {
+    return new uPlot(
+      {
+        width: width(el),
+        height: 200,
+        scales: {
+          x: { time: false, range: [Math.min(0, t[0] ?? 0), Math.max(s.durationS, t.at(-1) ?? 0)] },
+        },
+        axes: [secondsAxis, { label, stroke: '#5b6474' }],
+        series: [{ label: 's' }, ...lines.map((l) => ({ ...l.series, spanGaps: false }))],
+        plugins: [faultBands(s.faults)],
+      },
+      [t, ...lines.map((l) => l.values)],
+      el,
+    );
+  }
+
   const draw = {
     scatter(el, s) {
       const series = [{}];
@@ -196,34 +217,11 @@
       const { t, nodes } = s.internals;
       // The figure's caption says what it counts; the axis names it in short.
       const label = metric.replace(/([A-Z])/g, ' $1').toLowerCase();
-      const series = [{ label: 's' }];
-      const columns = [t];
-      nodes.forEach((node, i) => {
-        series.push({
-          label: node.node,
-          stroke: OK_COLOURS[i % OK_COLOURS.length],
-          width: 1.5,
-          spanGaps: false,
-        });
-        columns.push(node.values[metric]);
-      });
-      return new uPlot(
-        {
-          width: width(el),
-          height: 200,
-          scales: {
-            x: {
-              time: false,
-              range: [Math.min(0, t[0] ?? 0), Math.max(s.durationS, t.at(-1) ?? 0)],
-            },
-          },
-          axes: [secondsAxis, { label, stroke: '#5b6474' }],
-          series,
-          plugins: [faultBands(s.faults)],
-        },
-        columns,
-        el,
-      );
+      const lines = nodes.map((node, i) => ({
+        series: { label: node.node, stroke: OK_COLOURS[i % OK_COLOURS.length], width: 1.5 },
+        values: node.values[metric],
+      }));
+      return nodeLines(el, s, t, lines, label);
     },
 
     // One metric of every node over the whole run (provisioning and load
@@ -243,38 +241,18 @@
           ['netRxKBps', ' received', 'network (KB/s)'],
         ],
       }[metric];
-      const series = [{ label: 's' }];
-      const columns = [nodes[0].t];
-      nodes.forEach((node, i) => {
-        pairs.forEach(([field, suffix], j) => {
-          series.push({
+      const lines = nodes.flatMap((node, i) =>
+        pairs.map(([field, suffix], j) => ({
+          series: {
             label: `${node.node}${suffix}`,
             stroke: OK_COLOURS[i % OK_COLOURS.length],
             width: 1.5,
             dash: j === 1 ? [4, 3] : undefined,
-            spanGaps: false,
-          });
-          columns.push(node[field]);
-        });
-      });
-      const first = nodes[0].t[0] ?? 0;
-      return new uPlot(
-        {
-          width: width(el),
-          height: 200,
-          scales: {
-            x: {
-              time: false,
-              range: [Math.min(0, first), Math.max(s.durationS, nodes[0].t.at(-1) ?? 0)],
-            },
           },
-          axes: [secondsAxis, { label: pairs[0][2], stroke: '#5b6474' }],
-          series,
-          plugins: [faultBands(s.faults)],
-        },
-        columns,
-        el,
+          values: node[field],
+        })),
       );
+      return nodeLines(el, s, nodes[0].t, lines, pairs[0][2]);
     },
   };
 
