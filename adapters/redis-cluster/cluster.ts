@@ -4,8 +4,10 @@ import { waitUntil } from '../../core/processes.ts';
 import type { MajorityRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
+import type { ClusterMembership } from '../../core/contracts.ts';
 import { infoFields, nodeCommand } from './admin.ts';
 import { redisCli, redisServer } from './engine.ts';
+import { RedisMembership } from './membership.ts';
 import type { RedisSettings } from './settings.ts';
 
 /** This system's loopback subnet: its nodes are 127.0.12.n (core/addresses.ts). */
@@ -37,6 +39,38 @@ export class RedisCluster extends NodeCluster {
     for (const node of this.nodes) mkdirSync(this.dir(node), { recursive: true });
   }
 
+  /**
+   * Membership changes run where nodes are this machine's processes (a
+   * container per added node is not made yet). At least three masters,
+   * the fewest `--cluster create` makes.
+   */
+  get membership(): ClusterMembership | undefined {
+    if (!this.hostProcesses) return undefined;
+    const changes = new RedisMembership({
+      nodes: () => this.nodes,
+      startNew: async () => {
+        const node = this.addNode();
+        mkdirSync(this.dir(node), { recursive: true });
+        try {
+          await this.start(node.id);
+        } catch (error) {
+          await this.removeNode(node.id);
+          throw error;
+        }
+        return node;
+      },
+      remove: (id) => this.removeNode(id),
+      cli: (args, timeoutMs) => this.exec(this.nodes[0]!, this.cli(), args, timeoutMs),
+    });
+    return { grow: () => changes.grow(), shrink: (id) => changes.shrink(id), minNodes: 3 };
+  }
+
+  private cli(): string {
+    const cli = this.hostProcesses ? redisCli() : IMAGE_CLI;
+    if (!cli) throw new Error('redis-cli is not installed: npm run setup redis-cluster');
+    return cli;
+  }
+
   protected command(node: NodeHandle) {
     const dir = this.dir(node);
     const config = join(dir, 'nodes.conf');
@@ -63,11 +97,9 @@ export class RedisCluster extends NodeCluster {
   /** Starts every node, forms the cluster, and waits until it is whole. */
   async create(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
-    const cli = this.hostProcesses ? redisCli() : IMAGE_CLI;
-    if (!cli) throw new Error('redis-cli is not installed: npm run setup redis-cluster');
     await this.exec(
       this.nodes[0]!,
-      cli,
+      this.cli(),
       [
         '--cluster',
         'create',

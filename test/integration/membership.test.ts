@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
+import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import type { Cluster } from '../../adapters/types.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
+import { skipUnless } from '../engines.ts';
 import { compareDynamo, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
@@ -76,4 +78,31 @@ describe('membership changes under load', () => {
     }
     expect(copies).toBe(keys.length * 3);
   }, 120_000);
+
+  it.skipIf(skipUnless('redis-cluster membership', redisBlocker()))(
+    'Redis Cluster: a master added (add-node, rebalance) and a node removed (failover, del-node) while set adds go on lose no acknowledged write',
+    async () => {
+      // Set adds: a later add cannot hide a lost one, as a later put would.
+      const { results } = await compareDynamo({
+        systems: 'redis-cluster',
+        workload: 'set',
+        duration: '30',
+        nemesis: 'membership',
+        nemesisInterval: '4',
+        nemesisDuration: '10',
+        seed: '5',
+      });
+      const [run] = results.systems;
+      expect(run!.status).toBe('complete');
+      const set = resultOf(run!.checkers, 'set')!;
+      console.info(
+        `membership (redis): ${set.lost} of ${set.acknowledged} acknowledged adds lost, ${set.unexpected} unexpected; faults ${JSON.stringify(run!.faults)}`,
+      );
+      expect(run!.faults.length).toBeGreaterThanOrEqual(1);
+      expect(run!.faults[0]!.nodes).toEqual(['n7']);
+      expect(set).toMatchObject({ lost: 0, unexpected: 0 });
+      expect(set.acknowledged).toBeGreaterThan(2000);
+    },
+    300_000,
+  );
 });
