@@ -232,6 +232,12 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
     const workers = await Promise.all(
       Array.from({ length: config.concurrency }, (_, i) => connect(i, i)),
     );
+    /** A new client for `worker`'s process, on a node of the cluster as it is now. */
+    const repin = async (worker: Worker, index: number): Promise<Worker> => {
+      clients.splice(clients.indexOf(worker.client), 1);
+      await worker.client.close().catch(() => {});
+      return connect(worker.process, index);
+    };
 
     // Load phase: the records exist before the run (YCSB's load), and are
     // in the history, so a loaded record lost later is a lost write too.
@@ -304,10 +310,17 @@ export async function runSystem(system: System, ctx: RunContext): Promise<System
       schedule.start();
       const pace = config.rate > 0 ? (config.concurrency / config.rate) * 1e9 : 0;
       await Promise.all(
-        workers.map(async (worker) => {
+        workers.map(async (first, index) => {
+          let worker = first;
           const rng = seededRng(deriveSeed(config.seed, `worker/${worker.process}`));
           let next = clock();
           while (!signal.aborted && clock() < deadline) {
+            // Its node left the cluster (a membership change): like a real
+            // application's client, it moves to a node still in it.
+            if (!cluster!.nodes.some((n) => n.id === worker.node.id)) {
+              worker = await repin(worker, index);
+              workers[index] = worker;
+            }
             if (pace > 0) {
               next += pace;
               const wait = (next - clock()) / 1e6;
