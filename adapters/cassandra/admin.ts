@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import cassandra from 'cassandra-driver';
+import { JAVA17_FLAGS } from './jvm.ts';
 import type { NodeHandle } from '../types.ts';
 
 /**
@@ -19,4 +22,36 @@ export function adminClient(node: NodeHandle, timeoutMs = 10_000): cassandra.Cli
     },
     socketOptions: { connectTimeout: timeoutMs, readTimeout: timeoutMs },
   });
+}
+
+const run = promisify(execFile);
+
+/**
+ * Cassandra's nodetool (its NodeTool class, from the server's own jars)
+ * against a node's local JMX port; resolves when the command has finished
+ * (decommission returns once the node has left).
+ */
+export async function nodetool(
+  java: string,
+  lib: string,
+  jmxPort: number,
+  args: string[],
+  timeoutMs: number,
+): Promise<string> {
+  const argv = [
+    '-Xmx128m',
+    ...JAVA17_FLAGS,
+    '-cp',
+    `${lib}/*`,
+    'org.apache.cassandra.tools.NodeTool',
+    ...['-h', '127.0.0.1', '-p', String(jmxPort)],
+    ...args,
+  ];
+  try {
+    return (await run(java, argv, { timeout: timeoutMs })).stdout;
+  } catch (error) {
+    const { stdout = '', stderr = '', message } = error as Error & { stdout?: string; stderr?: string };
+    const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-3).join(' ');
+    throw new Error(`nodetool ${args.join(' ')} failed: ${tail || message}`);
+  }
 }

@@ -5,11 +5,17 @@ export const PORTS = { storage: 7000, native: 9042 } as const;
 
 /**
  * A node's cassandra.yaml: its own address for gossip, internode and CQL,
- * its own folders, the first node as seed. `auto_bootstrap: false` because
- * the cluster is new and empty: nodes join without streaming, so they can
- * start without waiting for one another's bootstrap.
+ * its own folders, `seed` as seed. The nodes of a new cluster start with
+ * `auto_bootstrap: false`: the cluster is empty, so they join without
+ * streaming and need not wait for one another's bootstrap. A node added
+ * to a running cluster (`bootstrap`) streams its ranges before it serves.
  */
-export function cassandraYaml(node: NodeHandle, seed: NodeHandle, dir: string): string {
+export function cassandraYaml(
+  node: NodeHandle,
+  seed: NodeHandle,
+  dir: string,
+  bootstrap = false,
+): string {
   const lines = [
     'cluster_name: faultline',
     'num_tokens: 8',
@@ -23,7 +29,7 @@ export function cassandraYaml(node: NodeHandle, seed: NodeHandle, dir: string): 
     `storage_port: ${PORTS.storage}`,
     `native_transport_port: ${node.port}`,
     'start_native_transport: true',
-    'auto_bootstrap: false',
+    `auto_bootstrap: ${bootstrap}`,
     `data_file_directories: [${join(dir, 'data')}]`,
     `commitlog_directory: ${join(dir, 'commitlog')}`,
     `saved_caches_directory: ${join(dir, 'saved_caches')}`,

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
 import { isLocalImage } from '../../core/provider.ts';
+import type { ClusterMembership } from '../../core/contracts.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
-import { adminClient } from './admin.ts';
+import { adminClient, nodetool } from './admin.ts';
 import { cassandraYaml, LOGBACK, PORTS } from './cassandra-yaml.ts';
 import { cassandraLib, jammJar, javaBinary } from './engine.ts';
 import { JAVA17_FLAGS } from './jvm.ts';
@@ -17,6 +18,12 @@ import type { CassandraSettings } from './settings.ts';
 export const SUBNET = 4;
 
 const START_TIMEOUT_MS = 180_000;
+const RING_DELAY_MS = 5000;
+/** Decommission streams the node's every range away first. */
+const DECOMMISSION_TIMEOUT_MS = 300_000;
+
+/** Each node's JMX on its own local port (they would all take 7199), by its number: ids are never reused. */
+const jmxPort = (node: NodeHandle) => 7100 + Number(node.id.slice(1));
 /** faultline's image: Debian's Java 17, and the jars of faultline's cache (mounted). */
 const DEBIAN_JAVA = '/usr/lib/jvm/java-17-openjdk-amd64/bin/java';
 /** The official image: its own Java on its PATH, its own Cassandra under /opt/cassandra. */
@@ -46,12 +53,74 @@ export class CassandraCluster extends NodeCluster {
     private readonly settings: CassandraSettings,
   ) {
     super(options, { system: 'cassandra', subnet: SUBNET, port: PORTS.native });
-    for (const node of this.nodes) {
-      const dir = this.dir(node);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'cassandra.yaml'), cassandraYaml(node, this.nodes[0]!, dir));
-      writeFileSync(join(dir, 'logback.xml'), LOGBACK);
+    for (const node of this.nodes) this.writeConfig(node, this.nodes[0]!, false);
+  }
+
+  private writeConfig(node: NodeHandle, seed: NodeHandle, bootstrap: boolean): void {
+    const dir = this.dir(node);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'cassandra.yaml'), cassandraYaml(node, seed, dir, bootstrap));
+    writeFileSync(join(dir, 'logback.xml'), LOGBACK);
+  }
+
+  /**
+   * Membership changes where nodes are this machine's processes: a node
+   * bootstraps into the ring (streams its ranges, then serves), and
+   * `nodetool decommission` streams a node's ranges to their new owners
+   * before it leaves. Never fewer nodes than the replication factor.
+   */
+  get membership(): ClusterMembership | undefined {
+    if (!this.hostProcesses) return undefined;
+    return {
+      grow: () => this.grow(),
+      shrink: (id) => this.shrink(id),
+      minNodes: this.settings.replicationFactor,
+    };
+  }
+
+  private async grow(): Promise<string> {
+    const seed = this.nodes.find((n) => this.isUp(n.id));
+    if (!seed) throw new Error('cassandra: no running node to join through');
+    const node = this.addNode();
+    this.writeConfig(node, seed, true);
+    try {
+      await this.start(node.id);
+      await this.peersAgree(`${node.id} to be seen by every node`);
+    } catch (error) {
+      await this.removeNode(node.id);
+      throw error;
     }
+    return node.id;
+  }
+
+  private async shrink(id: string): Promise<void> {
+    const { java, lib } = this.layout!;
+    await nodetool(java, lib, jmxPort(this.node(id)), ['decommission'], DECOMMISSION_TIMEOUT_MS);
+    await this.removeNode(id);
+    await this.peersAgree(`${id} to leave every node's peers`);
+  }
+
+  /** Until each node's system.peers names exactly the other nodes of the cluster. */
+  private peersAgree(what: string): Promise<void> {
+    return waitUntil(
+      what,
+      async () => {
+        for (const node of this.nodes) {
+          const admin = adminClient(node, 3000);
+          try {
+            const rows = (await admin.execute('SELECT peer FROM system.peers')).rows;
+            const peers = rows.map((r) => String(r.peer)).sort();
+            const others = this.nodes.filter((n) => n !== node).map((n) => n.host).sort();
+            if (peers.join() !== others.join()) return false;
+          } finally {
+            await admin.shutdown();
+          }
+        }
+        return true;
+      },
+      START_TIMEOUT_MS,
+      1000,
+    );
   }
 
   protected override readyTimeoutMs(): number {
@@ -61,7 +130,6 @@ export class CassandraCluster extends NodeCluster {
   protected command(node: NodeHandle) {
     const dir = this.dir(node);
     const yaml = join(dir, 'cassandra.yaml');
-    const n = this.nodes.indexOf(node) + 1;
     const heap = `${this.settings.heapMb}m`;
     const { java, lib, jamm } = this.layout!;
     return {
@@ -74,11 +142,15 @@ export class CassandraCluster extends NodeCluster {
         '-Dcassandra-foreground=yes',
         `-Dcassandra.config=file://${yaml}`,
         `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
-        // Each node's JMX on its own local port (they would all take 7199).
-        `-Dcassandra.jmx.local.port=${7100 + n}`,
+        `-Dcassandra.jmx.local.port=${jmxPort(node)}`,
         // A new, empty cluster: no need to wait for gossip to settle.
         '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-        '-Dcassandra.ring_delay_ms=1000',
+        // How long a node joining or leaving waits for every coordinator to
+        // hear of it before data moves: a coordinator that has not heard
+        // sends no write to the new owner, and the stream may have passed
+        // that key. 1 s was too short for a joining node even to hear its
+        // seed back here; gossip reaches 3 to 5 nodes in a few 1 s rounds.
+        `-Dcassandra.ring_delay_ms=${RING_DELAY_MS}`,
         '-cp',
         `${lib}/*`,
         'org.apache.cassandra.service.CassandraDaemon',
