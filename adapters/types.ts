@@ -40,6 +40,12 @@ export interface Claims {
   replication: string;
   transactions: 'Y' | 'L' | 'N';
   cap: 'CP' | 'AP' | 'CA';
+  /**
+   * How the design notes say a node is added: "dynamic" (Dynamo, and
+   * consistent hashing's "node addition/deletion to cluster") or "system
+   * shutdown" (Redis). Absent where they say nothing.
+   */
+  nodeAddition?: 'dynamic' | 'system shutdown';
 }
 
 export interface ProvisionOptions<S extends object = Record<string, unknown>> {

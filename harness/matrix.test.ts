@@ -542,6 +542,36 @@ describe('membership change under load', () => {
     });
   });
 
+  /** A change with `served` of 10 ops ok while it ran, and nothing lost. */
+  const online = (served: number) => {
+    const f = new Fixture().op('write', 'n1', 0, 1).change('grow', 'n4', 10, 40);
+    for (let i = 0; i < 10; i++) f.op('read', 'n2', 11 + i, 1, i < served ? 'ok' : 'fail');
+    return f.final(50, 1, ['n1', 'n2', 'n3', 'n4']).build();
+  };
+  const claimOf = (r: MatrixRow) => r.contradictions.filter((c) => c.claim === 'nodeAddition');
+
+  it('node addition claimed dynamic: held when the change kept ≥ 90% of ops ok and lost nothing', () => {
+    const dynamic = claimsOf({ nodeAddition: 'dynamic' });
+    expect(claimOf(row(resultOf('register', REGISTER, online(9), dynamic)))).toEqual([]);
+    const [slow] = claimOf(row(resultOf('register', REGISTER, online(8), dynamic)));
+    expect(slow!.reason).toMatch(/^claimed dynamic, but only 80\.0% of ops ok while data moved/);
+    const [lost] = claimOf(row(resultOf('register', REGISTER, moved(1), dynamic)));
+    expect(lost!.reason).toMatch(/^claimed dynamic, but writes lost/);
+  });
+
+  it('node addition claimed to need a system shutdown: contradicted by a change made under load', () => {
+    const shutdown = claimsOf({ nodeAddition: 'system shutdown' });
+    const [against] = claimOf(row(resultOf('register', REGISTER, online(10), shutdown)));
+    expect(against!.reason).toMatch(
+      /^claimed to need a system shutdown, but changed under load: no write lost/,
+    );
+    // A change that kept too few ops ok does not refute it; nor does no change.
+    expect(claimOf(row(resultOf('register', REGISTER, online(5), shutdown)))).toEqual([]);
+    expect(claimOf(row(resultOf('register', REGISTER, cpUnderHalves('fail'), shutdown)))).toEqual(
+      [],
+    );
+  });
+
   it('without a change, the cell says which flag fills it', () => {
     const r = row(resultOf('register', REGISTER, cpUnderHalves('fail'), ap));
     expect(r.observed.membership.value).toBe(

@@ -111,7 +111,7 @@ function row(results: SystemResult[]): MatrixRow {
     configuration: first.configuration,
     claimed: first.claims,
     observed,
-    contradictions: contradictions(first.claims, observed, sides.shares),
+    contradictions: contradictions(first.claims, observed, sides.shares, movedShare(find)),
   };
 }
 
@@ -468,8 +468,7 @@ function membershipCell(ran: SystemResult[], find: Find, ev: Ev, lost: Cell): Ce
     return unfilled('no membership change ran', '--nemesis=membership');
   }
   const changes = found.flatMap(({ c }) => c.changes);
-  const ok = changes.reduce((n, c) => n + c.ok, 0);
-  const total = changes.reduce((n, c) => n + c.total, 0);
+  const { ok, total } = movedShare(find) ?? share();
   const seconds = changes.reduce((n, c) => n + c.seconds, 0);
   const evidence = found.map(({ r, c }) =>
     ev(
@@ -491,6 +490,16 @@ function membershipCell(ran: SystemResult[], find: Find, ev: Ev, lost: Cell): Ce
     return { value: `writes lost (${lost.value}; ${moved})`, tone: 'bad', evidence };
   if (lost.tone === 'good') return { value: `no write lost (${moved})`, tone: 'good', evidence };
   return { value: `loss unknown (${moved})`, tone: 'unknown', evidence };
+}
+
+/** Client ops while data moved (membership changes), ok of all; undefined if no change ran. */
+function movedShare(find: Find): Share | undefined {
+  const changes = find('membership').flatMap(({ c }) => c.changes);
+  if (changes.length === 0) return undefined;
+  return changes.reduce(
+    (sum, c) => sumShares(sum, { ok: c.ok, total: c.total, fraction: null }),
+    share(),
+  );
 }
 
 /** The facts the CAP cell and its contradictions rest on. */
@@ -585,12 +594,17 @@ export function capCell(o: Record<Observed, Cell>, shares: Shares): Cell {
  *   consistency is held by the replication and transaction rules;
  * - Sync replication: no acknowledged write lost;
  * - Y: no transaction anomaly, and transactions offered;
- * - L: the single-key transaction offered is linearizable.
+ * - L: the single-key transaction offered is linearizable;
+ * - node addition "dynamic": every membership change completed under load,
+ *   no acknowledged write lost, at least 90% of ops ok while data moved;
+ * - node addition "system shutdown": contradicted by the same, since a
+ *   change that met it needed no shutdown.
  */
 function contradictions(
   claims: Claims,
   o: Record<Observed, Cell>,
   shares: Shares,
+  moved: Share | undefined,
 ): MatrixRow['contradictions'] {
   const out: MatrixRow['contradictions'] = [];
   const f = shares ? capFacts(o, shares) : undefined;
@@ -637,7 +651,31 @@ function contradictions(
       reason: `claimed ${claims.transactions === 'L' ? 'limited (single-key)' : 'ACID'} transactions, but the adapter offers none`,
     });
   }
+  const online = moved && onlineChange(o.membership, moved);
+  if (claims.nodeAddition === 'dynamic' && online && !online.met)
+    out.push({ claim: 'nodeAddition', reason: `claimed dynamic, but ${online.why}` });
+  if (claims.nodeAddition === 'system shutdown' && online?.met)
+    out.push({
+      claim: 'nodeAddition',
+      reason: `claimed to need a system shutdown, but ${online.why}`,
+    });
   return out;
+}
+
+/**
+ * Whether the row's membership changes were made online: all completed,
+ * no acknowledged write lost, at least SERVED of the ops ok while data
+ * moved. Undefined when no change ran or the loss is unknown.
+ */
+function onlineChange(cell: Cell, { ok, total }: Share): { met: boolean; why: string } | undefined {
+  if (cell.tone === 'bad') return { met: false, why: cell.value };
+  if (cell.tone !== 'good') return undefined;
+  if (total > 0 && ok / total < SERVED)
+    return {
+      met: false,
+      why: `only ${pct(ok / total)} of ops ok while data moved (${cell.value})`,
+    };
+  return { met: true, why: `changed under load: ${cell.value}` };
 }
 
 function unknown(why: string): Cell {

@@ -153,7 +153,7 @@ ${s.error ? `<p class="banner">Error: ${esc(s.error)}</p>` : ''}
 ${s.image ? `<p class="meta">image <code>${esc(s.image.ref)}</code> · <code>${esc(s.image.digest)}</code></p>` : ''}
 <p class="claims">Claimed (Cattell's table): concurrency control <b>${esc(claims.concurrencyControl)}</b>,
 storage <b>${esc(claims.dataStorage)}</b>, replication <b>${esc(claims.replication)}</b>,
-transactions <b>${esc(claims.transactions)}</b>, CAP <b>${esc(claims.cap)}</b>.</p>
+transactions <b>${esc(claims.transactions)}</b>, CAP <b>${esc(claims.cap)}</b>${claims.nodeAddition ? `, node addition <b>${esc(claims.nodeAddition)}</b> (the design notes)` : ''}.</p>
 <p class="meta">provision ${s.timings.provisionS} s · load ${s.timings.loadS} s (${fmt(s.load.ok)} ok, ${fmt(s.load.fail + s.load.info)} errors)
 · run ${s.timings.runS} s · final reads ${s.timings.finalS} s (${fmt(s.final.keys)} keys, ${fmt(s.final.clusterReads)} cluster + ${fmt(s.final.replicaReads)} replica reads, ${fmt(s.final.failedReads)} failed)</p>
 ${charts ? systemCharts(charts) : ''}

@@ -14,6 +14,7 @@ const CLAIMED: [keyof Claims, string, string][] = [
   ['replication', 'Repl.', 'Replication'],
   ['transactions', 'Tx', 'Transactions'],
   ['cap', 'CAP', 'CAP'],
+  ['nodeAddition', 'Node add.', 'Node addition'],
 ];
 
 /** Each observed column's name in full (Markdown, tooltips) and as the narrow table heads it. */
@@ -75,7 +76,7 @@ export function renderMatrix(
 <tr>${CLAIMED.map(([, label, full]) => `<th title="${esc(full)}">${label}</th>`).join('')}${OBSERVED.map((k) => `<th title="${esc(OBSERVED_LABELS[k])}">${SHORT_LABELS[k]}</th>`).join('')}</tr></thead>`;
   const body = rows.map((row) => {
     const claimed = CLAIMED.map(([key]) => {
-      const value = esc(String(row.claimed[key]));
+      const value = esc(row.claimed[key] ?? '–');
       const against = row.contradictions.filter((c) => c.claim === key);
       if (against.length === 0) return `<td>${value}</td>`;
       return `<td class="contradicted"><details><summary>${value} <span class="bad">✗</span></summary><div class="pop">${against.map((c) => `<p>${esc(c.reason)}</p>`).join('')}</div></details></td>`;

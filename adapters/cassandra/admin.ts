@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import cassandra from 'cassandra-driver';
-import { JAVA17_FLAGS } from './jvm.ts';
 import type { NodeHandle } from '../types.ts';
+import { JAVA17_FLAGS } from './jvm.ts';
 
 /**
  * A driver client of the harness itself, coordinated by `node` only (from
@@ -50,7 +50,11 @@ export async function nodetool(
   try {
     return (await run(java, argv, { timeout: timeoutMs })).stdout;
   } catch (error) {
-    const { stdout = '', stderr = '', message } = error as Error & { stdout?: string; stderr?: string };
+    const {
+      stdout = '',
+      stderr = '',
+      message,
+    } = error as Error & { stdout?: string; stderr?: string };
     const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-3).join(' ');
     throw new Error(`nodetool ${args.join(' ')} failed: ${tail || message}`);
   }

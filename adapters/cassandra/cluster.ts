@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
+import type { ClusterMembership } from '../../core/contracts.ts';
 import { acceptsConnections, waitUntil } from '../../core/processes.ts';
 import { isLocalImage } from '../../core/provider.ts';
-import type { ClusterMembership } from '../../core/contracts.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
@@ -110,7 +110,10 @@ export class CassandraCluster extends NodeCluster {
           try {
             const rows = (await admin.execute('SELECT peer FROM system.peers')).rows;
             const peers = rows.map((r) => String(r.peer)).sort();
-            const others = this.nodes.filter((n) => n !== node).map((n) => n.host).sort();
+            const others = this.nodes
+              .filter((n) => n !== node)
+              .map((n) => n.host)
+              .sort();
             if (peers.join() !== others.join()) return false;
           } finally {
             await admin.shutdown();

@@ -22,6 +22,8 @@ export const cassandraSystem: System<CassandraSettings> = {
     replication: 'Async',
     transactions: 'L',
     cap: 'AP',
+    // Consistent hashing: "node addition/deletion to cluster and auto recovery".
+    nodeAddition: 'dynamic',
   },
   limitedTransactions: 'single-partition LWT',
   clients: {

@@ -15,6 +15,7 @@ export const dynamo: System<DynamoSettings> = {
     replication: 'Async',
     transactions: 'N',
     cap: 'AP',
+    nodeAddition: 'dynamic',
   },
   // No cas, no transactions, no counters: the register runs on reads and writes.
   clients: {

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClusterMembership } from '../../core/contracts.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { MajorityRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
-import type { ClusterMembership } from '../../core/contracts.ts';
 import { infoFields, nodeCommand } from './admin.ts';
 import { redisCli, redisServer } from './engine.ts';
 import { RedisMembership } from './membership.ts';

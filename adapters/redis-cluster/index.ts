@@ -25,6 +25,8 @@ export const redisCluster: System<RedisSettings> = {
     replication: 'Async',
     transactions: 'N',
     cap: 'CP',
+    // The notes' claim predates Redis Cluster, which adds nodes online.
+    nodeAddition: 'system shutdown',
   },
   // A MULTI/EXEC "is serialized and executed sequentially", never with
   // another client's request in its middle (Redis's transactions page), on
