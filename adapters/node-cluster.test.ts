@@ -7,6 +7,13 @@ import { NodeCluster } from './node-cluster.ts';
 import type { NodeHandle } from './types.ts';
 
 class ExampleCluster extends NodeCluster {
+  /** addNode and removeNode, as a system's membership change uses them. */
+  add(): string {
+    return this.addNode().id;
+  }
+  remove(id: string): Promise<void> {
+    return this.removeNode(id);
+  }
   protected command(node: NodeHandle) {
     return { program: '/bin/example', args: ['--id', node.id], marker: `example-${node.id}` };
   }
@@ -16,6 +23,22 @@ class ExampleCluster extends NodeCluster {
 }
 
 describe('a cluster on a provider', () => {
+  it('gives an added node a number never used before, even after the highest was removed', async () => {
+    const { provider } = recordingProvider();
+    const cluster = new ExampleCluster(
+      { nodes: 3, dir: tempDir('fl-provider-'), settings: {}, provider },
+      { system: 'example', subnet: 89, port: 9 },
+    );
+    expect(cluster.add()).toBe('n4');
+    await cluster.remove('n4');
+    await cluster.remove('n1');
+    // n4's folder holds the removed node's data and identity: never again.
+    expect(cluster.add()).toBe('n5');
+    expect(cluster.nodes.map((n) => n.id)).toEqual(['n2', 'n3', 'n5']);
+    expect(cluster.nodes.at(-1)!.host).toMatch(/\.5$/);
+    await cluster.teardown();
+  });
+
   it('runs the whole node lifecycle through the provider it is given', async () => {
     const { provider, calls } = recordingProvider({ nodesRun: true });
     const processes: { node: string; pid: number; marker: string }[] = [];

@@ -23,6 +23,8 @@ export abstract class NodeCluster implements Cluster {
   private readonly paused = new Set<string>();
   private readonly placement: Placement;
   private readonly port: number;
+  /** The highest node number given so far: an added node never takes a removed one's id, folder or address. */
+  private lastNumber: number;
 
   /**
    * `subnet` is the system's (System.subnet); the provider gives the
@@ -41,14 +43,16 @@ export abstract class NodeCluster implements Cluster {
     });
     this.port = place.port;
     this.nodes = this.placement.nodes(place.nodes ?? options.nodes, place.port);
+    this.lastNumber = this.nodes.length;
   }
 
   /**
    * A new node for a membership change, on the next address: `n<k>` after
-   * the highest id so far (ids are never reused). Not started.
+   * the highest id ever given, so a node removed earlier is never reused
+   * (its folder holds the old node's data and identity). Not started.
    */
   protected addNode(): NodeHandle {
-    const k = Math.max(...this.nodes.map((n) => Number(n.id.slice(1)))) + 1;
+    const k = ++this.lastNumber;
     const node = this.placement.nodes(k, this.port)[k - 1]!;
     this.nodes.push(node);
     return node;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ClusterMembership } from '../../core/contracts.ts';
 import { waitUntil } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
@@ -13,6 +14,8 @@ import type { GaleraSettings } from './settings.ts';
 export const SUBNET = 6;
 
 const READY_TIMEOUT_MS = 60_000;
+/** A joiner's full state transfer copies every table (rsync) while the donor serves. */
+const JOIN_TIMEOUT_MS = 180_000;
 
 /**
  * A MariaDB Galera cluster of real mariadbd processes on 127.0.16.n: the
@@ -91,6 +94,40 @@ export class GaleraCluster extends MariadbCluster {
       await this.start(node.id);
       await this.waitSynced([node], READY_TIMEOUT_MS);
     }
+    await this.settle(READY_TIMEOUT_MS);
+  }
+
+  /**
+   * Membership changes where nodes are this machine's processes: a new
+   * node joins by a full state transfer (rsync) from a donor Galera picks,
+   * and a node leaves cleanly (SHUTDOWN: it says goodbye to the group, so
+   * the others shrink the component at once, with no suspicion timeout).
+   * At least 2 nodes remain, so a clean leave keeps the primary component.
+   */
+  get membership(): ClusterMembership | undefined {
+    if (!this.hostProcesses) return undefined;
+    return { grow: () => this.grow(), shrink: (id) => this.shrink(id), minNodes: 2 };
+  }
+
+  private async grow(): Promise<string> {
+    const node = this.addNode();
+    try {
+      await this.prepareNodes((n, home) => galeraCnf(n, this.nodes, home, this.settings), [node]);
+      await this.start(node.id);
+      await this.waitSynced([node], JOIN_TIMEOUT_MS);
+      await this.settle(READY_TIMEOUT_MS);
+    } catch (error) {
+      await this.removeNode(node.id);
+      throw error;
+    }
+    return node.id;
+  }
+
+  private async shrink(id: string): Promise<void> {
+    const node = this.node(id);
+    await adminQuery(this.socket(node), 'SHUTDOWN');
+    await waitUntil(`galera node ${id} to shut down`, async () => !this.isUp(id), READY_TIMEOUT_MS);
+    await this.removeNode(id);
     await this.settle(READY_TIMEOUT_MS);
   }
 

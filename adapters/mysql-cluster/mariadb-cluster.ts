@@ -48,13 +48,16 @@ export abstract class MariadbCluster extends NodeCluster implements SqlRouter {
   }
 
   /** Chooses each node's home and writes its my.cnf there, before the first start. */
-  protected async prepareNodes(cnf: (node: NodeHandle, home: string) => string): Promise<void> {
+  protected async prepareNodes(
+    cnf: (node: NodeHandle, home: string) => string,
+    nodes: readonly NodeHandle[] = this.nodes,
+  ): Promise<void> {
     // The account of wherever the server runs (this machine, or the image).
     await mkdir(SOCKETS, { recursive: true });
     await chmod(SOCKETS, 0o1777);
     const account = parseAccount(await this.exec(this.nodes[0]!, 'id', ['mysql'], TOOL_TIMEOUT_MS));
     await Promise.all(
-      this.nodes.map(async (node) => {
+      nodes.map(async (node) => {
         const home = await nodeHome(this.dir(node), account);
         this.homes.set(node.id, home);
         await prepareNodeDir(home, cnf(node, home), account);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cassandraBlocker } from '../../adapters/cassandra/engine.ts';
 import { dynamo } from '../../adapters/dynamo/index.ts';
+import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import type { Cluster } from '../../adapters/types.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
@@ -135,5 +136,33 @@ describe('membership changes under load', () => {
       expect(lost.acknowledged).toBeGreaterThan(2000);
     },
     420_000,
+  );
+
+  it.skipIf(skipUnless('galera membership', mariadbBlocker(true)))(
+    'Galera: a node joined by state transfer and a node that left cleanly lose no acknowledged write; the next node added takes a new id',
+    async () => {
+      const { results } = await compareDynamo({
+        systems: 'mysql-cluster',
+        workload: 'write-heavy',
+        duration: '40',
+        nemesis: 'membership',
+        nemesisInterval: '5',
+        nemesisDuration: '10',
+        seed: '3',
+      });
+      const [run] = results.systems;
+      expect(run!.status).toBe('complete');
+      const lost = resultOf(run!.checkers, 'lost-writes')!;
+      const moves = resultOf(run!.checkers, 'membership')!;
+      console.info(
+        `membership (galera): ${lost.lost} of ${lost.acknowledged} acknowledged writes lost; changes ${JSON.stringify(moves.changes)}`,
+      );
+      expect(moves.failed).toEqual([]);
+      const changes = moves.changes.map((c) => `${c.change} ${c.node}`);
+      expect(changes.slice(0, 3)).toEqual(['grow n4', 'shrink n4', 'grow n5']);
+      expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
+      expect(lost.acknowledged).toBeGreaterThan(5000);
+    },
+    300_000,
   );
 });
