@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cassandraBlocker } from '../../adapters/cassandra/engine.ts';
+import { couchdbBlocker } from '../../adapters/couchdb/engine.ts';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
@@ -165,6 +166,34 @@ describe('membership changes under load', () => {
       expect(changes[2]).toBe('grow n5');
       expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
       expect(lost.acknowledged).toBeGreaterThan(5000);
+    },
+    300_000,
+  );
+
+  it.skipIf(skipUnless('couchdb membership', couchdbBlocker()))(
+    'CouchDB: a peer joined to the replication mesh and a peer removed from it lose no acknowledged write',
+    async () => {
+      const { results } = await compareDynamo({
+        systems: 'couchdb',
+        workload: 'write-heavy',
+        duration: '40',
+        nemesis: 'membership',
+        nemesisInterval: '5',
+        nemesisDuration: '8',
+        seed: '3',
+      });
+      const [run] = results.systems;
+      expect(run!.status).toBe('complete');
+      const lost = resultOf(run!.checkers, 'lost-writes')!;
+      const moves = resultOf(run!.checkers, 'membership')!;
+      console.info(
+        `membership (couchdb): ${lost.lost} of ${lost.acknowledged} acknowledged writes lost; changes ${JSON.stringify(moves.changes)}`,
+      );
+      expect(moves.failed).toEqual([]);
+      expect(moves.changes.map((c) => c.change).slice(0, 2)).toEqual(['grow', 'shrink']);
+      expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
+      expect(lost.acknowledged).toBeGreaterThan(1000);
+      expect(run!.checkers.convergence!.valid).toBe(true);
     },
     300_000,
   );
