@@ -12,6 +12,7 @@ import { benchPorcupine } from './porcupine.ts';
 import { benchRecording } from './recording.ts';
 import { benchRedis } from './redis.ts';
 import { benchReport } from './report.ts';
+import { benchStoreMoves } from './store-moves.ts';
 
 /**
  * `npm run bench`: throughput and latency of the built-in store, printed as
@@ -35,6 +36,7 @@ export async function bench(options: {
   porcupine?: string;
 }): Promise<void> {
   if (!options.only || options.only === 'store') await benchStore(options);
+  if (!options.only || options.only === 'store-moves') await benchStoreMoves();
   if (!options.only || options.only === 'recording') await benchRecording(options.duration);
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
   for (const name of ['mysql-cluster', 'mysql-async', 'couchdb', 'mongodb'])

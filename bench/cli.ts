@@ -15,9 +15,11 @@ const program = new Command('faultline-bench')
   .addOption(
     new Option(
       '--only <part>',
-      'run one part: store, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb, checkers, porcupine or report',
+      'run one part: store, store-moves, store-vs-redis, recording, redis, mysql-cluster, mysql-async, couchdb, cassandra, mongodb, checkers, porcupine or report',
     ).choices([
       'store',
+      'store-moves',
+      'store-vs-redis',
       'recording',
       'redis',
       'mysql-cluster',
