@@ -145,8 +145,11 @@ async function writeAll(client: DynamoClient, keys: string[], w: number): Promis
   return (performance.now() - started) / 1000;
 }
 
+/** Each running node's status (a restarted node's counters begin again at 0). */
 function statuses(cluster: Cluster, clients: Clients): Promise<StatusResult[]> {
-  return Promise.all(cluster.nodes.map((n) => clients.of(n).status()));
+  return Promise.all(
+    cluster.nodes.filter((n) => cluster.isUp(n.id)).map((n) => clients.of(n).status()),
+  );
 }
 
 function node(cluster: Cluster, id: string): NodeHandle {
