@@ -13,6 +13,7 @@ import { benchRecording } from './recording.ts';
 import { benchRedis } from './redis.ts';
 import { benchReport } from './report.ts';
 import { benchStoreMoves } from './store-moves.ts';
+import { benchStoreVsRedis } from './store-vs-redis.ts';
 
 /**
  * `npm run bench`: throughput and latency of the built-in store, printed as
@@ -37,6 +38,7 @@ export async function bench(options: {
 }): Promise<void> {
   if (!options.only || options.only === 'store') await benchStore(options);
   if (!options.only || options.only === 'store-moves') await benchStoreMoves();
+  if (!options.only || options.only === 'store-vs-redis') await benchStoreVsRedis(options.duration);
   if (!options.only || options.only === 'recording') await benchRecording(options.duration);
   if (!options.only || options.only === 'redis') await benchRedis(options.duration);
   for (const name of ['mysql-cluster', 'mysql-async', 'couchdb', 'mongodb'])
