@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { DynamoError, lineReader, type Request, type Response } from './protocol.ts';
+import { DynamoError, lineReader, lineWriter, type Request, type Response } from './protocol.ts';
 
 export interface ConnectionOptions {
   host: string;
@@ -26,7 +26,9 @@ interface Pending {
  */
 export class Connection {
   private socket: Socket | undefined;
-  private connecting: Promise<Socket> | undefined;
+  /** Writes to `socket`, a turn's requests in one write. */
+  private send: ((message: object) => void) | undefined;
+  private connecting: Promise<Link> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;
@@ -37,7 +39,7 @@ export class Connection {
 
   async request<T>(body: Request, timeoutMs: number): Promise<T> {
     if (this.closed) throw new DynamoError('unreachable', 'connection closed', true);
-    const socket = await this.ensureConnected();
+    const { socket, send } = await this.ensureConnected();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -51,7 +53,7 @@ export class Connection {
         if (this.socket === socket && Date.now() - this.lastHeard >= timeoutMs) socket.destroy();
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, timer });
-      socket.write(`${JSON.stringify({ ...body, id })}\n`);
+      send({ ...body, id });
     });
   }
 
@@ -65,10 +67,11 @@ export class Connection {
     return `${this.options.host}:${this.options.port}`;
   }
 
-  private ensureConnected(): Promise<Socket> {
-    if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
+  private ensureConnected(): Promise<Link> {
+    if (this.socket && !this.socket.destroyed && this.send)
+      return Promise.resolve({ socket: this.socket, send: this.send });
     if (this.connecting) return this.connecting;
-    this.connecting = new Promise<Socket>((resolve, reject) => {
+    this.connecting = new Promise<Link>((resolve, reject) => {
       const { host, port, localAddress } = this.options;
       const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
       socket.setNoDelay(true);
@@ -80,7 +83,8 @@ export class Connection {
         clearTimeout(timer);
         this.lastHeard = Date.now();
         this.socket = socket;
-        resolve(socket);
+        this.send = lineWriter(socket);
+        resolve({ socket, send: this.send });
       });
       const read = lineReader((message) => this.onResponse(message as Response));
       socket.on('data', (chunk: Buffer) => {
@@ -122,4 +126,9 @@ export class Connection {
       this.pending.delete(id);
     }
   }
+}
+
+interface Link {
+  socket: Socket;
+  send: (message: object) => void;
 }

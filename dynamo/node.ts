@@ -13,6 +13,7 @@ import {
   type GossipResult,
   type LocalGetResult,
   lineReader,
+  lineWriter,
   type PutResult,
   type Request,
   type StatusResult,
@@ -565,9 +566,7 @@ export class DynamoNode {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const reply = (body: object) => {
-      if (!socket.destroyed) socket.write(`${JSON.stringify(body)}\n`);
-    };
+    const reply = lineWriter(socket);
     socket.on(
       'data',
       lineReader((message) => {

@@ -25,13 +25,7 @@ abstract class DynamoWorker extends WorkerClient {
     protected readonly settings: DynamoSettings,
   ) {
     super();
-    this.client = new DynamoClient({
-      host: node.host,
-      port: node.port,
-      localAddress: node.clientAddress,
-      timeoutMs: settings.clientTimeoutMs,
-      connectTimeoutMs: settings.clientTimeoutMs,
-    });
+    this.client = POOL.acquire(node, settings);
   }
 
   protected override async run(op: Invocation): Promise<Completion> {
@@ -86,7 +80,7 @@ abstract class DynamoWorker extends WorkerClient {
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    POOL.release(this.node, this.settings);
   }
 }
 
@@ -140,3 +134,47 @@ function completionOf(op: Invocation, error: unknown): Completion {
   if (cause instanceof DynamoError && cause.definite) return { type: 'fail', error: message };
   return { type: 'info', error: message };
 }
+
+/**
+ * One connection per node and client address, shared by the workers
+ * pinned there (as the Redis row's workers share ioredis clients): the
+ * requests of one event-loop turn go out in one write and come back in one,
+ * where a connection per worker cost a socket write per message on both
+ * ends.
+ */
+class ClientPool {
+  private readonly shared = new Map<string, { client: DynamoClient; users: number }>();
+
+  acquire(node: NodeHandle, settings: DynamoSettings): DynamoClient {
+    const key = this.key(node, settings);
+    const entry = this.shared.get(key);
+    if (entry) {
+      entry.users++;
+      return entry.client;
+    }
+    const client = new DynamoClient({
+      host: node.host,
+      port: node.port,
+      localAddress: node.clientAddress,
+      timeoutMs: settings.clientTimeoutMs,
+      connectTimeoutMs: settings.clientTimeoutMs,
+    });
+    this.shared.set(key, { client, users: 1 });
+    return client;
+  }
+
+  release(node: NodeHandle, settings: DynamoSettings): void {
+    const key = this.key(node, settings);
+    const entry = this.shared.get(key);
+    if (!entry || --entry.users > 0) return;
+    this.shared.delete(key);
+    entry.client.close();
+  }
+
+  /** The timeouts are part of the client, so runs with other timeouts do not share. */
+  private key(node: NodeHandle, settings: DynamoSettings): string {
+    return `${node.host}:${node.port} from ${node.clientAddress} ${settings.clientTimeoutMs}`;
+  }
+}
+
+const POOL = new ClientPool();
