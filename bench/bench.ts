@@ -64,6 +64,9 @@ async function benchStore(options: { duration: string }): Promise<void> {
       nodes: 3,
       quorum: { n: 3, r: 2, w: 2 },
     })),
+    // More nodes at the same N: each node coordinates and stores less of
+    // the load, but on one machine they share the same cores.
+    { workload, concurrency: 32, nodes: 5, quorum: { n: 3, r: 2, w: 2 } },
   ]);
   const out = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
   const rows: string[][] = [];
