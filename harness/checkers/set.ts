@@ -5,6 +5,13 @@ import type { CheckResult, StaleCounts } from './types.ts';
 const EXAMPLES = 10;
 
 /**
+ * An element as the history holds it: workloads add numbers, which key a
+ * Map far faster than their strings; anything else by its string.
+ */
+type Element = number | string;
+const elementOf = (value: unknown): Element => (typeof value === 'number' ? value : String(value));
+
+/**
  * Jepsen's set checker, per set (key). Elements are unique per run, so each
  * names its add. A read's value is the array of elements; a read that
  * returned siblings (concurrent versions of the set) is their union, as a
@@ -35,15 +42,16 @@ export interface SetResult extends CheckResult, StaleCounts {
 
 export function checkSet(history: readonly Op[]): SetResult {
   const adds = new Map<
-    string,
+    Element,
     { key: string; outcome: string; invoked: number; completed: number; index: number }
   >();
-  const reads: { key: string; elements: Set<string>; invoked: number; op: Op; final: boolean }[] =
-    [];
+  // A read's elements as read, without duplicates: one version's array
+  // as it is (a set holds each element once), siblings' union deduplicated.
+  const reads: { key: string; elements: Element[]; invoked: number; op: Op; final: boolean }[] = [];
   for (const { invoke, complete } of pairs(history)) {
     if (invoke.key === undefined) continue;
     if (invoke.f === 'add') {
-      adds.set(String(invoke.value), {
+      adds.set(elementOf(invoke.value), {
         key: invoke.key,
         outcome: complete?.type ?? 'info',
         invoked: invoke.time,
@@ -51,10 +59,11 @@ export function checkSet(history: readonly Op[]): SetResult {
         index: invoke.index,
       });
     } else if (invoke.f === 'read' && complete?.type === 'ok' && invoke.final !== 'replica') {
-      const elements = new Set<string>();
-      for (const version of valuesRead(complete)) {
-        for (const e of Array.isArray(version) ? version : []) elements.add(String(e));
-      }
+      const versions = valuesRead(complete).filter(Array.isArray) as unknown[][];
+      const elements =
+        versions.length === 1
+          ? versions[0]!.map(elementOf)
+          : [...new Set(versions.flatMap((v) => v.map(elementOf)))];
       reads.push({
         key: invoke.key,
         elements,
@@ -65,11 +74,11 @@ export function checkSet(history: readonly Op[]): SetResult {
     }
   }
 
-  const finals = new Map<string, Set<string>>();
-  for (const read of reads) if (read.final) finals.set(read.key, read.elements);
+  const finals = new Map<string, Set<Element>>();
+  for (const read of reads) if (read.final) finals.set(read.key, new Set(read.elements));
 
   const lost: { element: string; key: string; index: number }[] = [];
-  const recovered: string[] = [];
+  const recovered: Element[] = [];
   const unknownKeys = new Set<string>();
   let acknowledged = 0;
   for (const [element, add] of adds) {
@@ -80,11 +89,11 @@ export function checkSet(history: readonly Op[]): SetResult {
       continue;
     }
     if (add.outcome === 'ok' && !final.has(element))
-      lost.push({ element, key: add.key, index: add.index });
+      lost.push({ element: String(element), key: add.key, index: add.index });
     if (add.outcome === 'info' && final.has(element)) recovered.push(element);
   }
 
-  const acknowledgedByKey = new Map<string, { element: string; completed: number }[]>();
+  const acknowledgedByKey = new Map<string, { element: Element; completed: number }[]>();
   for (const [element, add] of adds) {
     if (add.outcome !== 'ok') continue;
     const list = acknowledgedByKey.get(add.key) ?? [];
@@ -102,32 +111,38 @@ export function checkSet(history: readonly Op[]): SetResult {
     lagMs: number;
   }[] = [];
   for (const read of reads) {
+    // Adds of this set acknowledged before the read began are a prefix of
+    // its adds sorted by completion. The read is stale when it holds fewer
+    // of them than the prefix has: counted in the pass over its elements,
+    // so only a stale read pays for finding which are missing.
+    let before = 0;
     for (const element of read.elements) {
       const add = adds.get(element);
       if (!add || add.outcome === 'fail' || add.key !== read.key)
-        unexpected.push({ element, key: read.key, readIndex: read.op.index });
+        unexpected.push({ element: String(element), key: read.key, readIndex: read.op.index });
+      else if (add.outcome === 'ok' && add.completed < read.invoked) before++;
     }
     if (read.final) continue;
-    // Adds of this set acknowledged before the read began: a prefix of the
-    // set's adds sorted by completion, so the cost is the read's own size.
     const done = acknowledgedByKey.get(read.key) ?? [];
+    const prefix = completedBefore(done, read.invoked);
+    if (before >= prefix) continue;
+    const held = new Set(read.elements);
     const missing: string[] = [];
     let lag = 0;
-    for (let i = 0; i < done.length && done[i]!.completed < read.invoked; i++) {
+    for (let i = 0; i < prefix; i++) {
       const { element, completed } = done[i]!;
-      if (!read.elements.has(element)) {
-        missing.push(element);
+      if (!held.has(element)) {
+        missing.push(String(element));
         lag = Math.max(lag, read.invoked - completed);
       }
     }
-    if (missing.length > 0)
-      stale.push({
-        key: read.key,
-        readIndex: read.op.index,
-        invoked: read.invoked,
-        missing: missing.slice(0, 5),
-        lagMs: Math.round(lag / 1e3) / 1e3,
-      });
+    stale.push({
+      key: read.key,
+      readIndex: read.op.index,
+      invoked: read.invoked,
+      missing: missing.slice(0, 5),
+      lagMs: Math.round(lag / 1e3) / 1e3,
+    });
   }
 
   const windows = faultWindows(history);
@@ -152,4 +167,16 @@ export function checkSet(history: readonly Op[]): SetResult {
       stale: stale.sort((a, b) => b.lagMs - a.lagMs).slice(0, EXAMPLES),
     },
   };
+}
+
+/** How many of `done` (sorted by completion) completed before `time`. */
+function completedBefore(done: readonly { completed: number }[], time: number): number {
+  let lo = 0;
+  let hi = done.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (done[mid]!.completed < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
