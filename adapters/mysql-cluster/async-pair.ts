@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { waitUntil } from '../../core/processes.ts';
 import { type MajorityRule, nodeMajority } from '../../core/quorum.ts';
-import type { NodeHandle, ProvisionOptions } from '../types.ts';
+import type { Cluster, NodeHandle, ProvisionOptions } from '../types.ts';
 import { adminQuery, clientConnection } from './admin.ts';
 import { MariadbCluster } from './mariadb-cluster.ts';
 import { asyncCnf, SOCKETS } from './my-cnf.ts';
@@ -25,6 +25,14 @@ export interface Failover {
   at: number;
   from: string;
   to: string;
+  /** The last transaction (GTID sequence number) the promoted replica had received. */
+  received: number;
+  /**
+   * Transactions the old primary had committed that the replica never
+   * received, known once the old primary is back (its binlog's last
+   * sequence number minus `received`): what the failover could not save.
+   */
+  notReceived?: number;
 }
 
 /**
@@ -58,6 +66,29 @@ export class AsyncPairCluster extends MariadbCluster {
   ) {
     super('mysql-async', SUBNET, options, settings.port);
   }
+
+  /**
+   * For the report: each node's seconds behind its primary (0 on the
+   * primary), and, on a promoted replica, the transactions its failovers
+   * could not save (never received).
+   */
+  readonly internals: Cluster['internals'] = {
+    metrics: [
+      { name: 'secondsBehind', label: 'seconds behind the primary (replication lag)' },
+      { name: 'notReceived', label: 'transactions lost to failover (never received)' },
+    ],
+    read: async (id) => {
+      const node = this.node(id);
+      const [status] = await adminQuery<{ Seconds_Behind_Master?: number | null }>(
+        this.socket(node),
+        'SHOW SLAVE STATUS',
+      );
+      const notReceived = this.failovers
+        .filter((f) => f.to === id)
+        .reduce((n, f) => n + (f.notReceived ?? 0), 0);
+      return { secondsBehind: Number(status?.Seconds_Behind_Master ?? 0), notReceived };
+    },
+  };
 
   get primary(): NodeHandle {
     return this.node(this.primaryId);
@@ -176,7 +207,7 @@ export class AsyncPairCluster extends MariadbCluster {
     this.unreachableSince ??= Date.now();
     if (Date.now() - this.unreachableSince < this.settings.failoverAfterMs) return;
     if (!this.isUp(candidate.id)) return;
-    await this.applyRelayLog(candidate);
+    const received = await this.applyRelayLog(candidate);
     // Promote: stop applying, forget the old primary, accept writes.
     await adminQuery(this.socket(candidate), [
       'STOP SLAVE',
@@ -188,7 +219,7 @@ export class AsyncPairCluster extends MariadbCluster {
     this.roles.set(candidate.id, 'primary');
     this.primaryId = candidate.id;
     this.unreachableSince = undefined;
-    this.failovers.push({ at: Date.now(), from, to: candidate.id });
+    this.failovers.push({ at: Date.now(), from, to: candidate.id, received });
   }
 
   /**
@@ -197,19 +228,21 @@ export class AsyncPairCluster extends MariadbCluster {
    * relay log away, and with it writes the old primary had shipped). Only
    * what never reached the replica is lost to the failover. Bounded, so a
    * replica far behind is promoted anyway and the loss is measured.
+   * Returns the last transaction received.
    */
-  private async applyRelayLog(candidate: NodeHandle): Promise<void> {
+  private async applyRelayLog(candidate: NodeHandle): Promise<number> {
     const socket = this.socket(candidate);
     await adminQuery(socket, 'STOP SLAVE IO_THREAD');
     const [status] = await adminQuery<{ Gtid_IO_Pos?: string }>(socket, 'SHOW SLAVE STATUS');
     const received = status?.Gtid_IO_Pos;
-    if (!received) return;
+    if (!received) return 0;
     const waitS = RELAY_APPLY_TIMEOUT_MS / 1000;
     await adminQuery(
       socket,
       `SELECT MASTER_GTID_WAIT('${received.replace(/[^0-9,-]/g, '')}', ${waitS}) AS waited`,
       RELAY_APPLY_TIMEOUT_MS + 5_000,
     );
+    return lastSequence(received);
   }
 
   /**
@@ -221,6 +254,13 @@ export class AsyncPairCluster extends MariadbCluster {
   private async demote(node: NodeHandle): Promise<void> {
     if (!this.isUp(node.id) || !(await this.reachable(node, this.primary.clientAddress))) return;
     await adminQuery(this.socket(node), 'SET GLOBAL read_only = 1');
+    const [own] = await adminQuery<{ pos: string }>(
+      this.socket(node),
+      'SELECT @@gtid_binlog_pos AS pos',
+    );
+    const failover = this.failovers.findLast((f) => f.from === node.id);
+    if (failover && failover.notReceived === undefined)
+      failover.notReceived = Math.max(0, lastSequence(own?.pos ?? '') - failover.received);
     await this.follow(node, this.primary, 'current_pos');
     this.roles.set(node.id, 'replica');
     // Either it catches up with the primary, or the primary refuses its
@@ -280,4 +320,9 @@ export class AsyncPairCluster extends MariadbCluster {
       return false;
     }
   }
+}
+
+/** The highest sequence number in a GTID list (`0-1-13343,1-2-7`): one domain here, numbered across servers. */
+export function lastSequence(gtids: string): number {
+  return Math.max(0, ...gtids.split(',').map((g) => Number(g.trim().split('-')[2] ?? 0) || 0));
 }
