@@ -58,6 +58,22 @@ export abstract class NodeCluster implements Cluster {
     return node;
   }
 
+  /**
+   * A membership change's new node: added (addNode), then `join`ed by the
+   * system's procedure; if the join fails, stopped and forgotten again.
+   * Resolves with its id.
+   */
+  protected async joinNewNode(join: (node: NodeHandle) => Promise<void>): Promise<string> {
+    const node = this.addNode();
+    try {
+      await join(node);
+    } catch (error) {
+      await this.removeNode(node.id);
+      throw error;
+    }
+    return node.id;
+  }
+
   /** Stops a node for good and forgets it (after a decommission). */
   protected async removeNode(id: string): Promise<void> {
     await this.running.get(id)?.stop();

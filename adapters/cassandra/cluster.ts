@@ -81,16 +81,11 @@ export class CassandraCluster extends NodeCluster {
   private async grow(): Promise<string> {
     const seed = this.nodes.find((n) => this.isUp(n.id));
     if (!seed) throw new Error('cassandra: no running node to join through');
-    const node = this.addNode();
-    this.writeConfig(node, seed, true);
-    try {
+    return this.joinNewNode(async (node) => {
+      this.writeConfig(node, seed, true);
       await this.start(node.id);
       await this.peersAgree(`${node.id} to be seen by every node`);
-    } catch (error) {
-      await this.removeNode(node.id);
-      throw error;
-    }
-    return node.id;
+    });
   }
 
   private async shrink(id: string): Promise<void> {

@@ -72,9 +72,8 @@ export class CouchCluster extends NodeCluster {
   }
 
   private async grow(): Promise<string> {
-    const node = this.addNode();
-    const peers = this.nodes.filter((n) => n !== node);
-    try {
+    return this.joinNewNode(async (node) => {
+      const peers = this.nodes.filter((n) => n !== node);
       mkdirSync(join(this.dir(node), 'data'), { recursive: true });
       await this.start(node.id);
       await admin(node, 'PUT', `/${DATABASE}`);
@@ -89,11 +88,7 @@ export class CouchCluster extends NodeCluster {
         SYNC_TIMEOUT_MS,
         250,
       );
-    } catch (error) {
-      await this.removeNode(node.id);
-      throw error;
-    }
-    return node.id;
+    });
   }
 
   private async shrink(id: string): Promise<void> {

@@ -140,19 +140,16 @@ export class DynamoCluster extends NodeCluster {
    * the others, and is done once every node routes by a ring with it.
    */
   private async grow(): Promise<string> {
-    const node = this.addNode();
-    mkdirSync(this.dir(node), { recursive: true });
-    this.joining.add(node.id);
-    try {
-      await this.start(node.id);
-      await this.waitForRing(`${node.id} to join the ring`, (ring) => ring.includes(node.id));
-    } catch (error) {
-      await this.removeNode(node.id);
-      throw error;
-    } finally {
-      this.joining.delete(node.id);
-    }
-    return node.id;
+    return this.joinNewNode(async (node) => {
+      mkdirSync(this.dir(node), { recursive: true });
+      this.joining.add(node.id);
+      try {
+        await this.start(node.id);
+        await this.waitForRing(`${node.id} to join the ring`, (ring) => ring.includes(node.id));
+      } finally {
+        this.joining.delete(node.id);
+      }
+    });
   }
 
   /** Decommission: the node streams its data to the next owners and leaves; then it stops. */

@@ -110,17 +110,12 @@ export class GaleraCluster extends MariadbCluster {
   }
 
   private async grow(): Promise<string> {
-    const node = this.addNode();
-    try {
+    return this.joinNewNode(async (node) => {
       await this.prepareNodes((n, home) => galeraCnf(n, this.nodes, home, this.settings), [node]);
       await this.start(node.id);
       await this.waitSynced([node], JOIN_TIMEOUT_MS);
       await this.settle(READY_TIMEOUT_MS);
-    } catch (error) {
-      await this.removeNode(node.id);
-      throw error;
-    }
-    return node.id;
+    });
   }
 
   private async shrink(id: string): Promise<void> {

@@ -48,17 +48,12 @@ export class RedisCluster extends NodeCluster {
     if (!this.hostProcesses) return undefined;
     const changes = new RedisMembership({
       nodes: () => this.nodes,
-      startNew: async () => {
-        const node = this.addNode();
-        mkdirSync(this.dir(node), { recursive: true });
-        try {
+      addNode: (join) =>
+        this.joinNewNode(async (node) => {
+          mkdirSync(this.dir(node), { recursive: true });
           await this.start(node.id);
-        } catch (error) {
-          await this.removeNode(node.id);
-          throw error;
-        }
-        return node;
-      },
+          await join(node);
+        }),
       remove: (id) => this.removeNode(id),
       cli: (args, timeoutMs) => this.exec(this.nodes[0]!, this.cli(), args, timeoutMs),
     });

@@ -42,8 +42,11 @@ export function clusterNodes(text: string): ClusterNode[] {
 /** What a membership change needs of the cluster it changes. */
 export interface RedisMembershipHost {
   nodes(): readonly NodeHandle[];
-  /** A new node on the next address, started, empty, not yet in the cluster. */
-  startNew(): Promise<NodeHandle>;
+  /**
+   * A new node on the next address, started empty, then `join`ed; stopped
+   * and forgotten if the join fails. Resolves with its id.
+   */
+  addNode(join: (node: NodeHandle) => Promise<void>): Promise<string>;
   /** Stops the node for good and forgets it. */
   remove(id: string): Promise<void>;
   /** redis-cli with these arguments, beside any node. */
@@ -71,9 +74,8 @@ const MOVE_TIMEOUT_MS = 300_000;
 export class RedisMembership {
   constructor(private readonly host: RedisMembershipHost) {}
 
-  async grow(): Promise<string> {
-    const node = await this.host.startNew();
-    try {
+  grow(): Promise<string> {
+    return this.host.addNode(async (node) => {
       const via = this.other(node.id);
       await this.host.cli(
         ['--cluster', 'add-node', `${node.host}:${node.port}`, address(via)],
@@ -85,11 +87,7 @@ export class RedisMembership {
         MOVE_TIMEOUT_MS,
       );
       await this.agreement(`the slots moved to ${node.id} to be agreed`);
-    } catch (error) {
-      await this.host.remove(node.id);
-      throw error;
-    }
-    return node.id;
+    });
   }
 
   async shrink(id: string): Promise<void> {
