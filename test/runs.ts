@@ -94,13 +94,14 @@ export function stopAfterEach(
   started: () => {
     cluster?: Cluster;
     nemesis?: { heal(): Promise<void> };
-    clients: Client[];
+    clients: Client[] | TestClients;
   },
 ): void {
   afterEach(async () => {
     const { cluster, nemesis, clients } = started();
     await nemesis?.heal();
-    for (const c of clients.splice(0)) await c.close();
+    if (clients instanceof TestClients) clients.closeAll();
+    else for (const c of clients.splice(0)) await c.close();
     await cluster?.teardown();
   });
 }

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from '../../chaos/clock.ts';
 import { localImage } from '../../core/provider.ts';
 import { seededRng } from '../../core/rng.ts';
 import { dockerImageBlocker, skipUnless } from '../engines.ts';
-import { TestClients } from '../runs.ts';
+import { stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('clock tests', libfaketime() ? undefined : CLOCK_BLOCKER);
@@ -14,11 +14,7 @@ const clients = new TestClients();
 
 const client = (node: NodeHandle) => clients.of(node);
 
-afterEach(async () => {
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, clients }));
 
 /** The docker provider's case runs in faultline's node image, whose libfaketime is Debian's, as here. */
 const NODE_IMAGE = localImage(dynamo.image);

@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
 import type { StatusResult } from '../../dynamo/protocol.ts';
-import { TestClients } from '../runs.ts';
+import { stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 // Merkle-tree anti-entropy on real node processes of dynamo/server.ts,
@@ -11,11 +11,7 @@ import { tempDir } from '../temp-dirs.ts';
 let cluster: Cluster | undefined;
 const clients = new TestClients();
 
-afterEach(async () => {
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, clients }));
 
 const node = (id: string) => cluster!.nodes.find((n) => n.id === id)!;
 

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
-import { TestClients } from '../runs.ts';
+import { stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 // Real node processes of dynamo/server.ts on 127.0.11.x, talking over TCP.
@@ -22,11 +22,7 @@ async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
   return cluster;
 }
 
-afterEach(async () => {
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, clients }));
 
 describe('dynamo store on a real 3-node cluster', () => {
   it('keeps concurrent writes without context as siblings; a write with context resolves them', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
@@ -7,7 +7,7 @@ import { seededRng } from '../../core/rng.ts';
 import { PhiAccrualDetector } from '../../dynamo/detector.ts';
 import type { StatusResult } from '../../dynamo/protocol.ts';
 import { skipUnless } from '../engines.ts';
-import { TestClients } from '../runs.ts';
+import { stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 // Sloppy quorum, hinted handoff and the failure detector, on real node
@@ -18,13 +18,7 @@ let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | undefined;
 const clients = new TestClients();
 
-afterEach(async () => {
-  await nemesis?.heal();
-  nemesis = undefined;
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, nemesis, clients }));
 
 async function start(nodes: number, settings: Record<string, unknown>): Promise<Cluster> {
   cluster = await dynamo.provision('local', {

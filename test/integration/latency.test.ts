@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { LatencyNemesis } from '../../chaos/latency.ts';
@@ -8,7 +8,7 @@ import { isAlive } from '../../core/processes.ts';
 import { localImage } from '../../core/provider.ts';
 import { seededRng } from '../../core/rng.ts';
 import { dockerImageBlocker, skipUnless } from '../engines.ts';
-import { TestClients } from '../runs.ts';
+import { stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('latency tests', new LatencyNemesis().blocker());
@@ -17,12 +17,7 @@ let cluster: Cluster | undefined;
 let nemesis: LatencyNemesis | undefined;
 const clients = new TestClients();
 
-afterEach(async () => {
-  await nemesis?.heal();
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, nemesis, clients }));
 
 /** p50 in ms of `count` sequential reads coordinated by `node`, from its own worker address. */
 async function readP50(node: NodeHandle, keys: string[]): Promise<number> {

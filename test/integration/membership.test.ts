@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cassandraBlocker } from '../../adapters/cassandra/engine.ts';
 import { couchdbBlocker } from '../../adapters/couchdb/engine.ts';
 import { dynamo } from '../../adapters/dynamo/index.ts';
@@ -7,17 +7,13 @@ import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import type { Cluster } from '../../adapters/types.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo, TestClients } from '../runs.ts';
+import { compareDynamo, stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 let cluster: Cluster | undefined;
 const clients = new TestClients();
 
-afterEach(async () => {
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, clients }));
 
 /**
  * A write-heavy compare run of `system` under the membership nemesis: it

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { LossNemesis } from '../../chaos/loss.ts';
@@ -8,7 +8,7 @@ import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { skipUnless } from '../engines.ts';
-import { TestClients } from '../runs.ts';
+import { stopAfterEach, TestClients } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('partition tests', rootFaultBlocker('iptables'));
@@ -19,12 +19,7 @@ const clients = new TestClients();
 
 const client = (node: NodeHandle) => clients.of(node, 2500);
 
-afterEach(async () => {
-  await nemesis?.heal();
-  clients.closeAll();
-  await cluster?.teardown();
-  cluster = undefined;
-});
+stopAfterEach(() => ({ cluster, nemesis, clients }));
 
 /** A real TCP connection attempt from `from` to `to`'s port. */
 function reachable(from: string, to: NodeHandle, timeoutMs = 700): Promise<boolean> {
