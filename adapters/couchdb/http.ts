@@ -23,7 +23,11 @@ export async function admin<T = unknown>(
   timeoutMs = 3000,
   auth?: CouchAuth,
 ): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // Accept JSON: GET with open_revs answers multipart otherwise.
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+  };
   if (auth)
     headers.authorization = `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`;
   const response = await fetch(`${baseUrl(node)}${path}`, {
