@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClusterMembership } from '../../core/contracts.ts';
 import { waitUntil } from '../../core/processes.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
@@ -11,9 +10,6 @@ import type { CouchSettings } from './settings.ts';
 
 /** This system's loopback subnet: its nodes are 127.0.15.n (core/addresses.ts). */
 export const SUBNET = 5;
-
-/** A joining peer receives every document; a leaving one hands on what it took. */
-const SYNC_TIMEOUT_MS = 120_000;
 
 interface Changes {
   results: { id: string; changes: { rev: string }[] }[];
@@ -54,69 +50,16 @@ export class CouchCluster extends NodeCluster {
   async create(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.start(n.id)));
     await Promise.all(this.nodes.map((n) => admin(n, 'PUT', `/${DATABASE}`)));
-    for (const source of this.nodes)
-      for (const target of this.nodes) if (source !== target) await replicate(source, target);
-  }
-
-  /**
-   * Membership changes where nodes are this machine's processes. A peer
-   * joins the mesh: each node starts pushing to it, it to each of them; it
-   * counts once it holds every document a peer held when it joined. A peer
-   * leaves: no one pushes to it any more, workers move off it, and it stops
-   * once every other node holds each revision it took (and it took no new
-   * one for a second). At least 2 nodes remain.
-   */
-  get membership(): ClusterMembership | undefined {
-    if (!this.hostProcesses) return undefined;
-    return { grow: () => this.grow(), shrink: (id) => this.shrink(id), minNodes: 2 };
-  }
-
-  private async grow(): Promise<string> {
-    return this.joinNewNode(async (node) => {
-      const peers = this.nodes.filter((n) => n !== node);
-      mkdirSync(join(this.dir(node), 'data'), { recursive: true });
-      await this.start(node.id);
-      await admin(node, 'PUT', `/${DATABASE}`);
-      const held = await docCount(peers[0]!);
-      for (const peer of peers) {
-        await replicate(peer, node);
-        await replicate(node, peer);
+    for (const source of this.nodes) {
+      for (const target of this.nodes) {
+        if (source === target) continue;
+        await admin(source, 'PUT', `/_replicator/${source.id}-to-${target.id}`, {
+          source: `${baseUrl(source)}/${DATABASE}`,
+          target: `${baseUrl(target)}/${DATABASE}`,
+          continuous: true,
+        });
       }
-      await waitUntil(
-        `${node.id} to receive the ${held} documents a peer held`,
-        async () => (await docCount(node)) >= held,
-        SYNC_TIMEOUT_MS,
-        250,
-      );
-    });
-  }
-
-  private async shrink(id: string): Promise<void> {
-    const node = this.node(id);
-    const others = this.nodes.filter((n) => n !== node);
-    await Promise.all(others.map((o) => stopReplicating(o, node)));
-    this.detachNode(id);
-    let lastSeq: string | undefined;
-    await waitUntil(
-      `the revisions ${id} took to reach every other node`,
-      async () => {
-        const seq = String(
-          (await admin<{ update_seq: unknown }>(node, 'GET', `/${DATABASE}`)).update_seq,
-        );
-        const quiet = seq === lastSeq;
-        lastSeq = seq;
-        if (!quiet) return false;
-        // Known to the others, as the replication protocol asks it
-        // (_revs_diff: a leaf here may be an ancestor there by now); what
-        // one lacks is handed to it now.
-        let complete = true;
-        for (const other of others) if (!(await handOff(node, other))) complete = false;
-        return complete;
-      },
-      SYNC_TIMEOUT_MS,
-      1000,
-    );
-    await this.removeNode(id);
+    }
   }
 
   /**
@@ -131,7 +74,18 @@ export class CouchCluster extends NodeCluster {
         const views = await Promise.all(
           this.nodes.map(async (node) => {
             if (!this.isUp(node.id)) throw new Error(`${node.id} is down`);
-            return (await leafRevisions(node)).sort().join('\n');
+            const path = `/${DATABASE}/_changes?style=all_docs`;
+            const changes = await admin<Changes>(node, 'GET', path, undefined, 10_000);
+            return changes.results
+              .map(
+                (r) =>
+                  `${r.id}@${r.changes
+                    .map((c) => c.rev)
+                    .sort()
+                    .join(',')}`,
+              )
+              .sort()
+              .join('\n');
           }),
         );
         return views.every((v) => v === views[0]);
@@ -153,73 +107,4 @@ export class CouchCluster extends NodeCluster {
       graceMs: 0,
     };
   }
-}
-
-async function stopReplicating(source: NodeHandle, target: NodeHandle): Promise<void> {
-  const path = `/_replicator/${source.id}-to-${target.id}`;
-  const { _rev } = await admin<{ _rev: string }>(source, 'GET', path);
-  await admin(source, 'DELETE', `${path}?rev=${_rev}`);
-}
-
-/**
- * What `from` holds that `to` lacks, copied the way replication copies it:
- * `_revs_diff`, each missing leaf with its history (`open_revs`,
- * `revs=true`), then `_bulk_docs` with `new_edits: false`. The leaving
- * node's own continuous pushes would get there in time, but its replicator
- * backs off after an error (in CI it once had not in 120 s): the leave
- * does not wait on it. True when nothing was missing.
- */
-async function handOff(from: NodeHandle, to: NodeHandle): Promise<boolean> {
-  const path = `/${DATABASE}`;
-  const diff = await admin<Record<string, { missing: string[] }>>(
-    to,
-    'POST',
-    `${path}/_revs_diff`,
-    await leafRevisionsById(from),
-    10_000,
-  );
-  const ids = Object.keys(diff);
-  if (ids.length === 0) return true;
-  const docs: object[] = [];
-  for (const id of ids) {
-    const revs = encodeURIComponent(JSON.stringify(diff[id]!.missing));
-    const leaves = await admin<{ ok?: object }[]>(
-      from,
-      'GET',
-      `${path}/${encodeURIComponent(id)}?revs=true&open_revs=${revs}`,
-      undefined,
-      10_000,
-    );
-    for (const leaf of leaves) if (leaf.ok) docs.push(leaf.ok);
-  }
-  await admin(to, 'POST', `${path}/_bulk_docs`, { docs, new_edits: false }, 30_000);
-  return false;
-}
-
-/** A continuous push of the database from `source` to `target`, kept by `source`. */
-async function replicate(source: NodeHandle, target: NodeHandle): Promise<void> {
-  await admin(source, 'PUT', `/_replicator/${source.id}-to-${target.id}`, {
-    source: `${baseUrl(source)}/${DATABASE}`,
-    target: `${baseUrl(target)}/${DATABASE}`,
-    continuous: true,
-  });
-}
-
-async function docCount(node: NodeHandle): Promise<number> {
-  return (await admin<{ doc_count: number }>(node, 'GET', `/${DATABASE}`)).doc_count;
-}
-
-/** Every leaf revision the node holds, conflicting ones included, as `id@rev`. */
-async function leafRevisions(node: NodeHandle): Promise<string[]> {
-  return (await changes(node)).flatMap((r) => r.changes.map((c) => `${r.id}@${c.rev}`));
-}
-
-/** The same, by document id: a `_revs_diff` request. */
-async function leafRevisionsById(node: NodeHandle): Promise<Record<string, string[]>> {
-  return Object.fromEntries((await changes(node)).map((r) => [r.id, r.changes.map((c) => c.rev)]));
-}
-
-async function changes(node: NodeHandle): Promise<Changes['results']> {
-  const path = `/${DATABASE}/_changes?style=all_docs`;
-  return (await admin<Changes>(node, 'GET', path, undefined, 10_000)).results;
 }

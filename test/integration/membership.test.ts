@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cassandraBlocker } from '../../adapters/cassandra/engine.ts';
-import { couchdbBlocker } from '../../adapters/couchdb/engine.ts';
-import { admin, DATABASE } from '../../adapters/couchdb/http.ts';
-import { couchdb } from '../../adapters/couchdb/index.ts';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
-import type { Cluster, NodeHandle } from '../../adapters/types.ts';
+import type { Cluster } from '../../adapters/types.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
 import { compareDynamo, stopAfterEach, TestClients } from '../runs.ts';
@@ -147,44 +144,5 @@ describe('membership changes under load', () => {
       expect(changes[2]).toBe('grow n5');
     },
     300_000,
-  );
-
-  it.skipIf(skipUnless('couchdb membership', couchdbBlocker()))(
-    'CouchDB: a peer joined to the replication mesh and a peer removed from it lose no acknowledged write',
-    async () => {
-      const timing = { duration: '40', nemesisInterval: '5', nemesisDuration: '8' };
-      const changes = await changedUnderLoad('couchdb', timing, 1000);
-      expect(changes[0]).toBe('grow n4');
-      expect(changes[1]).toMatch(/^shrink n[1-4]$/);
-    },
-    300_000,
-  );
-
-  it.skipIf(skipUnless('couchdb membership', couchdbBlocker()))(
-    'CouchDB: a leaving peer hands what it took to every other node itself, even when its own pushes have stopped',
-    async () => {
-      cluster = await couchdb.provision('local', {
-        nodes: 3,
-        dir: tempDir('fl-member-couch-'),
-        settings: couchdb.settings.parse(),
-      });
-      const [n1, n2, n3] = cluster.nodes as [NodeHandle, NodeHandle, NodeHandle];
-      // n2's pushes stopped, as a replicator backing off after an error leaves them.
-      for (const target of [n1, n3]) {
-        const path = `/_replicator/n2-to-${target.id}`;
-        const { _rev } = await admin<{ _rev: string }>(n2, 'GET', path);
-        await admin(n2, 'DELETE', `${path}?rev=${_rev}`);
-      }
-      const ids = Array.from({ length: 50 }, (_, i) => `left${i}`);
-      for (const id of ids) await admin(n2, 'PUT', `/${DATABASE}/${id}`, { v: id });
-      await cluster.membership!.shrink('n2');
-      expect(cluster.nodes.map((n) => n.id)).toEqual(['n1', 'n3']);
-      for (const node of [n1, n3])
-        for (const id of ids)
-          expect(await admin<{ v: string }>(node, 'GET', `/${DATABASE}/${id}`)).toMatchObject({
-            v: id,
-          });
-    },
-    120_000,
   );
 });
