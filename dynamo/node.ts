@@ -185,6 +185,7 @@ export class DynamoNode {
     const store = await LogStore.open(config.dataDir, {
       fsync: config.fsync,
       fsyncIntervalMs: config.fsyncIntervalMs,
+      join: (a, b) => joinVersions(config.conflicts, a, b),
     });
     const hints = await HintStore.open(config.dataDir, config.fsync, config.fsyncIntervalMs);
     const node = new DynamoNode(config, store, hints, incarnation);
@@ -417,7 +418,7 @@ export class DynamoNode {
     // every start, so a counter lost in a crash is never issued again.
     const { done } = withStandIns(targets, spares, w, (target) =>
       target.node === self && !target.hint
-        ? this.storePut(request.key, this.join(this.store.get(request.key), [version]))
+        ? this.applyVersions(request.key, [version])
         : this.writeReplica(target, request.key, [version]),
     );
     const acks = await done;
@@ -510,26 +511,20 @@ export class DynamoNode {
     }
   }
 
-  private async applyVersions(key: string, versions: Version[]): Promise<void> {
+  /**
+   * Joins versions into this node's own copy of a key. Every change of its
+   * own data goes through here, so its Merkle trees stay current.
+   */
+  private applyVersions(key: string, versions: Version[]): Promise<void> {
     const stored = this.store.get(key);
     const merged = this.join(stored, versions);
-    if (sameVersions(merged, stored)) return;
-    await this.storePut(key, merged);
+    if (sameVersions(merged, stored)) return Promise.resolve();
+    this.merkle.update(key, merged);
+    return this.store.putJoined(key, merged, versions);
   }
 
-  /** Every change of this node's own data goes through here, so its Merkle trees stay current. */
-  private storePut(key: string, versions: Version[]): Promise<void> {
-    this.merkle.update(key, versions);
-    return this.store.put(key, versions);
-  }
-
-  /**
-   * Two replicas' versions of a key, joined: with siblings, every version
-   * no other has seen; with last-write-wins, the latest alone.
-   */
   private join(a: readonly Version[], b: readonly Version[]): Version[] {
-    const merged = merge(a, b);
-    return this.config.conflicts === 'lww' ? lastWriteWins(merged) : merged;
+    return joinVersions(this.config.conflicts, a, b);
   }
 
   private joinAll(sets: Version[][]): Version[] {
@@ -586,4 +581,17 @@ export class DynamoNode {
       }),
     );
   }
+}
+
+/**
+ * Two replicas' versions of a key, joined: with siblings, every version
+ * no other has seen; with last-write-wins, the latest alone.
+ */
+function joinVersions(
+  conflicts: NodeConfig['conflicts'],
+  a: readonly Version[],
+  b: readonly Version[],
+): Version[] {
+  const merged = merge(a, b);
+  return conflicts === 'lww' ? lastWriteWins(merged) : merged;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/temp-dirs.ts';
 import { LogStore } from './storage.ts';
-import type { Version } from './vclock.ts';
+import { merge, type Version } from './vclock.ts';
 
 const version = (value: unknown, counter: number): Version => ({
   value,
@@ -51,5 +51,29 @@ describe('append-only log store', () => {
     expect(compacted.get('k4')[0]!.value).toBe(11_999);
     await compacted.close();
     expect(readFileSync(join(dir, 'data.log'), 'utf8').trim().split('\n')).toHaveLength(5);
+  });
+
+  it('logs only what a write brought, and replays the join of it', async () => {
+    const dir = tempDir('fl-store-');
+    const store = await LogStore.open(dir, { fsync: 'interval', join: merge });
+    let held: Version[] = [];
+    for (let i = 1; i <= 20; i++) {
+      // Twenty concurrent writes: twenty siblings, each record one version.
+      const added = [{ ...version(i, 1), dot: { node: `w${i}`, counter: 1 } }];
+      held = merge(held, added);
+      void store.putJoined('k', held, added);
+    }
+    await store.close();
+    const lines = readFileSync(join(dir, 'data.log'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).m.length)).toEqual(Array(20).fill(1));
+    const again = await LogStore.open(dir, { fsync: 'never', join: merge });
+    expect(
+      again
+        .get('k')
+        .map((v) => v.value)
+        .sort((a, b) => Number(a) - Number(b)),
+    ).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    await again.close();
+    await expect(LogStore.open(dir, { fsync: 'never' })).rejects.toThrow(/open it with join/);
   });
 });
