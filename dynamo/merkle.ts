@@ -6,20 +6,21 @@ export const LEAVES = 32;
 
 const EMPTY = '';
 
-/** A sibling set's identity: the set of its dots (a dot names one write). */
+/**
+ * A sibling set's identity: the set of its dots (a dot names one write),
+ * as text. Not hashed: it is compared, or hashed with its leaf's keys.
+ */
 export function digestOf(versions: readonly Version[]): string {
   if (versions.length === 0) return EMPTY;
-  return md5(
-    versions
-      .map((v) => dotKey(v.dot))
-      .sort()
-      .join(','),
-  );
+  return versions
+    .map((v) => dotKey(v.dot))
+    .sort()
+    .join(',');
 }
 
 interface Leaf {
-  /** key → digest of its versions */
-  keys: Map<string, string>;
+  /** key → its versions, digested only when the leaf is hashed */
+  keys: Map<string, readonly Version[]>;
   hash: string | undefined;
 }
 
@@ -27,9 +28,10 @@ interface Leaf {
  * Merkle trees over a node's keys, one per key range of the ring (the
  * keys between two consecutive tokens share their replicas): `LEAVES`
  * leaves per range, each the hash of its keys and their versions'
- * digests, under one root. Kept up to date at every write,
- * hashed lazily: a range whose root is asked twice with no write between
- * is hashed once. Two replicas of a range compare roots, then leaves, then
+ * digests, under one root. A write only records the key's versions in
+ * its leaf; hashing waits until a tree is asked for (a write-heavy node
+ * spent more on hashing at every write than on storing), and a range
+ * whose root is asked twice with no write between is hashed once. Two replicas of a range compare roots, then leaves, then
  * exchange only the keys of the leaves that differ.
  */
 export class MerkleIndex {
@@ -46,11 +48,9 @@ export class MerkleIndex {
       leaves = Array.from({ length: LEAVES }, () => ({ keys: new Map(), hash: undefined }));
       this.ranges.set(range, leaves);
     }
-    const digest = digestOf(versions);
     const at = leaves[leaf]!;
-    if (at.keys.get(key) === digest) return;
-    if (digest === EMPTY) at.keys.delete(key);
-    else at.keys.set(key, digest);
+    if (versions.length === 0) at.keys.delete(key);
+    else at.keys.set(key, versions);
     at.hash = undefined;
     this.roots.delete(range);
   }
@@ -76,7 +76,7 @@ export class MerkleIndex {
             : md5(
                 [...leaf.keys]
                   .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-                  .map(([k, d]) => `${k}=${d}`)
+                  .map(([k, versions]) => `${k}=${digestOf(versions)}`)
                   .join('\n'),
               );
       }

@@ -18,7 +18,7 @@ import {
   type Request,
   type StatusResult,
 } from './protocol.ts';
-import { hash32 } from './ring.ts';
+import { positionOf } from './ring.ts';
 import { type Target, withStandIns } from './stand-ins.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
 import {
@@ -171,7 +171,7 @@ export class DynamoNode {
     if (!ringChanged && this.merkle) return;
     const current = rings.current;
     this.merkle = new MerkleIndex((key) => {
-      const position = hash32(key);
+      const position = positionOf(key);
       return { range: current.rangeAt(position), leaf: position % LEAVES };
     });
     for (const key of this.store.keys()) this.merkle.update(key, this.store.get(key));

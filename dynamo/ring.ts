@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
  */
 export class Ring {
   private readonly tokens: { token: number; node: string }[];
-  private readonly cache = new Map<string, string[]>();
+  private readonly cache = new Map<string, string[][]>();
 
   constructor(
     readonly nodes: readonly string[],
@@ -28,14 +28,21 @@ export class Ring {
 
   /** The first `n` distinct nodes clockwise from the key's position. */
   preferenceList(key: string, n: number): string[] {
-    const cacheKey = `${n}\u0000${key}`;
-    const cached = this.cache.get(cacheKey);
-    if (cached) return cached;
-    const list = this.rangeReplicas(this.firstTokenAtOrAfter(hash32(key)), n);
-    // Keys are few (workload key spaces), so an unbounded cache stays small;
-    // the bound only protects a long-lived node from unbounded key sets.
-    if (this.cache.size > 200_000) this.cache.clear();
-    this.cache.set(cacheKey, list);
+    // Cached by key, then by n: a key string hashes once, where a
+    // composite cache key built per request hashed anew every time.
+    let lists = this.cache.get(key);
+    if (!lists) {
+      // Keys are few (workload key spaces), so the cache stays small; the
+      // bound only protects a long-lived node from unbounded key sets.
+      if (this.cache.size > 200_000) this.cache.clear();
+      lists = [];
+      this.cache.set(key, lists);
+    }
+    let list = lists[n];
+    if (!list) {
+      list = this.rangeReplicas(this.firstTokenAtOrAfter(positionOf(key)), n);
+      lists[n] = list;
+    }
     return list;
   }
 
@@ -80,4 +87,21 @@ export class Ring {
 /** First 32 bits of MD5, as Dynamo's paper and Riak use MD5 for placement. */
 export function hash32(text: string): number {
   return createHash('md5').update(text).digest().readUInt32BE(0);
+}
+
+const positions = new Map<string, number>();
+
+/**
+ * A key's position on the ring (`hash32`), remembered: every write asks it
+ * (placement, its Merkle leaf), and an MD5 costs more than the lookup.
+ * Bounded like the preference-list cache.
+ */
+export function positionOf(key: string): number {
+  let position = positions.get(key);
+  if (position === undefined) {
+    if (positions.size >= 200_000) positions.clear();
+    position = hash32(key);
+    positions.set(key, position);
+  }
+  return position;
 }

@@ -129,12 +129,24 @@ export function dotKey(dot: Dot): string {
  * idempotent, so replicas converge whatever order they exchange versions in.
  */
 export function merge<V>(a: readonly Version<V>[], b: readonly Version<V>[]): Version<V>[] {
-  const byDot = new Map<string, Version<V>>();
-  for (const v of [...a, ...b]) byDot.set(dotKey(v.dot), v);
-  const all = [...byDot.values()];
+  // Sibling sets are a handful of versions: pairwise loops beat building
+  // maps and strings, and every write and read goes through here.
+  const all: Version<V>[] = [];
+  for (const v of a) if (!all.some((u) => sameDot(u.dot, v.dot))) all.push(v);
+  for (const v of b) if (!all.some((u) => sameDot(u.dot, v.dot))) all.push(v);
   return all
     .filter((v) => !all.some((other) => other !== v && covers(other.context, v.dot)))
-    .sort((x, y) => dotKey(x.dot).localeCompare(dotKey(y.dot)));
+    .sort((x, y) => compareDots(x.dot, y.dot));
+}
+
+function sameDot(a: Dot, b: Dot): boolean {
+  return a.counter === b.counter && a.node === b.node;
+}
+
+/** A total order of dots, the same on every node, so sibling sets list alike. */
+function compareDots(a: Dot, b: Dot): number {
+  if (a.node !== b.node) return a.node < b.node ? -1 : 1;
+  return a.counter - b.counter;
 }
 
 /**
@@ -181,7 +193,5 @@ function maxCounter(context: Context, actor: string): number {
 
 /** True when both sets hold the same versions (same dots). */
 export function sameVersions(a: readonly Version[], b: readonly Version[]): boolean {
-  if (a.length !== b.length) return false;
-  const keys = new Set(a.map((v) => dotKey(v.dot)));
-  return b.every((v) => keys.has(dotKey(v.dot)));
+  return a.length === b.length && b.every((v) => a.some((u) => sameDot(u.dot, v.dot)));
 }
