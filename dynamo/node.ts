@@ -14,8 +14,10 @@ import {
   type LocalGetResult,
   lineReader,
   lineWriter,
+  okReply,
   type PutResult,
   type Request,
+  Serialized,
   type StatusResult,
 } from './protocol.ts';
 import { positionOf } from './ring.ts';
@@ -92,6 +94,7 @@ export class DynamoNode {
    * without this, its next write of the key could take the same dot.
    */
   private readonly issued = new Map<string, number>();
+  private readonly serialized = new WeakMap<readonly Version[], string>();
   private handoffTimer: NodeJS.Timeout | undefined;
   private antiEntropyTimer: NodeJS.Timeout | undefined;
   private merkle!: MerkleIndex;
@@ -233,7 +236,7 @@ export class DynamoNode {
       case 'put':
         return this.coordinatePut(request);
       case 'local-get':
-        return { versions: this.localVersions(request.key) } satisfies LocalGetResult;
+        return this.serializedLocalGet(request.key);
       case 'replicate':
         if (request.hint) await this.hints.add(request.hint, request.key, request.versions);
         else await this.applyVersions(request.key, request.versions);
@@ -455,6 +458,21 @@ export class DynamoNode {
     return undefined;
   }
 
+  /**
+   * A replica read's reply, serialized once per version of the key's
+   * sibling set: sets are replaced, never changed, so the set itself keys
+   * its JSON, and a replaced set's JSON goes with it.
+   */
+  private serializedLocalGet(key: string): Serialized {
+    const versions = this.localVersions(key);
+    let json = this.serialized.get(versions);
+    if (json === undefined) {
+      json = JSON.stringify({ versions } satisfies LocalGetResult);
+      this.serialized.set(versions, json);
+    }
+    return new Serialized(json);
+  }
+
   /** This node's copy of a key: its own data, and what it holds for others. */
   private localVersions(key: string): Version[] {
     const own = this.store.get(key);
@@ -565,9 +583,12 @@ export class DynamoNode {
     socket.on(
       'data',
       lineReader((message) => {
-        const { id, ...request } = message as Request & { id: number };
-        this.handle(request as Request).then(
-          (result) => reply({ id, ok: true, result }),
+        // The id rides along into handle (which ignores it): copying every
+        // request without it cost more than it was worth.
+        const request = message as Request & { id: number };
+        const id = request.id;
+        this.handle(request).then(
+          (result) => reply(okReply(id, result)),
           (error: unknown) =>
             reply({
               id,

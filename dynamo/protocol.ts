@@ -152,7 +152,7 @@ interface LineSink {
  * the write itself). The batch goes out before the next turn's I/O, so a
  * message waits at most one turn.
  */
-export function lineWriter(sink: LineSink): (message: object) => void {
+export function lineWriter(sink: LineSink): (message: object | Serialized) => void {
   let lines: string[] = [];
   const flush = () => {
     const batch = lines;
@@ -161,6 +161,22 @@ export function lineWriter(sink: LineSink): (message: object) => void {
   };
   return (message) => {
     if (lines.length === 0) setImmediate(flush);
-    lines.push(`${JSON.stringify(message)}\n`);
+    lines.push(`${message instanceof Serialized ? message.json : JSON.stringify(message)}\n`);
   };
+}
+
+/**
+ * A message or result already in JSON, written as it is: a replica's
+ * sibling set is serialized once per change rather than once per read
+ * (serializing replies was an eighth of a read-heavy node's time).
+ */
+export class Serialized {
+  constructor(readonly json: string) {}
+}
+
+/** A successful reply whose result may be already serialized. */
+export function okReply(id: number, result: unknown): object | Serialized {
+  return result instanceof Serialized
+    ? new Serialized(`{"id":${id},"ok":true,"result":${result.json}}`)
+    : { id, ok: true, result };
 }
