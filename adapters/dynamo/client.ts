@@ -1,6 +1,7 @@
 import { DynamoClient } from '../../dynamo/client.ts';
 import { DynamoError } from '../../dynamo/protocol.ts';
 import type { Context } from '../../dynamo/vclock.ts';
+import { SharedClients } from '../shared-clients.ts';
 import type { Completion, Invocation, NodeHandle } from '../types.ts';
 import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
 import type { DynamoSettings } from './settings.ts';
@@ -25,7 +26,17 @@ abstract class DynamoWorker extends WorkerClient {
     protected readonly settings: DynamoSettings,
   ) {
     super();
-    this.client = POOL.acquire(node, settings);
+    this.client = POOL.acquire(
+      poolKey(node, settings),
+      () =>
+        new DynamoClient({
+          host: node.host,
+          port: node.port,
+          localAddress: node.clientAddress,
+          timeoutMs: settings.clientTimeoutMs,
+          connectTimeoutMs: settings.clientTimeoutMs,
+        }),
+    );
   }
 
   protected override async run(op: Invocation): Promise<Completion> {
@@ -80,7 +91,7 @@ abstract class DynamoWorker extends WorkerClient {
   }
 
   async close(): Promise<void> {
-    POOL.release(this.node, this.settings);
+    POOL.release(poolKey(this.node, this.settings));
   }
 }
 
@@ -142,39 +153,9 @@ function completionOf(op: Invocation, error: unknown): Completion {
  * where a connection per worker cost a socket write per message on both
  * ends.
  */
-class ClientPool {
-  private readonly shared = new Map<string, { client: DynamoClient; users: number }>();
+const POOL = new SharedClients<DynamoClient>((client) => client.close());
 
-  acquire(node: NodeHandle, settings: DynamoSettings): DynamoClient {
-    const key = this.key(node, settings);
-    const entry = this.shared.get(key);
-    if (entry) {
-      entry.users++;
-      return entry.client;
-    }
-    const client = new DynamoClient({
-      host: node.host,
-      port: node.port,
-      localAddress: node.clientAddress,
-      timeoutMs: settings.clientTimeoutMs,
-      connectTimeoutMs: settings.clientTimeoutMs,
-    });
-    this.shared.set(key, { client, users: 1 });
-    return client;
-  }
-
-  release(node: NodeHandle, settings: DynamoSettings): void {
-    const key = this.key(node, settings);
-    const entry = this.shared.get(key);
-    if (!entry || --entry.users > 0) return;
-    this.shared.delete(key);
-    entry.client.close();
-  }
-
-  /** The timeouts are part of the client, so runs with other timeouts do not share. */
-  private key(node: NodeHandle, settings: DynamoSettings): string {
-    return `${node.host}:${node.port} from ${node.clientAddress} ${settings.clientTimeoutMs}`;
-  }
+/** The timeouts are part of the client, so runs with other timeouts do not share. */
+function poolKey(node: NodeHandle, settings: DynamoSettings): string {
+  return `${node.host}:${node.port} from ${node.clientAddress} ${settings.clientTimeoutMs}`;
 }
-
-const POOL = new ClientPool();

@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster as IoCluster, Redis, ReplyError } from 'ioredis';
+import { SharedClients } from '../shared-clients.ts';
 import type { Cluster, Completion, Invocation, NodeHandle } from '../types.ts';
 import { ReadPartFailed, readPart, WorkerClient } from '../worker-client.ts';
 import { boundConnector } from './connector.ts';
@@ -42,7 +43,9 @@ abstract class RedisWorker extends WorkerClient {
     private readonly settings: RedisSettings,
   ) {
     super();
-    this.redis = POOL.acquire(cluster, node, settings);
+    this.redis = POOL.acquire(poolKey(cluster, node, settings), () =>
+      clusterClient(cluster, node, settings),
+    );
   }
 
   protected async run(op: Invocation): Promise<Completion> {
@@ -97,7 +100,7 @@ abstract class RedisWorker extends WorkerClient {
   }
 
   async close(): Promise<void> {
-    POOL.release(this.cluster, this.node);
+    POOL.release(poolKey(this.cluster, this.node, this.settings));
     this.local?.disconnect();
   }
 }
@@ -223,58 +226,45 @@ export class RedisBankClient extends RedisWorker {
 /**
  * One ioredis cluster client per pinned node, shared by the workers pinned
  * there, as an application server shares one client: it multiplexes their
- * commands over its connections (auto-pipelining batches the commands of
- * one event-loop turn into one write) and refreshes one slot map, where 32
+ * commands over its connections (auto-pipelining stays off: with workers
+ * that run one command at a time it only queued them) and refreshes one
+ * slot map, where 32
  * private clients each opened a connection a second for CLUSTER SLOTS. Each
  * worker still runs one operation at a time.
  */
-class ClientPool {
-  private readonly shared = new WeakMap<Cluster, Map<string, { io: IoCluster; users: number }>>();
+const POOL = new SharedClients<IoCluster>((io) => io.disconnect());
 
-  acquire(cluster: Cluster, node: NodeHandle, settings: RedisSettings): IoCluster {
-    const byNode = this.shared.get(cluster) ?? new Map();
-    this.shared.set(cluster, byNode);
-    const entry = byNode.get(node.id);
-    if (entry) {
-      entry.users++;
-      return entry.io;
-    }
-    const timeout = settings.clientTimeoutMs;
-    const io = new IoCluster(
-      cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
-      {
-        redisOptions: {
-          // ioredis's own option type for it is not exported.
-          Connector: boundConnector(node.clientAddress) as never,
-          connectTimeout: timeout,
-          commandTimeout: timeout,
-          maxRetriesPerRequest: 1,
-        },
-        enableAutoPipelining: false,
-        // Without periodic refreshes a client cut off from an old master
-        // keeps timing out although a replica has been promoted.
-        slotsRefreshInterval: 1000,
-        slotsRefreshTimeout: timeout,
-        retryDelayOnClusterDown: 100,
-        retryDelayOnFailover: 100,
-        maxRedirections: 8,
-      },
-    );
-    io.on('error', () => {});
-    byNode.set(node.id, { io, users: 1 });
-    return io;
-  }
-
-  release(cluster: Cluster, node: NodeHandle): void {
-    const byNode = this.shared.get(cluster);
-    const entry = byNode?.get(node.id);
-    if (!entry || --entry.users > 0) return;
-    byNode!.delete(node.id);
-    entry.io.disconnect();
-  }
+/** A client is made for one cluster's addresses, from one node's client address, with one timeout. */
+function poolKey(cluster: Cluster, node: NodeHandle, settings: RedisSettings): string {
+  const seeds = cluster.nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  return `${seeds} from ${node.clientAddress} ${settings.clientTimeoutMs}`;
 }
 
-const POOL = new ClientPool();
+function clusterClient(cluster: Cluster, node: NodeHandle, settings: RedisSettings): IoCluster {
+  const timeout = settings.clientTimeoutMs;
+  const io = new IoCluster(
+    cluster.nodes.map((n) => ({ host: n.host, port: n.port })),
+    {
+      redisOptions: {
+        // ioredis's own option type for it is not exported.
+        Connector: boundConnector(node.clientAddress) as never,
+        connectTimeout: timeout,
+        commandTimeout: timeout,
+        maxRetriesPerRequest: 1,
+      },
+      enableAutoPipelining: false,
+      // Without periodic refreshes a client cut off from an old master
+      // keeps timing out although a replica has been promoted.
+      slotsRefreshInterval: 1000,
+      slotsRefreshTimeout: timeout,
+      retryDelayOnClusterDown: 100,
+      retryDelayOnFailover: 100,
+      maxRedirections: 8,
+    },
+  );
+  io.on('error', () => {});
+  return io;
+}
 
 const READS = new Set(['read']);
 
