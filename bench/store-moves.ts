@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamo } from '../adapters/dynamo/index.ts';
 import type { Cluster, NodeHandle } from '../adapters/types.ts';
-import { DynamoClient } from '../dynamo/client.ts';
+import { type DynamoClient, DynamoClients } from '../dynamo/client.ts';
 import type { StatusResult } from '../dynamo/protocol.ts';
 import { fmt, printTable } from './engines.ts';
 
@@ -31,11 +31,11 @@ async function antiEntropy(count: number): Promise<string[][]> {
   return withCluster('anti-entropy', { readRepair: 'off' }, async (cluster, clients) => {
     const keys = Array.from({ length: count }, (_, i) => `ae${i}`);
     await cluster.kill('n3');
-    const wrote = await writeAll(clients.of(node(cluster, 'n1')), keys, 2);
+    const wrote = await writeAll(clients.outside(node(cluster, 'n1'), 10_000), keys, 2);
     const before = await statuses(cluster, clients);
     const started = performance.now();
     await cluster.start('n3');
-    const n3 = clients.of(node(cluster, 'n3'));
+    const n3 = clients.outside(node(cluster, 'n3'), 10_000);
     // keys counts every key the node holds: once it holds all, it is repaired.
     await until(`n3 to hold all ${count} keys`, async () => (await n3.status()).keys >= count);
     const seconds = (performance.now() - started) / 1000;
@@ -67,11 +67,11 @@ async function antiEntropy(count: number): Promise<string[][]> {
 async function joinShare(count: number): Promise<string[][]> {
   return withCluster('join', {}, async (cluster, clients) => {
     const keys = Array.from({ length: count }, (_, i) => `j${i}`);
-    const wrote = await writeAll(clients.of(node(cluster, 'n1')), keys, 3);
+    const wrote = await writeAll(clients.outside(node(cluster, 'n1'), 10_000), keys, 3);
     const started = performance.now();
     const joined = await cluster.membership!.grow();
     const seconds = (performance.now() - started) / 1000;
-    const held = (await clients.of(node(cluster, joined)).status()).keys;
+    const held = (await clients.outside(node(cluster, joined), 10_000).status()).keys;
     return [
       [
         'client writes at W=3 (reference)',
@@ -94,26 +94,14 @@ async function joinShare(count: number): Promise<string[][]> {
 }
 
 /** Clients of a bench cluster, closed with it. */
-class Clients {
-  private readonly open: DynamoClient[] = [];
-  of(n: NodeHandle): DynamoClient {
-    const client = new DynamoClient({ host: n.host, port: n.port, timeoutMs: 10_000 });
-    this.open.push(client);
-    return client;
-  }
-  close(): void {
-    for (const c of this.open.splice(0)) c.close();
-  }
-}
-
 async function withCluster(
   name: string,
   settings: Record<string, unknown>,
-  body: (cluster: Cluster, clients: Clients) => Promise<string[][]>,
+  body: (cluster: Cluster, clients: DynamoClients) => Promise<string[][]>,
 ): Promise<string[][]> {
   process.stderr.write(`bench: store ${name}: starting 3 nodes\n`);
   const dir = mkdtempSync(join(tmpdir(), `faultline-bench-${name}-`));
-  const clients = new Clients();
+  const clients = new DynamoClients();
   let cluster: Cluster | undefined;
   try {
     cluster = await dynamo.provision('local', {
@@ -123,7 +111,7 @@ async function withCluster(
     });
     return await body(cluster, clients);
   } finally {
-    clients.close();
+    clients.closeAll();
     await cluster?.teardown();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -146,9 +134,9 @@ async function writeAll(client: DynamoClient, keys: string[], w: number): Promis
 }
 
 /** Each running node's status (a restarted node's counters begin again at 0). */
-function statuses(cluster: Cluster, clients: Clients): Promise<StatusResult[]> {
+function statuses(cluster: Cluster, clients: DynamoClients): Promise<StatusResult[]> {
   return Promise.all(
-    cluster.nodes.filter((n) => cluster.isUp(n.id)).map((n) => clients.of(n).status()),
+    cluster.nodes.filter((n) => cluster.isUp(n.id)).map((n) => clients.outside(n, 10_000).status()),
   );
 }
 

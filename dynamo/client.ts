@@ -70,3 +70,40 @@ export class DynamoClient {
     this.connection.close();
   }
 }
+
+/** Where a client connects: a node, and the address its clients leave from. */
+export interface NodeAddress {
+  host: string;
+  port: number;
+  clientAddress?: string;
+}
+
+/** Clients opened one by one and closed together (a test's, a bench's). */
+export class DynamoClients {
+  private readonly open: DynamoClient[] = [];
+
+  /** A client of `node` from its client address, as a worker of that node connects. */
+  of(node: NodeAddress, timeoutMs?: number): DynamoClient {
+    return this.add(node, node.clientAddress, timeoutMs);
+  }
+
+  /** A client that connects from 127.0.0.1 (not a worker of any node). */
+  outside(node: NodeAddress, timeoutMs?: number): DynamoClient {
+    return this.add(node, undefined, timeoutMs);
+  }
+
+  closeAll(): void {
+    for (const client of this.open.splice(0)) client.close();
+  }
+
+  private add(node: NodeAddress, localAddress?: string, timeoutMs?: number): DynamoClient {
+    const client = new DynamoClient({
+      host: node.host,
+      port: node.port,
+      ...(localAddress ? { localAddress } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    this.open.push(client);
+    return client;
+  }
+}

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import type { Client, Cluster, NodeHandle } from '../adapters/types.ts';
-import { DynamoClient } from '../dynamo/client.ts';
+import type { Client, Cluster } from '../adapters/types.ts';
+import { DynamoClients } from '../dynamo/client.ts';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
 import { renderReport } from '../reports/html.ts';
@@ -31,33 +31,6 @@ export async function waitFor(what: string, check: () => boolean, ms = 30_000): 
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Clients of a test's cluster, each from its node's client address, all closed at once. */
-export class TestClients {
-  private readonly open: DynamoClient[] = [];
-
-  of(node: NodeHandle, timeoutMs?: number): DynamoClient {
-    const client = new DynamoClient({
-      host: node.host,
-      port: node.port,
-      localAddress: node.clientAddress,
-      ...(timeoutMs ? { timeoutMs } : {}),
-    });
-    this.open.push(client);
-    return client;
-  }
-
-  /** A client that connects from 127.0.0.1 (not a worker of any node). */
-  outside(node: NodeHandle): DynamoClient {
-    const client = new DynamoClient({ host: node.host, port: node.port });
-    this.open.push(client);
-    return client;
-  }
-
-  closeAll(): void {
-    for (const client of this.open.splice(0)) client.close();
   }
 }
 
@@ -94,13 +67,13 @@ export function stopAfterEach(
   started: () => {
     cluster?: Cluster;
     nemesis?: { heal(): Promise<void> };
-    clients: Client[] | TestClients;
+    clients: Client[] | DynamoClients;
   },
 ): void {
   afterEach(async () => {
     const { cluster, nemesis, clients } = started();
     await nemesis?.heal();
-    if (clients instanceof TestClients) clients.closeAll();
+    if (clients instanceof DynamoClients) clients.closeAll();
     else for (const c of clients.splice(0)) await c.close();
     await cluster?.teardown();
   });

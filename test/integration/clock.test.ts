@@ -4,13 +4,14 @@ import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { CLOCK_BLOCKER, ClockNemesis, libfaketime } from '../../chaos/clock.ts';
 import { localImage } from '../../core/provider.ts';
 import { seededRng } from '../../core/rng.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
 import { dockerImageBlocker, skipUnless } from '../engines.ts';
-import { stopAfterEach, TestClients } from '../runs.ts';
+import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('clock tests', libfaketime() ? undefined : CLOCK_BLOCKER);
 let cluster: Cluster | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 const client = (node: NodeHandle) => clients.of(node);
 

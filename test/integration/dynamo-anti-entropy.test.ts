@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
 import type { StatusResult } from '../../dynamo/protocol.ts';
-import { stopAfterEach, TestClients } from '../runs.ts';
+import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 // Merkle-tree anti-entropy on real node processes of dynamo/server.ts,
 // with read repair off: nothing else brings a replica that missed writes
 // up to date (3 nodes at N=3 leave no one to stand in, so no hints either).
 let cluster: Cluster | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 stopAfterEach(() => ({ cluster, clients }));
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
-import { stopAfterEach, TestClients } from '../runs.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
+import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 // Real node processes of dynamo/server.ts on 127.0.11.x, talking over TCP.
 let cluster: Cluster | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 /** A client pinned to node `id`, connecting from its client address. */
 function client(id: string) {

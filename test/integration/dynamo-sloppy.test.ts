@@ -4,10 +4,11 @@ import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
 import { PhiAccrualDetector } from '../../dynamo/detector.ts';
 import type { StatusResult } from '../../dynamo/protocol.ts';
 import { skipUnless } from '../engines.ts';
-import { stopAfterEach, TestClients } from '../runs.ts';
+import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 // Sloppy quorum, hinted handoff and the failure detector, on real node
@@ -16,7 +17,7 @@ const skip = skipUnless('sloppy quorum tests', rootFaultBlocker('iptables'));
 
 let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 stopAfterEach(() => ({ cluster, nemesis, clients }));
 

@@ -7,15 +7,16 @@ import { LossNemesis } from '../../chaos/loss.ts';
 import { isAlive } from '../../core/processes.ts';
 import { localImage } from '../../core/provider.ts';
 import { seededRng } from '../../core/rng.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
 import { dockerImageBlocker, skipUnless } from '../engines.ts';
-import { stopAfterEach, TestClients } from '../runs.ts';
+import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('latency tests', new LatencyNemesis().blocker());
 
 let cluster: Cluster | undefined;
 let nemesis: LatencyNemesis | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 stopAfterEach(() => ({ cluster, nemesis, clients }));
 

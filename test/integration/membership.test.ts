@@ -4,13 +4,14 @@ import { dynamo } from '../../adapters/dynamo/index.ts';
 import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
 import type { Cluster } from '../../adapters/types.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo, stopAfterEach, TestClients } from '../runs.ts';
+import { compareDynamo, stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 let cluster: Cluster | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 stopAfterEach(() => ({ cluster, clients }));
 

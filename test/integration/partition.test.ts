@@ -7,15 +7,16 @@ import { LossNemesis } from '../../chaos/loss.ts';
 import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
+import { DynamoClients } from '../../dynamo/client.ts';
 import { skipUnless } from '../engines.ts';
-import { stopAfterEach, TestClients } from '../runs.ts';
+import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 const skip = skipUnless('partition tests', rootFaultBlocker('iptables'));
 
 let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | LossNemesis | undefined;
-const clients = new TestClients();
+const clients = new DynamoClients();
 
 const client = (node: NodeHandle) => clients.of(node, 2500);
 
