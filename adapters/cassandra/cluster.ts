@@ -236,15 +236,12 @@ export class CassandraCluster extends NodeCluster {
    * A coordinator serves a key when it reaches the replicas its level
    * needs: ONE 1, QUORUM a majority of RF, ALL every one. The register runs
    * on lightweight transactions, whose Paxos rounds need a quorum (SERIAL)
-   * whatever the level. With RF below the node count each key's replicas
-   * would have to be listed, which this cluster does not do: it says so.
+   * whatever the level. With RF below the node count, each key in play is
+   * placed by the token ring as the driver reads it from the cluster.
    */
-  async quorum(context: { workload: string }): Promise<ReplicasRule> {
+  async quorum(context: { workload: string; keys: readonly string[] }): Promise<ReplicasRule> {
     const { replicationFactor: rf, consistency } = this.settings;
-    if (rf < this.nodes.length)
-      throw new Error(
-        `cassandra: RF=${rf} on ${this.nodes.length} nodes: each key's replicas are not recorded, so which side holds them is unknown`,
-      );
+    const placement = rf < this.nodes.length ? await this.replicasOf(context.keys) : undefined;
     const quorum = Math.floor(rf / 2) + 1;
     const level = { one: 1, quorum, all: rf }[consistency];
     const serial = context.workload === 'register';
@@ -256,7 +253,61 @@ export class CassandraCluster extends NodeCluster {
       level: serial
         ? `SERIAL (LWT), commit at ${consistency.toUpperCase()}`
         : consistency.toUpperCase(),
+      ...(placement ? { placement } : {}),
       graceMs: 0,
     };
   }
+
+  /** Each key's replicas, from the token ring and keyspace the driver loads from a node up. */
+  private async replicasOf(keys: readonly string[]): Promise<Record<string, string[]>> {
+    const node = this.nodes.find((n) => this.isUp(n.id));
+    if (!node) throw new Error('cassandra: no node up to read the token ring from');
+    const admin = adminClient(node);
+    try {
+      await admin.connect();
+      await admin.metadata.refreshKeyspace(KEYSPACE);
+      const ids = new Map(this.nodes.map((n) => [n.host, n.id]));
+      return Object.fromEntries(
+        keys.map((key) => {
+          // The routing key of a text partition key is its UTF-8 bytes.
+          const hosts = admin.getReplicas(KEYSPACE, Buffer.from(key, 'utf8'));
+          if (!hosts?.length)
+            throw new Error(`cassandra: the driver knows no replicas of ${key} in ${KEYSPACE}`);
+          return [key, hosts.map((h) => ids.get(hostOf(h.address)) ?? h.address)];
+        }),
+      );
+    } finally {
+      await admin.shutdown();
+    }
+  }
+
+  /**
+   * The nodes Cassandra itself names as a key's replicas (`nodetool
+   * getendpoints`, a JVM per call): the reference `quorum`'s placement is
+   * checked against.
+   */
+  async endpoints(key: string): Promise<string[]> {
+    const { java, lib } = this.layout!;
+    const up = this.nodes.find((n) => this.isUp(n.id));
+    if (!up) throw new Error('cassandra: no node up to ask');
+    const out = await nodetool(
+      java,
+      lib,
+      jmxPort(up),
+      ['getendpoints', KEYSPACE, 'kv', key],
+      60_000,
+    );
+    const ids = new Map(this.nodes.map((n) => [n.host, n.id]));
+    // One address a line, among whatever the JVM logs (warnings).
+    return out
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^\d+\.\d+\.\d+\.\d+$/.test(line))
+      .map((address) => ids.get(address) ?? address);
+  }
+}
+
+/** The host of a driver address, "127.0.14.1:9042". */
+function hostOf(address: string): string {
+  return address.slice(0, address.lastIndexOf(':'));
 }

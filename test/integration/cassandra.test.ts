@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { CassandraCluster } from '../../adapters/cassandra/cluster.ts';
 import { cassandraBlocker } from '../../adapters/cassandra/engine.ts';
+import { cassandraSystem } from '../../adapters/cassandra/index.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
+import type { ReplicasRule } from '../../core/quorum.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo } from '../runs.ts';
+import { compareDynamo, stopAfterEach } from '../runs.ts';
+import { tempDir } from '../temp-dirs.ts';
+
+let cluster: CassandraCluster | undefined;
+stopAfterEach(() => ({ cluster, clients: [] }));
 
 const skip = skipUnless('cassandra tests', cassandraBlocker() ?? rootFaultBlocker('iptables'));
 
@@ -62,5 +69,28 @@ describe.skipIf(skip)('Apache Cassandra on 3 real nodes', () => {
     expect(row.observed.staleReads.tone).not.toBe('good');
     expect(row.observed.staleReads.value).not.toMatch(/^none/);
     expect(row.observed.conflicts.value).toMatch(/^silently resolved/);
+  }, 400_000);
+
+  it('RF below the node count: the quorum rule places each key where Cassandra itself does (nodetool getendpoints)', async () => {
+    cluster = (await cassandraSystem.provision('local', {
+      nodes: 3,
+      dir: tempDir('fl-cassandra-rf2-'),
+      settings: cassandraSystem.settings.parse({ replicationFactor: 2 }),
+    })) as CassandraCluster;
+    const keys = Array.from({ length: 40 }, (_, i) => `user${i}`);
+    const rule = (await cluster.quorum({ workload: 'kv', keys })) as ReplicasRule;
+    expect(rule).toMatchObject({ rule: 'replicas', replicas: 2, read: 2, write: 2 });
+    const placement = rule.placement!;
+    expect(Object.keys(placement)).toEqual(keys);
+    for (const key of keys) {
+      expect(new Set(placement[key]).size).toBe(2);
+      for (const id of placement[key]!) expect(['n1', 'n2', 'n3']).toContain(id);
+    }
+    // Not every key on the same pair: the ring spreads them.
+    expect(new Set(keys.map((k) => [...placement[k]!].sort().join())).size).toBeGreaterThan(1);
+    // Each nodetool call starts a JVM: a few keys are checked against it.
+    for (const key of keys.slice(0, 4)) {
+      expect([...placement[key]!].sort()).toEqual((await cluster.endpoints(key)).sort());
+    }
   }, 400_000);
 });
