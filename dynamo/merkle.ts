@@ -29,10 +29,10 @@ interface Leaf {
  * keys between two consecutive tokens share their replicas): `LEAVES`
  * leaves per range, each the hash of its keys and their versions'
  * digests, under one root. A write only records the key's versions in
- * its leaf; hashing waits until a tree is asked for (a write-heavy node
- * spent more on hashing at every write than on storing), and a range
- * whose root is asked twice with no write between is hashed once. Two replicas of a range compare roots, then leaves, then
- * exchange only the keys of the leaves that differ.
+ * its leaf; hashing waits until a tree is asked for (it took two MD5s at
+ * every write), and a range whose root is asked twice with no write
+ * between is hashed once. Two replicas of a range compare roots, then
+ * leaves, then exchange only the keys of the leaves that differ.
  */
 export class MerkleIndex {
   private readonly ranges = new Map<number, Leaf[]>();

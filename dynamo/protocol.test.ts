@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineReader, lineWriter } from './protocol.ts';
+import { lineReader, lineWriter, okReply, Serialized } from './protocol.ts';
 
 describe('the wire: one JSON object per line', () => {
   it('reads messages split anywhere across chunks, several to a chunk', () => {
@@ -31,5 +31,20 @@ describe('the wire: one JSON object per line', () => {
     sink.destroyed = true;
     await new Promise((r) => setImmediate(r));
     expect(writes).toEqual([]);
+  });
+
+  it('writes an already serialized result into its reply as the object form would read', async () => {
+    const writes: string[] = [];
+    const send = lineWriter({ destroyed: false, write: (t) => writes.push(t) > 0 });
+    const result = { versions: [{ value: 'ä"\n', dot: { node: 'n1#1', counter: 2 } }] };
+    send(okReply(7, new Serialized(JSON.stringify(result))));
+    send(okReply(8, result));
+    await new Promise((r) => setImmediate(r));
+    const got: unknown[] = [];
+    lineReader((m) => got.push(m))(Buffer.from(writes.join('')));
+    expect(got).toEqual([
+      { id: 7, ok: true, result },
+      { id: 8, ok: true, result },
+    ]);
   });
 });
