@@ -35,6 +35,8 @@ const tagged = (tag: string, key: string) => `{${tag}}${key}`;
  */
 abstract class RedisWorker extends WorkerClient {
   protected readonly redis: IoCluster;
+  /** Taken once: a membership change alters `cluster.nodes`, and with it the key. */
+  private readonly poolKey: string;
   private local: Redis | undefined;
 
   constructor(
@@ -43,9 +45,8 @@ abstract class RedisWorker extends WorkerClient {
     private readonly settings: RedisSettings,
   ) {
     super();
-    this.redis = POOL.acquire(poolKey(cluster, node, settings), () =>
-      clusterClient(cluster, node, settings),
-    );
+    this.poolKey = poolKey(cluster, node, settings);
+    this.redis = POOL.acquire(this.poolKey, () => clusterClient(cluster, node, settings));
   }
 
   protected async run(op: Invocation): Promise<Completion> {
@@ -100,7 +101,7 @@ abstract class RedisWorker extends WorkerClient {
   }
 
   async close(): Promise<void> {
-    POOL.release(poolKey(this.cluster, this.node, this.settings));
+    POOL.release(this.poolKey);
     this.local?.disconnect();
   }
 }
