@@ -79,8 +79,7 @@ export class CassandraCluster extends NodeCluster {
   }
 
   private async grow(): Promise<string> {
-    const seed = this.nodes.find((n) => this.isUp(n.id));
-    if (!seed) throw new Error('cassandra: no running node to join through');
+    const seed = this.firstUp('to join through');
     return this.joinNewNode(async (node) => {
       this.writeConfig(node, seed, true);
       await this.start(node.id);
@@ -260,13 +259,11 @@ export class CassandraCluster extends NodeCluster {
 
   /** Each key's replicas, from the token ring and keyspace the driver loads from a node up. */
   private async replicasOf(keys: readonly string[]): Promise<Record<string, string[]>> {
-    const node = this.nodes.find((n) => this.isUp(n.id));
-    if (!node) throw new Error('cassandra: no node up to read the token ring from');
-    const admin = adminClient(node);
+    const admin = adminClient(this.firstUp('to read the token ring from'));
     try {
       await admin.connect();
       await admin.metadata.refreshKeyspace(KEYSPACE);
-      const ids = new Map(this.nodes.map((n) => [n.host, n.id]));
+      const ids = this.idsByHost();
       return Object.fromEntries(
         keys.map((key) => {
           // The routing key of a text partition key is its UTF-8 bytes.
@@ -288,8 +285,7 @@ export class CassandraCluster extends NodeCluster {
    */
   async endpoints(key: string): Promise<string[]> {
     const { java, lib } = this.layout!;
-    const up = this.nodes.find((n) => this.isUp(n.id));
-    if (!up) throw new Error('cassandra: no node up to ask');
+    const up = this.firstUp('to ask');
     const out = await nodetool(
       java,
       lib,
@@ -297,13 +293,23 @@ export class CassandraCluster extends NodeCluster {
       ['getendpoints', KEYSPACE, 'kv', key],
       60_000,
     );
-    const ids = new Map(this.nodes.map((n) => [n.host, n.id]));
+    const ids = this.idsByHost();
     // One address a line, among whatever the JVM logs (warnings).
     return out
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => /^\d+\.\d+\.\d+\.\d+$/.test(line))
       .map((address) => ids.get(address) ?? address);
+  }
+
+  private firstUp(what: string): NodeHandle {
+    const node = this.nodes.find((n) => this.isUp(n.id));
+    if (!node) throw new Error(`cassandra: no running node ${what}`);
+    return node;
+  }
+
+  private idsByHost(): Map<string, string> {
+    return new Map(this.nodes.map((n) => [n.host, n.id]));
   }
 }
 
