@@ -79,6 +79,15 @@ export abstract class NodeCluster implements Cluster {
     await this.running.get(id)?.stop();
     this.running.delete(id);
     this.paused.delete(id);
+    this.detachNode(id);
+  }
+
+  /**
+   * Takes a node out of `nodes` while it still runs, so workers move off it
+   * before it stops (a system whose leaving node must first hand on what
+   * it took); `removeNode` stops it later.
+   */
+  protected detachNode(id: string): void {
     const index = this.nodes.findIndex((n) => n.id === id);
     if (index >= 0) this.nodes.splice(index, 1);
   }

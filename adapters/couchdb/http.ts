@@ -37,6 +37,21 @@ export async function admin<T = unknown>(
     signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} on ${node.id}: ${response.status} ${text}`);
+  if (!response.ok)
+    throw new CouchHttpError(
+      `${method} ${path} on ${node.id}: ${response.status} ${text}`,
+      response.status,
+    );
   return JSON.parse(text) as T;
+}
+
+/** An HTTP error status from a node, with the status as nano's errors carry it. */
+export class CouchHttpError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = 'CouchHttpError';
+  }
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cassandraBlocker } from '../../adapters/cassandra/engine.ts';
+import { couchdbBlocker } from '../../adapters/couchdb/engine.ts';
+import { admin, DATABASE } from '../../adapters/couchdb/http.ts';
+import { couchdb } from '../../adapters/couchdb/index.ts';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import { mariadbBlocker } from '../../adapters/mysql-cluster/engine.ts';
 import { redisBlocker } from '../../adapters/redis-cluster/engine.ts';
-import type { Cluster } from '../../adapters/types.ts';
+import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { DynamoClients } from '../../dynamo/client.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
@@ -145,5 +148,66 @@ describe('membership changes under load', () => {
       expect(changes[2]).toBe('grow n5');
     },
     300_000,
+  );
+
+  it.skipIf(skipUnless('couchdb membership', couchdbBlocker()))(
+    'CouchDB: a peer joined to the replication mesh and a peer removed from it lose no acknowledged write',
+    async () => {
+      const timing = { duration: '40', nemesisInterval: '5', nemesisDuration: '8' };
+      const changes = await changedUnderLoad('couchdb', timing, 1000);
+      expect(changes[0]).toBe('grow n4');
+      expect(changes[1]).toMatch(/^shrink n[1-4]$/);
+    },
+    300_000,
+  );
+
+  it.skipIf(skipUnless('couchdb membership', couchdbBlocker()))(
+    'CouchDB: a leaving peer hands what it took to every other node itself, even when its own pushes have stopped',
+    async () => {
+      cluster = await couchdb.provision('local', {
+        nodes: 3,
+        dir: tempDir('fl-member-couch-'),
+        settings: couchdb.settings.parse(),
+      });
+      const [n1, n2, n3] = cluster.nodes as [NodeHandle, NodeHandle, NodeHandle];
+      // n2's pushes stopped, as a replicator backing off after an error
+      // leaves them; and the pushes to it, so what follows stays as set.
+      for (const [from, to] of [
+        [n2, n1],
+        [n2, n3],
+        [n1, n2],
+        [n3, n2],
+      ] as const) {
+        const path = `/_replicator/${from.id}-to-${to.id}`;
+        const { _rev } = await admin<{ _rev: string }>(from, 'GET', path);
+        await admin(from, 'DELETE', `${path}?rev=${_rev}`);
+      }
+      const ids = Array.from({ length: 50 }, (_, i) => `left${i}`);
+      for (const id of ids) await admin(n2, 'PUT', `/${DATABASE}/${id}`, { v: id });
+      // A leaf of n2 that n1 and n3 hold only as the ancestor of a later
+      // revision, without its body: PouchDB's _revs_diff names it missing
+      // for good, and pushing it changes nothing.
+      const { rev } = await admin<{ rev: string }>(n2, 'PUT', `/${DATABASE}/superseded`, { v: 1 });
+      const later = {
+        _id: 'superseded',
+        _rev: `2-${'b'.repeat(32)}`,
+        _revisions: { start: 2, ids: ['b'.repeat(32), rev.slice(2)] },
+        v: 2,
+      };
+      for (const node of [n1, n3])
+        await admin(node, 'POST', `/${DATABASE}/_bulk_docs`, { docs: [later], new_edits: false });
+      const diff = await admin(n1, 'POST', `/${DATABASE}/_revs_diff`, { superseded: [rev] });
+      expect(diff).toEqual({ superseded: { missing: [rev] } });
+      await cluster.membership!.shrink('n2');
+      expect(cluster.nodes.map((n) => n.id)).toEqual(['n1', 'n3']);
+      for (const node of [n1, n3])
+        for (const id of ids)
+          expect(await admin<{ v: string }>(node, 'GET', `/${DATABASE}/${id}`)).toMatchObject({
+            v: id,
+          });
+      for (const node of [n1, n3])
+        expect(await admin(node, 'GET', `/${DATABASE}/superseded`)).toMatchObject({ v: 2 });
+    },
+    120_000,
   );
 });
