@@ -1,6 +1,7 @@
 import { Connection, type ConnectionOptions } from './connection.ts';
 import { STREAM_TIMEOUT_MS } from './membership.ts';
 import type {
+  ClockOptions,
   GetResult,
   LocalGetResult,
   PutResult,
@@ -24,7 +25,10 @@ export class DynamoClient {
     this.timeoutMs = options.timeoutMs ?? 2000;
   }
 
-  get(key: string, options: QuorumOptions & { repairSync?: boolean } = {}): Promise<GetResult> {
+  get(
+    key: string,
+    options: QuorumOptions & ClockOptions & { repairSync?: boolean } = {},
+  ): Promise<GetResult> {
     return this.connection.request({ type: 'get', key, ...options }, this.timeoutMs);
   }
 
@@ -32,7 +36,7 @@ export class DynamoClient {
     key: string,
     value: unknown,
     context?: Context,
-    options: QuorumOptions = {},
+    options: QuorumOptions & ClockOptions = {},
   ): Promise<PutResult> {
     return this.connection.request(
       { type: 'put', key, value, ...(context ? { context } : {}), ...options },

@@ -1,5 +1,12 @@
 import { connect, type Socket } from 'node:net';
-import { DynamoError, lineReader, lineWriter, type Request, type Response } from './protocol.ts';
+import {
+  DynamoError,
+  lineReader,
+  lineWriter,
+  type Request,
+  type Response,
+  Serialized,
+} from './protocol.ts';
 
 export interface ConnectionOptions {
   host: string;
@@ -27,7 +34,7 @@ interface Pending {
 export class Connection {
   private socket: Socket | undefined;
   /** Writes to `socket`, a turn's requests in one write. */
-  private send: ((message: object) => void) | undefined;
+  private send: ((message: object | Serialized) => void) | undefined;
   private connecting: Promise<Link> | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -37,7 +44,8 @@ export class Connection {
 
   constructor(readonly options: ConnectionOptions) {}
 
-  async request<T>(body: Request, timeoutMs: number): Promise<T> {
+  /** Sends a request (or one already in JSON, an object) and resolves with its result. */
+  async request<T>(body: Request | Serialized, timeoutMs: number): Promise<T> {
     if (this.closed) throw new DynamoError('unreachable', 'connection closed', true);
     const { socket, send } = await this.ensureConnected();
     const id = this.nextId++;
@@ -53,7 +61,11 @@ export class Connection {
         if (this.socket === socket && Date.now() - this.lastHeard >= timeoutMs) socket.destroy();
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject, timer });
-      send({ ...body, id });
+      send(
+        body instanceof Serialized
+          ? new Serialized(`{"id":${id},${body.json.slice(1)}`)
+          : { ...body, id },
+      );
     });
   }
 
@@ -130,5 +142,5 @@ export class Connection {
 
 interface Link {
   socket: Socket;
-  send: (message: object) => void;
+  send: (message: object | Serialized) => void;
 }

@@ -17,6 +17,7 @@ import {
   okReply,
   type PutResult,
   type Request,
+  replicateRequest,
   Serialized,
   type StatusResult,
 } from './protocol.ts';
@@ -95,6 +96,7 @@ export class DynamoNode {
    */
   private readonly issued = new Map<string, number>();
   private readonly serialized = new WeakMap<readonly Version[], string>();
+  private readonly outgoing = new WeakMap<readonly Version[], string>();
   private handoffTimer: NodeJS.Timeout | undefined;
   private antiEntropyTimer: NodeJS.Timeout | undefined;
   private merkle!: MerkleIndex;
@@ -232,7 +234,7 @@ export class DynamoNode {
   async handle(request: Request): Promise<unknown> {
     switch (request.type) {
       case 'get':
-        return this.coordinateGet(request.key, this.quorum(request), request.repairSync ?? false);
+        return this.coordinateGet(request.key, this.quorum(request), request);
       case 'put':
         return this.coordinatePut(request);
       case 'local-get':
@@ -327,7 +329,7 @@ export class DynamoNode {
   private async coordinateGet(
     key: string,
     { n, r }: { n: number; r: number },
-    repairSync: boolean,
+    { repairSync, clocks }: { repairSync?: boolean; clocks?: boolean },
   ): Promise<GetResult> {
     const { targets, spares } = this.targetsFor(key, n);
     const replies = new Map<string, { versions: Version[]; hint?: string }>();
@@ -352,7 +354,9 @@ export class DynamoNode {
     if (repairSync) await repair;
     else repair.catch(() => {});
     return {
-      siblings: versions.map((v) => ({ value: v.value, clock: clockOf(v), ts: v.ts })),
+      siblings: versions.map((v) =>
+        clocks ? { value: v.value, clock: clockOf(v), ts: v.ts } : { value: v.value },
+      ),
       context: contextOf(versions),
       replies: answered,
     };
@@ -419,10 +423,12 @@ export class DynamoNode {
     // The local write is synchronous in memory, so two puts of one key on
     // this node can never take the same counter; the actor id changes at
     // every start, so a counter lost in a crash is never issued again.
+    // One array for every replica, so its JSON is made once (writeReplica).
+    const versions = [version];
     const { done } = withStandIns(targets, spares, w, (target) =>
       target.node === self && !target.hint
-        ? this.applyVersions(request.key, [version])
-        : this.writeReplica(target, request.key, [version]),
+        ? this.applyVersions(request.key, versions)
+        : this.writeReplica(target, request.key, versions),
     );
     const acks = await done;
     if (acks < w) {
@@ -435,7 +441,10 @@ export class DynamoNode {
       );
     }
     // The writer has now seen exactly this version and what it had seen.
-    return { clock: clockOf(version), context: contextOf([version]), acks };
+    const seen = contextOf([version]);
+    return request.clocks
+      ? { clock: clockOf(version), context: seen, acks }
+      : { context: seen, acks };
   }
 
   /**
@@ -495,9 +504,19 @@ export class DynamoNode {
       return this.applyVersions(key, versions);
     }
     await this.peer(target.node).request(
-      { type: 'replicate', key, versions, ...(target.hint ? { hint: target.hint } : {}) },
+      replicateRequest(key, this.outgoingJson(versions), target.hint),
       this.config.replicaTimeoutMs,
     );
+  }
+
+  /** The JSON of versions sent to replicas: made once for all of them (a write goes to N-1). */
+  private outgoingJson(versions: readonly Version[]): string {
+    let json = this.outgoing.get(versions);
+    if (json === undefined) {
+      json = JSON.stringify(versions);
+      this.outgoing.set(versions, json);
+    }
+    return json;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineReader, lineWriter, okReply, Serialized } from './protocol.ts';
+import { lineReader, lineWriter, okReply, replicateRequest, Serialized } from './protocol.ts';
 
 describe('the wire: one JSON object per line', () => {
   it('reads messages split anywhere across chunks, several to a chunk', () => {
@@ -46,5 +46,21 @@ describe('the wire: one JSON object per line', () => {
       { id: 7, ok: true, result },
       { id: 8, ok: true, result },
     ]);
+  });
+
+  it('builds a replicate request around versions in JSON that reads as the object form', () => {
+    const versions = [{ value: 'ä"\n', dot: { node: 'n1#1', counter: 2 }, context: { vv: {} } }];
+    const json = JSON.stringify(versions);
+    expect(JSON.parse(replicateRequest('k"1', json).json)).toEqual({
+      type: 'replicate',
+      key: 'k"1',
+      versions,
+    });
+    expect(JSON.parse(replicateRequest('k', json, 'n3').json)).toEqual({
+      type: 'replicate',
+      key: 'k',
+      versions,
+      hint: 'n3',
+    });
   });
 });

@@ -16,11 +16,20 @@ export interface QuorumOptions {
   w?: number;
 }
 
+export interface ClockOptions {
+  /**
+   * Answer with each version's vector clock (and a get's siblings with
+   * their timestamps), for display. Off by default: Dynamo answers with the
+   * values and one context, and clocks made up most of a read's reply.
+   */
+  clocks?: boolean;
+}
+
 export type Request =
   /** Coordinated read: ask the key's N replicas, answer after R replies. */
-  | ({ type: 'get'; key: string; repairSync?: boolean } & QuorumOptions)
+  | ({ type: 'get'; key: string; repairSync?: boolean } & QuorumOptions & ClockOptions)
   /** Coordinated write: store on the coordinator, answer after W acks. */
-  | ({ type: 'put'; key: string; value: unknown; context?: Context } & QuorumOptions)
+  | ({ type: 'put'; key: string; value: unknown; context?: Context } & QuorumOptions & ClockOptions)
   /** This node's own copy of a key: replica reads, and the read quorum's parts. */
   | { type: 'local-get'; key: string }
   /**
@@ -44,8 +53,8 @@ export type Request =
   | { type: 'status' };
 
 export interface GetResult {
-  /** Concurrent versions, as siblings; empty when the key is absent. */
-  siblings: { value: unknown; clock: VClock; ts?: number }[];
+  /** Concurrent versions, as siblings; empty when the key is absent. Clock and ts with `clocks`. */
+  siblings: { value: unknown; clock?: VClock; ts?: number }[];
   /** Pass this back on the next put to supersede every sibling read. */
   context: Context;
   /** Replicas that answered in time. */
@@ -53,8 +62,8 @@ export interface GetResult {
 }
 
 export interface PutResult {
-  /** The new version's clock, for display. */
-  clock: VClock;
+  /** The new version's clock, with `clocks`. */
+  clock?: VClock;
   /** What the writer has now seen (its context and the new version): pass it on the next put. */
   context: Context;
   acks: number;
@@ -172,6 +181,14 @@ export function lineWriter(sink: LineSink): (message: object | Serialized) => vo
  */
 export class Serialized {
   constructor(readonly json: string) {}
+}
+
+/** A `replicate` request around versions already in JSON. */
+export function replicateRequest(key: string, versionsJson: string, hint?: string): Serialized {
+  const hinted = hint === undefined ? '' : `,"hint":${JSON.stringify(hint)}`;
+  return new Serialized(
+    `{"type":"replicate","key":${JSON.stringify(key)},"versions":${versionsJson}${hinted}}`,
+  );
 }
 
 /** A successful reply whose result may be already serialized. */

@@ -35,6 +35,20 @@ function put(actor: string, stored: Version[], value: unknown, context: Context 
   return { stored: merge(stored, [version]), session: joinContexts([context], [version.dot]) };
 }
 
+/**
+ * The definition merge is held to: the union (one version per dot), minus
+ * every version whose dot another version's context has seen.
+ */
+function mergeByDefinition(a: readonly Version[], b: readonly Version[]): Version[] {
+  const all: Version[] = [];
+  for (const x of [...a, ...b])
+    if (!all.some((u) => u.dot.node === x.dot.node && u.dot.counter === x.dot.counter)) all.push(x);
+  return all.filter((x) => !all.some((other) => other !== x && covers(other.context, x.dot)));
+}
+
+const dotsOf = (versions: readonly Version[]) =>
+  versions.map((x) => `${x.dot.node}:${x.dot.counter}`).sort();
+
 describe('vector clocks', () => {
   it('orders clocks', () => {
     expect(compare({ a: 1 }, { a: 2 })).toBe('before');
@@ -133,6 +147,39 @@ describe('vector clocks', () => {
         expect(lww(lww(x, y), z)).toEqual(lww(x, lww(y, z)));
         expect(lww(lww(x, y), y)).toEqual(lww(x, y));
       }),
+    );
+  });
+
+  it('merge of two sibling sets equals the definition over their union', () => {
+    // A dot names one write: its context is a function of the dot, and never holds the dot itself.
+    const actors = ['n1#1', 'n2#1', 'n3#1'];
+    const contextOfDot = (node: string, counter: number, seed: number): Context => {
+      const vv: Record<string, number> = {};
+      const dots: [string, number][] = [];
+      for (const [i, actor] of actors.entries()) {
+        const seen = (seed >> (i * 3)) % 6;
+        if (actor === node) vv[actor] = Math.min(seen, counter - 1);
+        else if (seen > 0) vv[actor] = seen;
+      }
+      if (seed % 5 === 0) dots.push([node === 'n1#1' ? 'n2#1' : 'n1#1', 8]);
+      return ctx(vv, dots);
+    };
+    const version = fc
+      .tuple(fc.constantFrom(...actors), fc.integer({ min: 1, max: 7 }))
+      .map(([node, counter]) => {
+        const seed = (counter * 7919 + node.charCodeAt(1) * 104729) % 4096;
+        return v(`${node}:${counter}`, node, counter, contextOfDot(node, counter, seed));
+      });
+    // Sibling sets as the store makes them: folds of single versions.
+    const siblings = fc
+      .array(version, { maxLength: 8 })
+      .map((vs) => vs.reduce<Version[]>((set, x) => mergeByDefinition(set, [x]), []));
+    fc.assert(
+      fc.property(siblings, siblings, (a, b) => {
+        expect(dotsOf(merge(a, b))).toEqual(dotsOf(mergeByDefinition(a, b)));
+        expect(merge(a, b)).toEqual(merge(b, a));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
