@@ -83,15 +83,21 @@ export async function createNetwork(
       `docker network ${plan.name} (${plan.subnet}) cannot be created: ${(error as Error).message} (another network on that subnet? npx faultline heal removes faultline's)`,
     );
   }
-  for (const address of clients) {
-    try {
-      await run('ip', ['address', 'add', `${address}/32`, 'dev', plan.bridge]);
-    } catch (error) {
-      const stderr = (error as { stderr?: string }).stderr?.trim();
-      throw new Error(
-        `cannot give this host the workers' address ${address} on ${plan.bridge} (needs root and iproute2): ${stderr || (error as Error).message}`,
-      );
-    }
+  for (const address of clients) await addClientAddress(plan, address);
+}
+
+/**
+ * Gives the host a workers' address on the plan's bridge: at creation, and
+ * for a node a membership change adds later. It goes with the bridge.
+ */
+export async function addClientAddress(plan: NetworkPlan, address: string): Promise<void> {
+  try {
+    await run('ip', ['address', 'add', `${address}/32`, 'dev', plan.bridge]);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(
+      `cannot give this host the workers' address ${address} on ${plan.bridge} (needs root and iproute2): ${stderr || (error as Error).message}`,
+    );
   }
 }
 

@@ -16,6 +16,7 @@ import { faultlineCache } from '../core/tools.ts';
 import type { NodeUsage } from '../core/usage.ts';
 import { imageExists } from './images.ts';
 import {
+  addClientAddress,
   containerNodes,
   createNetwork,
   type NetworkPlan,
@@ -51,6 +52,8 @@ class ContainerPlacement implements Placement {
   private network: Promise<void> | undefined;
   private readonly containers = new Map<string, NodeContainer>();
   private readonly shared = new Set<string>();
+  /** The workers' addresses the host holds on the bridge. */
+  private readonly clientAddresses = new Set<string>();
   private checkedImage: Promise<string> | undefined;
 
   constructor(private readonly request: PlacementRequest) {
@@ -79,12 +82,19 @@ class ContainerPlacement implements Placement {
   ): Promise<RunningNode> {
     const image = await this.image();
     // Before any node starts: its address must be on faultline's bridge, never routed away.
-    this.network ??= createNetwork(
-      this.plan,
-      this.request.dir,
-      isRoot() ? [...this.handles.map((h) => h.clientAddress), this.plan.spareClient] : [],
-    );
+    if (!this.network) {
+      const clients = isRoot()
+        ? [...this.handles.map((h) => h.clientAddress), this.plan.spareClient]
+        : [];
+      this.network = createNetwork(this.plan, this.request.dir, clients);
+      for (const address of clients) this.clientAddresses.add(address);
+    }
     await this.network;
+    // A node a membership change added after the network was made.
+    if (isRoot() && !this.clientAddresses.has(node.clientAddress)) {
+      this.clientAddresses.add(node.clientAddress);
+      await addClientAddress(this.plan, node.clientAddress);
+    }
     const env = mergeEnv(launch.env, faultEnv);
     const previous = this.containers.get(node.id);
     if (previous?.sameLaunch(launch, env)) {
@@ -171,6 +181,7 @@ class ContainerPlacement implements Placement {
     this.containers.clear();
     if (this.network) {
       this.network = undefined;
+      this.clientAddresses.clear();
       await removeNetwork(this.plan.name);
     }
   }

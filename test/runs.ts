@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { Client, Cluster } from '../adapters/types.ts';
 import { DynamoClients } from '../dynamo/client.ts';
+import { resultOf } from '../harness/checkers/index.ts';
 import { compare } from '../harness/compare.ts';
 import { parseCompareOptions } from '../harness/config.ts';
 import { renderReport } from '../reports/html.ts';
@@ -56,6 +57,39 @@ export async function compareDynamo(options: Record<string, string>) {
     ...options,
   });
   return compare(config, { log: () => {}, renderReport });
+}
+
+/**
+ * A write-heavy compare run of `system` under the membership nemesis: it
+ * completes, every change completes, and no acknowledged write is lost.
+ * Returns the changes as "grow n4", "shrink n2", ... (`options`: more compare flags).
+ */
+export async function changedUnderLoad(
+  system: string,
+  timing: { duration: string; nemesisInterval: string; nemesisDuration: string },
+  atLeast: number,
+  options: Record<string, string> = {},
+): Promise<string[]> {
+  const { results } = await compareDynamo({
+    systems: system,
+    workload: 'write-heavy',
+    nemesis: 'membership',
+    seed: '3',
+    ...timing,
+    ...options,
+  });
+  const [run] = results.systems;
+  expect(run!.status).toBe('complete');
+  const lost = resultOf(run!.checkers, 'lost-writes')!;
+  const moves = resultOf(run!.checkers, 'membership')!;
+  console.info(
+    `membership (${system}): ${lost.lost} of ${lost.acknowledged} acknowledged writes lost; changes ${JSON.stringify(moves.changes)}`,
+  );
+  expect(moves.failed).toEqual([]);
+  expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
+  expect(lost.acknowledged).toBeGreaterThan(atLeast);
+  expect(run!.checkers.convergence?.valid).not.toBe(false);
+  return moves.changes.map((c) => `${c.change} ${c.node}`);
 }
 
 /**

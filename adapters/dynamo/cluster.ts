@@ -56,9 +56,8 @@ export class DynamoCluster extends NodeCluster {
     },
   };
 
-  /** Membership changes run where nodes are this machine's processes. */
+  /** Membership changes: on either provider, the store's own join and decommission. */
   get membership(): ClusterMembership | undefined {
-    if (!this.hostProcesses) return undefined;
     return {
       grow: () => this.grow(),
       shrink: (id) => this.shrink(id),

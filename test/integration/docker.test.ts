@@ -11,7 +11,7 @@ import { dockerLeftovers } from '../../docker/leftovers.ts';
 import { dockerAnswers } from '../../docker/runtime.ts';
 import type { MatrixRow } from '../../harness/matrix.ts';
 import { dockerImageBlocker, skipUnless } from '../engines.ts';
-import { compareDynamo, onlyRun, waitFor } from '../runs.ts';
+import { changedUnderLoad, compareDynamo, onlyRun, waitFor } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 /**
@@ -111,6 +111,17 @@ describe.skipIf(skip)('the docker provider', () => {
       expect(verdicts(docker[0]!)).toMatchObject({ lostWrites: 'good', minority: 'refused' });
     },
     240_000,
+  );
+
+  it.skipIf(skipSystem.dynamo!)(
+    'dynamo: a node added to and one decommissioned from the cluster in containers, under write-heavy, lose no acknowledged write',
+    async () => {
+      const timing = { duration: '20', nemesisInterval: '3', nemesisDuration: '5' };
+      const changes = await changedUnderLoad('dynamo', timing, 5000, { provider: 'docker' });
+      expect(changes[0]).toBe('grow n4');
+      expect(changes[1]).toMatch(/^shrink n[1-4]$/);
+    },
+    180_000,
   );
 
   it.skipIf(skipSystem['redis-cluster']!)(

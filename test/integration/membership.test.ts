@@ -10,44 +10,13 @@ import type { Cluster, NodeHandle } from '../../adapters/types.ts';
 import { DynamoClients } from '../../dynamo/client.ts';
 import { resultOf } from '../../harness/checkers/index.ts';
 import { skipUnless } from '../engines.ts';
-import { compareDynamo, stopAfterEach } from '../runs.ts';
+import { changedUnderLoad, compareDynamo, stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 let cluster: Cluster | undefined;
 const clients = new DynamoClients();
 
 stopAfterEach(() => ({ cluster, clients }));
-
-/**
- * A write-heavy compare run of `system` under the membership nemesis: it
- * completes, every change completes, and no acknowledged write is lost.
- * Returns the changes as "grow n4", "shrink n2", ...
- */
-async function changedUnderLoad(
-  system: string,
-  timing: { duration: string; nemesisInterval: string; nemesisDuration: string },
-  atLeast: number,
-): Promise<string[]> {
-  const { results } = await compareDynamo({
-    systems: system,
-    workload: 'write-heavy',
-    nemesis: 'membership',
-    seed: '3',
-    ...timing,
-  });
-  const [run] = results.systems;
-  expect(run!.status).toBe('complete');
-  const lost = resultOf(run!.checkers, 'lost-writes')!;
-  const moves = resultOf(run!.checkers, 'membership')!;
-  console.info(
-    `membership (${system}): ${lost.lost} of ${lost.acknowledged} acknowledged writes lost; changes ${JSON.stringify(moves.changes)}`,
-  );
-  expect(moves.failed).toEqual([]);
-  expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
-  expect(lost.acknowledged).toBeGreaterThan(atLeast);
-  expect(run!.checkers.convergence?.valid).not.toBe(false);
-  return moves.changes.map((c) => `${c.change} ${c.node}`);
-}
 
 // Membership changes under a write-heavy load, by each system's own
 // procedure, on real node processes.
