@@ -60,6 +60,35 @@ export async function compareDynamo(options: Record<string, string>) {
 }
 
 /**
+ * Redis Cluster under the membership nemesis with set adds (a later add
+ * cannot hide a lost one, as a later put would): a master added (add-node,
+ * rebalance) first, then a node removed, and no acknowledged add lost.
+ * `options`: more compare flags (the provider).
+ */
+export async function redisAddsUnderMembership(options: Record<string, string> = {}) {
+  const { results } = await compareDynamo({
+    systems: 'redis-cluster',
+    workload: 'set',
+    duration: '30',
+    nemesis: 'membership',
+    nemesisInterval: '4',
+    nemesisDuration: '10',
+    seed: '5',
+    ...options,
+  });
+  const [run] = results.systems;
+  expect(run!.status).toBe('complete');
+  const set = resultOf(run!.checkers, 'set')!;
+  console.info(
+    `membership (redis${options.provider ? ` on ${options.provider}` : ''}): ${set.lost} of ${set.acknowledged} acknowledged adds lost, ${set.unexpected} unexpected; faults ${JSON.stringify(run!.faults)}`,
+  );
+  expect(run!.faults.length).toBeGreaterThanOrEqual(1);
+  expect(run!.faults[0]!.nodes).toEqual(['n7']);
+  expect(set).toMatchObject({ lost: 0, unexpected: 0 });
+  expect(set.acknowledged).toBeGreaterThan(2000);
+}
+
+/**
  * A write-heavy compare run of `system` under the membership nemesis: it
  * completes, every change completes, and no acknowledged write is lost.
  * Returns the changes as "grow n4", "shrink n2", ... (`options`: more compare flags).

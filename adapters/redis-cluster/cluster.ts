@@ -40,12 +40,11 @@ export class RedisCluster extends NodeCluster {
   }
 
   /**
-   * Membership changes run where nodes are this machine's processes (a
-   * container per added node is not made yet). At least three masters,
-   * the fewest `--cluster create` makes.
+   * Membership changes on either provider (redis-cli runs beside a node: in
+   * its container on docker). At least three masters, the fewest
+   * `--cluster create` makes.
    */
   get membership(): ClusterMembership | undefined {
-    if (!this.hostProcesses) return undefined;
     const changes = new RedisMembership({
       nodes: () => this.nodes,
       addNode: (join) =>

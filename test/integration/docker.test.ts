@@ -11,7 +11,13 @@ import { dockerLeftovers } from '../../docker/leftovers.ts';
 import { dockerAnswers } from '../../docker/runtime.ts';
 import type { MatrixRow } from '../../harness/matrix.ts';
 import { dockerImageBlocker, skipUnless } from '../engines.ts';
-import { changedUnderLoad, compareDynamo, onlyRun, waitFor } from '../runs.ts';
+import {
+  changedUnderLoad,
+  compareDynamo,
+  onlyRun,
+  redisAddsUnderMembership,
+  waitFor,
+} from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
 /**
@@ -122,6 +128,12 @@ describe.skipIf(skip)('the docker provider', () => {
       expect(changes[1]).toMatch(/^shrink n[1-4]$/);
     },
     180_000,
+  );
+
+  it.skipIf(skipSystem['redis-cluster']!)(
+    'Redis Cluster: a master added (add-node, rebalance) and a node removed in containers while set adds go on lose no acknowledged add',
+    () => redisAddsUnderMembership({ provider: 'docker' }),
+    300_000,
   );
 
   it.skipIf(skipSystem['redis-cluster']!)(
