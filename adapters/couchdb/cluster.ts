@@ -59,15 +59,13 @@ export class CouchCluster extends NodeCluster {
   }
 
   /**
-   * Membership changes where nodes are this machine's processes. A peer
-   * joins the mesh: each node starts pushing to it, it to each of them; it
+   * Membership changes, on either provider. A peer joins the mesh: each node starts pushing to it, it to each of them; it
    * counts once it holds every document a peer held when it joined. A peer
    * leaves: no one pushes to it any more, workers move off it, and it stops
    * once every other node holds each revision it took (and it took no new
    * one for a second). At least 2 nodes remain.
    */
   get membership(): ClusterMembership | undefined {
-    if (!this.hostProcesses) return undefined;
     return { grow: () => this.grow(), shrink: (id) => this.shrink(id), minNodes: 2 };
   }
 

@@ -98,14 +98,12 @@ export class GaleraCluster extends MariadbCluster {
   }
 
   /**
-   * Membership changes where nodes are this machine's processes: a new
-   * node joins by a full state transfer (rsync) from a donor Galera picks,
-   * and a node leaves cleanly (SHUTDOWN: it says goodbye to the group, so
+   * Membership changes, on either provider: a new node joins by a full
+   * state transfer (rsync) from a donor Galera picks, and a node leaves cleanly (SHUTDOWN: it says goodbye to the group, so
    * the others shrink the component at once, with no suspicion timeout).
    * At least 2 nodes remain, so a clean leave keeps the primary component.
    */
   get membership(): ClusterMembership | undefined {
-    if (!this.hostProcesses) return undefined;
     return { grow: () => this.grow(), shrink: (id) => this.shrink(id), minNodes: 2 };
   }
 

@@ -130,6 +130,30 @@ describe.skipIf(skip)('the docker provider', () => {
     180_000,
   );
 
+  it.skipIf(skipSystem.couchdb!)(
+    'CouchDB: a peer joined to the replication mesh and one removed from it, in containers, lose no acknowledged write',
+    async () => {
+      const timing = { duration: '40', nemesisInterval: '5', nemesisDuration: '8' };
+      const changes = await changedUnderLoad('couchdb', timing, 1000, { provider: 'docker' });
+      expect(changes[0]).toBe('grow n4');
+      expect(changes[1]).toMatch(/^shrink n[1-4]$/);
+    },
+    300_000,
+  );
+
+  it.skipIf(skipSystem['mysql-cluster']!)(
+    'Galera: a node joined by state transfer and one that left cleanly, in containers, lose no acknowledged write',
+    async () => {
+      const timing = { duration: '60', nemesisInterval: '5', nemesisDuration: '10' };
+      const changes = await changedUnderLoad('mysql-cluster', timing, 5000, {
+        provider: 'docker',
+      });
+      expect(changes.slice(0, 3)).toEqual(['grow n4', changes[1], 'grow n5']);
+      expect(changes[1]).toMatch(/^shrink n[1-4]$/);
+    },
+    300_000,
+  );
+
   it.skipIf(skipSystem['redis-cluster']!)(
     'Redis Cluster: a master added (add-node, rebalance) and a node removed in containers while set adds go on lose no acknowledged add',
     () => redisAddsUnderMembership({ provider: 'docker' }),
