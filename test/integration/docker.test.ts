@@ -165,17 +165,15 @@ describe.skipIf(skip)('the docker provider', () => {
     async () => {
       const [docker, local] = await onBoth({
         systems: 'redis-cluster',
-        workload: 'write-heavy',
+        // Set adds: no later write hides an add the cut master acknowledged
+        // (write-heavy's updates on 10,000 keys left 0 to 11 lost, 0 once in CI).
+        workload: 'set',
         duration: '14',
         nemesis: 'partition-primary',
         nemesisInterval: '2',
         nemesisDuration: '6',
         seed: '5',
         redisClientTimeout: '300',
-        // Many keys: a write the cut master acknowledged is then rarely
-        // overwritten after the heal, so its loss stays visible (on 100
-        // keys every key is rewritten within a second: 0 to 12 stayed lost).
-        keys: '10000',
       });
       console.info(
         `redis docker: ${docker[0]!.observed.lostWrites.value}; local: ${local[0]!.observed.lostWrites.value}`,
