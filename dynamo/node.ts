@@ -95,8 +95,8 @@ export class DynamoNode {
    * without this, its next write of the key could take the same dot.
    */
   private readonly issued = new Map<string, number>();
+  /** The JSON of sibling sets and of versions sent out (see versionsJson). */
   private readonly serialized = new WeakMap<readonly Version[], string>();
-  private readonly outgoing = new WeakMap<readonly Version[], string>();
   private handoffTimer: NodeJS.Timeout | undefined;
   private antiEntropyTimer: NodeJS.Timeout | undefined;
   private merkle!: MerkleIndex;
@@ -423,7 +423,7 @@ export class DynamoNode {
     // The local write is synchronous in memory, so two puts of one key on
     // this node can never take the same counter; the actor id changes at
     // every start, so a counter lost in a crash is never issued again.
-    // One array for every replica, so its JSON is made once (writeReplica).
+    // One array for every replica, so its JSON is made once (versionsJson).
     const versions = [version];
     const { done } = withStandIns(targets, spares, w, (target) =>
       target.node === self && !target.hint
@@ -467,19 +467,9 @@ export class DynamoNode {
     return undefined;
   }
 
-  /**
-   * A replica read's reply, serialized once per version of the key's
-   * sibling set: sets are replaced, never changed, so the set itself keys
-   * its JSON, and a replaced set's JSON goes with it.
-   */
+  /** A replica read's reply: its sibling set's JSON, made once (versionsJson). */
   private serializedLocalGet(key: string): Serialized {
-    const versions = this.localVersions(key);
-    let json = this.serialized.get(versions);
-    if (json === undefined) {
-      json = JSON.stringify({ versions } satisfies LocalGetResult);
-      this.serialized.set(versions, json);
-    }
-    return new Serialized(json);
+    return new Serialized(`{"versions":${this.versionsJson(this.localVersions(key))}}`);
   }
 
   /** This node's copy of a key: its own data, and what it holds for others. */
@@ -504,17 +494,22 @@ export class DynamoNode {
       return this.applyVersions(key, versions);
     }
     await this.peer(target.node).request(
-      replicateRequest(key, this.outgoingJson(versions), target.hint),
+      replicateRequest(key, this.versionsJson(versions), target.hint),
       this.config.replicaTimeoutMs,
     );
   }
 
-  /** The JSON of versions sent to replicas: made once for all of them (a write goes to N-1). */
-  private outgoingJson(versions: readonly Version[]): string {
-    let json = this.outgoing.get(versions);
+  /**
+   * Versions as JSON, made once per array: a stored sibling set is replaced,
+   * never changed, so it keys its JSON for every replica read until the next
+   * write (serializing replies was an eighth of a read-heavy node's time),
+   * and a write's one-version array serves all N-1 replicas it goes to.
+   */
+  private versionsJson(versions: readonly Version[]): string {
+    let json = this.serialized.get(versions);
     if (json === undefined) {
       json = JSON.stringify(versions);
-      this.outgoing.set(versions, json);
+      this.serialized.set(versions, json);
     }
     return json;
   }
