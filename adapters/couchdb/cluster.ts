@@ -6,7 +6,7 @@ import type { ReplicasRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
 import { SERVER } from './engine.ts';
-import { admin, baseUrl, CouchHttpError, DATABASE } from './http.ts';
+import { admin, baseUrl, DATABASE, unlessMissing } from './http.ts';
 import type { CouchSettings } from './settings.ts';
 
 /** This system's loopback subnet: its nodes are 127.0.15.n (core/addresses.ts). */
@@ -59,8 +59,9 @@ export class CouchCluster extends NodeCluster {
   }
 
   /**
-   * Membership changes, on either provider. A peer joins the mesh: each node starts pushing to it, it to each of them; it
-   * counts once it holds every document a peer held when it joined. A peer
+   * Membership changes, on either provider. A peer joins the mesh: each
+   * node starts pushing to it, it to each of them; it counts once it holds
+   * every document a peer held when it joined. A peer
    * leaves: no one pushes to it any more, workers move off it, and it stops
    * once every other node holds each revision it took (and it took no new
    * one for a second). At least 2 nodes remain.
@@ -104,11 +105,11 @@ export class CouchCluster extends NodeCluster {
         const quiet = seq === lastSeq;
         lastSeq = seq;
         if (!quiet) return false;
-        // Known to the others, as the replication protocol asks it
-        // (_revs_diff: a leaf here may be an ancestor there by now); what
-        // one lacks is handed to it now.
+        // Held by the others, in their revision trees (a leaf here may be an
+        // ancestor there by now); what one lacks is handed to it now.
+        const leaves = await leafRevisionsById(node);
         let complete = true;
-        for (const other of others) if (!(await handOff(node, other))) complete = false;
+        for (const other of others) if (!(await handOff(node, leaves, other))) complete = false;
         return complete;
       },
       SYNC_TIMEOUT_MS,
@@ -156,18 +157,14 @@ export class CouchCluster extends NodeCluster {
 /** Deletes `source`'s push to `target`; one already gone is fine. */
 async function stopReplicating(source: NodeHandle, target: NodeHandle): Promise<void> {
   const path = `/_replicator/${source.id}-to-${target.id}`;
-  try {
-    const { _rev } = await admin<{ _rev: string }>(source, 'GET', path);
-    await admin(source, 'DELETE', `${path}?rev=${_rev}`);
-  } catch (error) {
-    if (!(error instanceof CouchHttpError && error.statusCode === 404)) throw error;
-  }
+  const push = await unlessMissing(admin<{ _rev: string }>(source, 'GET', path), undefined);
+  if (push) await admin(source, 'DELETE', `${path}?rev=${push._rev}`);
 }
 
 /**
- * What `from` holds that `to` lacks, copied the way replication copies it:
- * each missing leaf with its history (`open_revs`, `revs=true`), then
- * `_bulk_docs` with `new_edits: false`. The leaving node's own continuous
+ * What `from` holds (its `leaves`, by document) that `to` lacks, copied the
+ * way replication copies it: each missing leaf with its history
+ * (`open_revs`, `revs=true`), then `_bulk_docs` with `new_edits: false`. The leaving node's own continuous
  * pushes would get there in time, but its replicator backs off after an
  * error (in CI it once had not in 120 s): the leave does not wait on it.
  * True when nothing was missing.
@@ -178,13 +175,17 @@ async function stopReplicating(source: NodeHandle, target: NodeHandle): Promise<
  * push of it is skipped as a revision it has, so asking `_revs_diff` alone
  * never ended (120 s, twice in CI).
  */
-async function handOff(from: NodeHandle, to: NodeHandle): Promise<boolean> {
+async function handOff(
+  from: NodeHandle,
+  leaves: Record<string, string[]>,
+  to: NodeHandle,
+): Promise<boolean> {
   const path = `/${DATABASE}`;
   const diff = await admin<Record<string, { missing: string[] }>>(
     to,
     'POST',
     `${path}/_revs_diff`,
-    await leafRevisionsById(from),
+    leaves,
     10_000,
   );
   const docs: object[] = [];
@@ -216,11 +217,7 @@ function openRevs(node: NodeHandle, id: string, revs: string[] | 'all'): Promise
  */
 async function revisionTree(node: NodeHandle, id: string): Promise<Set<string>> {
   const known = new Set<string>();
-  const leaves = await openRevs(node, id, 'all').catch((error: unknown) => {
-    if (error instanceof CouchHttpError && error.statusCode === 404) return [];
-    throw error;
-  });
-  for (const leaf of leaves) {
+  for (const leaf of await unlessMissing(openRevs(node, id, 'all'), [])) {
     const history = leaf.ok?._revisions;
     if (!history) continue;
     for (const [i, hash] of history.ids.entries()) known.add(`${history.start - i}-${hash}`);

@@ -55,3 +55,13 @@ export class CouchHttpError extends Error {
     this.name = 'CouchHttpError';
   }
 }
+
+/** `request`'s answer, or `missing` when the node answers 404 (no such document). */
+export async function unlessMissing<T>(request: Promise<T>, missing: T): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof CouchHttpError && error.statusCode === 404) return missing;
+    throw error;
+  }
+}
