@@ -47,14 +47,13 @@ export async function benchStoreVsRedis(duration: string): Promise<void> {
   ];
   for (const [workload, measured] of pairs) {
     const p99 = (m: MetricsSummary) => m.byF[JUDGED[workload]!]?.all.latencyMs?.p99 ?? Number.NaN;
-    const throughput = median(measured.map((p) => p.store.throughput / p.redis.throughput));
-    const latency = median(measured.map((p) => p99(p.store) / p99(p.redis)));
-    const each = measured
-      .map(
-        (p) =>
-          `${(p.store.throughput / p.redis.throughput).toFixed(2)}, ${(p99(p.store) / p99(p.redis)).toFixed(2)}`,
-      )
-      .join(' | ');
+    const ratios = measured.map((p) => ({
+      throughput: p.store.throughput / p.redis.throughput,
+      p99: p99(p.store) / p99(p.redis),
+    }));
+    const throughput = median(ratios.map((r) => r.throughput));
+    const latency = median(ratios.map((r) => r.p99));
+    const each = ratios.map((r) => `${r.throughput.toFixed(2)}, ${r.p99.toFixed(2)}`).join(' | ');
     rows.push(
       [
         `redis-cluster ${workload} (reference)`,
