@@ -3,7 +3,6 @@ import { STREAM_TIMEOUT_MS } from './membership.ts';
 import type {
   ClockOptions,
   GetResult,
-  LocalGetResult,
   PutResult,
   QuorumOptions,
   StatusResult,
@@ -46,7 +45,8 @@ export class DynamoClient {
 
   /** The node's own copy of the key, with no coordination: a replica read. */
   async localGet(key: string): Promise<Version[]> {
-    const result = await this.connection.request<LocalGetResult>(
+    // No `unless`: always the versions.
+    const result = await this.connection.request<{ versions: Version[] }>(
       { type: 'local-get', key },
       this.timeoutMs,
     );

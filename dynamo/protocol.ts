@@ -30,8 +30,12 @@ export type Request =
   | ({ type: 'get'; key: string; repairSync?: boolean } & QuorumOptions & ClockOptions)
   /** Coordinated write: store on the coordinator, answer after W acks. */
   | ({ type: 'put'; key: string; value: unknown; context?: Context } & QuorumOptions & ClockOptions)
-  /** This node's own copy of a key: replica reads, and the read quorum's parts. */
-  | { type: 'local-get'; key: string }
+  /**
+   * This node's own copy of a key: replica reads, and the read quorum's
+   * parts. With `unless`, a sibling set's digest (its dots): answered
+   * `{ same: true }` when this copy's digest is that one.
+   */
+  | { type: 'local-get'; key: string; unless?: string }
   /**
    * Merge versions into this node's copy, durably (replication, read
    * repair); with `hint`, keep them for that owner instead (sloppy quorum).
@@ -69,9 +73,7 @@ export interface PutResult {
   acks: number;
 }
 
-export interface LocalGetResult {
-  versions: Version[];
-}
+export type LocalGetResult = { versions: Version[] } | { same: true };
 
 export interface StatusResult {
   id: string;

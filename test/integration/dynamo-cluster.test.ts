@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { dynamo } from '../../adapters/dynamo/index.ts';
 import type { Cluster } from '../../adapters/types.ts';
 import { DynamoClients } from '../../dynamo/client.ts';
+import { Connection } from '../../dynamo/connection.ts';
+import { digestOf } from '../../dynamo/merkle.ts';
 import { stopAfterEach } from '../runs.ts';
 import { tempDir } from '../temp-dirs.ts';
 
@@ -79,6 +81,33 @@ describe('dynamo store on a real 3-node cluster', () => {
     await Promise.all(keys.map((key) => writer.get(key, { r: 3, repairSync: true })));
     const after = await Promise.all(keys.map((key) => n3.localGet(key)));
     expect(after.map((v) => v.map((x) => x.value))).toEqual(keys.map((k) => [k]));
+  });
+
+  it('a replica read answers "the same" only to the digest of what the replica holds', async () => {
+    await start();
+    const writer = client('n1');
+    await writer.put('d', 'one', undefined, { w: 3 });
+    const held = await writer.localGet('d');
+    const n2 = new Connection(cluster!.nodes.find((n) => n.id === 'n2')!);
+    try {
+      const ask = (unless: string) => n2.request({ type: 'local-get', key: 'd', unless }, 2000);
+      expect(await ask(digestOf(held))).toEqual({ same: true });
+      expect(await ask('')).toEqual({ versions: held });
+    } finally {
+      n2.close();
+    }
+  });
+
+  it("a coordinator whose own copy is behind reads the others' versions in full", async () => {
+    await start();
+    await cluster!.kill('n3');
+    const writer = client('n1');
+    const keys = Array.from({ length: 20 }, (_, i) => `b${i}`);
+    await Promise.all(keys.map((key) => writer.put(key, key, undefined, { w: 2 })));
+    await cluster!.start('n3');
+    // n3 coordinates with an empty copy, so n1 and n2 must answer in full.
+    const reads = await Promise.all(keys.map((key) => client('n3').get(key, { r: 2 })));
+    expect(reads.map((r) => r.siblings.map((s) => s.value))).toEqual(keys.map((k) => [k]));
   });
 
   it('fails a write definitely only when it never left, and as unknown when W is not met', async () => {
