@@ -97,10 +97,15 @@ export class DynamoNode {
    * without this, its next write of the key could take the same dot.
    */
   private readonly issued = new Map<string, number>();
-  /** The JSON of sibling sets and of versions sent out (see versionsJson). */
-  private readonly serialized = new WeakMap<readonly Version[], string>();
-  /** The digests of sibling sets (see digest). */
-  private readonly digests = new WeakMap<readonly Version[], string>();
+  /**
+   * Versions as JSON, made once per array: a stored sibling set is replaced,
+   * never changed, so it keys its JSON for every replica read until the next
+   * write (serializing replies was an eighth of a read-heavy node's time),
+   * and a write's one-version array serves all N-1 replicas it goes to.
+   */
+  private readonly versionsJson = new PerSet((versions) => JSON.stringify(versions));
+  /** A sibling set's digest (its dots), made once per set like its JSON. */
+  private readonly digest = new PerSet(digestOf);
   private handoffTimer: NodeJS.Timeout | undefined;
   private antiEntropyTimer: NodeJS.Timeout | undefined;
   private merkle!: MerkleIndex;
@@ -482,8 +487,8 @@ export class DynamoNode {
    */
   private serializedLocalGet(key: string, unless: string | undefined): Serialized {
     const versions = this.localVersions(key);
-    if (unless !== undefined && this.digest(versions) === unless) return SAME;
-    return new Serialized(`{"versions":${this.versionsJson(versions)}}`);
+    if (unless !== undefined && this.digest.of(versions) === unless) return SAME;
+    return new Serialized(`{"versions":${this.versionsJson.of(versions)}}`);
   }
 
   /** This node's copy of a key: its own data, and what it holds for others. */
@@ -503,7 +508,7 @@ export class DynamoNode {
   private async readReplica(node: string, key: string, own?: Version[]): Promise<Version[]> {
     if (node === this.config.id) return own ?? this.localVersions(key);
     const result = await this.peer(node).request<LocalGetResult>(
-      own ? { type: 'local-get', key, unless: this.digest(own) } : { type: 'local-get', key },
+      own ? { type: 'local-get', key, unless: this.digest.of(own) } : { type: 'local-get', key },
       this.config.replicaTimeoutMs,
     );
     return 'same' in result ? own! : result.versions;
@@ -515,34 +520,9 @@ export class DynamoNode {
       return this.applyVersions(key, versions);
     }
     await this.peer(target.node).request(
-      replicateRequest(key, this.versionsJson(versions), target.hint),
+      replicateRequest(key, this.versionsJson.of(versions), target.hint),
       this.config.replicaTimeoutMs,
     );
-  }
-
-  /**
-   * Versions as JSON, made once per array: a stored sibling set is replaced,
-   * never changed, so it keys its JSON for every replica read until the next
-   * write (serializing replies was an eighth of a read-heavy node's time),
-   * and a write's one-version array serves all N-1 replicas it goes to.
-   */
-  private versionsJson(versions: readonly Version[]): string {
-    let json = this.serialized.get(versions);
-    if (json === undefined) {
-      json = JSON.stringify(versions);
-      this.serialized.set(versions, json);
-    }
-    return json;
-  }
-
-  /** A sibling set's digest (its dots), made once per set like its JSON. */
-  private digest(versions: readonly Version[]): string {
-    let digest = this.digests.get(versions);
-    if (digest === undefined) {
-      digest = digestOf(versions);
-      this.digests.set(versions, digest);
-    }
-    return digest;
   }
 
   /**
@@ -664,4 +644,23 @@ function joinVersions(
 ): Version[] {
   const merged = merge(a, b);
   return conflicts === 'lww' ? lastWriteWins(merged) : merged;
+}
+
+/**
+ * Something made from a sibling set once and kept while the set lives:
+ * sets are replaced, never changed, so the array itself is the key.
+ */
+class PerSet<T> {
+  private readonly made = new WeakMap<readonly Version[], T>();
+
+  constructor(private readonly make: (versions: readonly Version[]) => T) {}
+
+  of(versions: readonly Version[]): T {
+    let value = this.made.get(versions);
+    if (value === undefined) {
+      value = this.make(versions);
+      this.made.set(versions, value);
+    }
+    return value;
+  }
 }

@@ -25,6 +25,19 @@ async function start(settings: Record<string, unknown> = {}): Promise<Cluster> {
   return cluster;
 }
 
+/**
+ * Keys written through n1 at W=2 (each its own name as value) while n3 was
+ * down, n3 restarted after: a replica that missed them all.
+ */
+async function writtenWhileN3Down(prefix: string, count: number): Promise<string[]> {
+  await cluster!.kill('n3');
+  const writer = client('n1');
+  const keys = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+  await Promise.all(keys.map((key) => writer.put(key, key, undefined, { w: 2 })));
+  await cluster!.start('n3');
+  return keys;
+}
+
 stopAfterEach(() => ({ cluster, clients }));
 
 describe('dynamo store on a real 3-node cluster', () => {
@@ -70,11 +83,8 @@ describe('dynamo store on a real 3-node cluster', () => {
 
   it('read repair brings a replica that missed writes up to date', async () => {
     await start();
-    await cluster!.kill('n3');
+    const keys = await writtenWhileN3Down('r', 50);
     const writer = client('n1');
-    const keys = Array.from({ length: 50 }, (_, i) => `r${i}`);
-    await Promise.all(keys.map((key) => writer.put(key, key, undefined, { w: 2 })));
-    await cluster!.start('n3');
     const n3 = client('n3');
     const before = await Promise.all(keys.map((key) => n3.localGet(key)));
     expect(before.every((v) => v.length === 0)).toBe(true);
@@ -100,11 +110,7 @@ describe('dynamo store on a real 3-node cluster', () => {
 
   it("a coordinator whose own copy is behind reads the others' versions in full", async () => {
     await start();
-    await cluster!.kill('n3');
-    const writer = client('n1');
-    const keys = Array.from({ length: 20 }, (_, i) => `b${i}`);
-    await Promise.all(keys.map((key) => writer.put(key, key, undefined, { w: 2 })));
-    await cluster!.start('n3');
+    const keys = await writtenWhileN3Down('b', 20);
     // n3 coordinates with an empty copy, so n1 and n2 must answer in full.
     const reads = await Promise.all(keys.map((key) => client('n3').get(key, { r: 2 })));
     expect(reads.map((r) => r.siblings.map((s) => s.value))).toEqual(keys.map((k) => [k]));
