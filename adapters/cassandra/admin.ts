@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import cassandra from 'cassandra-driver';
 import type { NodeHandle } from '../types.ts';
 import { JAVA17_FLAGS } from './jvm.ts';
@@ -24,21 +22,14 @@ export function adminClient(node: NodeHandle, timeoutMs = 10_000): cassandra.Cli
   });
 }
 
-const run = promisify(execFile);
-
 /**
- * Cassandra's nodetool (its NodeTool class, from the server's own jars)
- * against a node's local JMX port; resolves when the command has finished
- * (decommission returns once the node has left).
+ * The arguments that make `java` run Cassandra's nodetool (its NodeTool
+ * class, from the server's own jars) against a node's local JMX port. Run
+ * beside the node (NodeCluster.exec): on this machine, or in the node's
+ * container, whose JMX port only the container reaches.
  */
-export async function nodetool(
-  java: string,
-  lib: string,
-  jmxPort: number,
-  args: string[],
-  timeoutMs: number,
-): Promise<string> {
-  const argv = [
+export function nodetoolArgs(lib: string, jmxPort: number, args: string[]): string[] {
+  return [
     '-Xmx128m',
     ...JAVA17_FLAGS,
     '-cp',
@@ -47,15 +38,4 @@ export async function nodetool(
     ...['-h', '127.0.0.1', '-p', String(jmxPort)],
     ...args,
   ];
-  try {
-    return (await run(java, argv, { timeout: timeoutMs })).stdout;
-  } catch (error) {
-    const {
-      stdout = '',
-      stderr = '',
-      message,
-    } = error as Error & { stdout?: string; stderr?: string };
-    const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-3).join(' ');
-    throw new Error(`nodetool ${args.join(' ')} failed: ${tail || message}`);
-  }
 }

@@ -7,7 +7,7 @@ import { isLocalImage } from '../../core/provider.ts';
 import type { ReplicasRule } from '../../core/quorum.ts';
 import { NodeCluster } from '../node-cluster.ts';
 import type { NodeHandle, ProvisionOptions } from '../types.ts';
-import { adminClient, nodetool } from './admin.ts';
+import { adminClient, nodetoolArgs } from './admin.ts';
 import { cassandraYaml, LOGBACK, PORTS } from './cassandra-yaml.ts';
 import { cassandraLib, jammJar, javaBinary } from './engine.ts';
 import { JAVA17_FLAGS } from './jvm.ts';
@@ -64,13 +64,12 @@ export class CassandraCluster extends NodeCluster {
   }
 
   /**
-   * Membership changes where nodes are this machine's processes: a node
+   * Membership changes, on this machine or in containers: a node
    * bootstraps into the ring (streams its ranges, then serves), and
    * `nodetool decommission` streams a node's ranges to their new owners
    * before it leaves. Never fewer nodes than the replication factor.
    */
-  get membership(): ClusterMembership | undefined {
-    if (!this.hostProcesses) return undefined;
+  get membership(): ClusterMembership {
     return {
       grow: () => this.grow(),
       shrink: (id) => this.shrink(id),
@@ -88,8 +87,7 @@ export class CassandraCluster extends NodeCluster {
   }
 
   private async shrink(id: string): Promise<void> {
-    const { java, lib } = this.layout!;
-    await nodetool(java, lib, jmxPort(this.node(id)), ['decommission'], DECOMMISSION_TIMEOUT_MS);
+    await this.nodetool(this.node(id), ['decommission'], DECOMMISSION_TIMEOUT_MS);
     await this.removeNode(id);
     await this.peersAgree(`${id} to leave every node's peers`);
   }
@@ -284,12 +282,8 @@ export class CassandraCluster extends NodeCluster {
    * checked against.
    */
   async endpoints(key: string): Promise<string[]> {
-    const { java, lib } = this.layout!;
-    const up = this.firstUp('to ask');
-    const out = await nodetool(
-      java,
-      lib,
-      jmxPort(up),
+    const out = await this.nodetool(
+      this.firstUp('to ask'),
       ['getendpoints', KEYSPACE, 'kv', key],
       60_000,
     );
@@ -300,6 +294,16 @@ export class CassandraCluster extends NodeCluster {
       .map((line) => line.trim())
       .filter((line) => /^\d+\.\d+\.\d+\.\d+$/.test(line))
       .map((address) => ids.get(address) ?? address);
+  }
+
+  /** nodetool against `node`'s JMX port, run beside it; resolves when the command has finished. */
+  private async nodetool(node: NodeHandle, args: string[], timeoutMs: number): Promise<string> {
+    const { java, lib } = this.layout!;
+    try {
+      return await this.exec(node, java, nodetoolArgs(lib, jmxPort(node), args), timeoutMs);
+    } catch (error) {
+      throw new Error(`nodetool ${args[0]} on ${node.id}: ${(error as Error).message}`);
+    }
   }
 
   private firstUp(what: string): NodeHandle {

@@ -154,6 +154,19 @@ describe.skipIf(skip)('the docker provider', () => {
     300_000,
   );
 
+  it.skipIf(skipSystem.cassandra!)(
+    "Cassandra at QUORUM: a node bootstrapped and one decommissioned (nodetool in the node's container), in containers, lose no acknowledged write",
+    async () => {
+      // As on loopback: a JVM bootstraps in about a minute, so the run is
+      // long enough for the join to finish inside it.
+      const timing = { duration: '90', nemesisInterval: '5', nemesisDuration: '5' };
+      const changes = await changedUnderLoad('cassandra', timing, 2000, { provider: 'docker' });
+      expect(changes[0]).toBe('grow n4');
+      expect(changes[1]).toMatch(/^shrink n[1-4]$/);
+    },
+    420_000,
+  );
+
   it.skipIf(skipSystem['redis-cluster']!)(
     'Redis Cluster: a master added (add-node, rebalance) and a node removed in containers while set adds go on lose no acknowledged add',
     () => redisAddsUnderMembership({ provider: 'docker' }),
