@@ -90,8 +90,10 @@ export async function redisAddsUnderMembership(options: Record<string, string> =
 
 /**
  * A write-heavy compare run of `system` under the membership nemesis: it
- * completes, every change completes, and no acknowledged write is lost.
- * Returns the changes as "grow n4", "shrink n2", ... (`options`: more compare flags).
+ * completes, every change completes, at least one whole change each way
+ * happens (n4 joins, then a node leaves), and no acknowledged write is
+ * lost. Returns the changes as "grow n4", "shrink n2", ... (`options`:
+ * more compare flags).
  */
 export async function changedUnderLoad(
   system: string,
@@ -118,7 +120,10 @@ export async function changedUnderLoad(
   expect(lost).toMatchObject({ valid: true, lost: 0, unknownKeys: 0 });
   expect(lost.acknowledged).toBeGreaterThan(atLeast);
   expect(run!.checkers.convergence?.valid).not.toBe(false);
-  return moves.changes.map((c) => `${c.change} ${c.node}`);
+  const changes = moves.changes.map((c) => `${c.change} ${c.node}`);
+  expect(changes[0]).toBe('grow n4');
+  expect(changes[1]).toMatch(/^shrink n[1-4]$/);
+  return changes;
 }
 
 /**
