@@ -15,6 +15,14 @@ const ROUNDS = 3;
 const JUDGED: Record<string, string> = { 'write-heavy': 'update', 'read-heavy': 'read' };
 
 /**
+ * How the store's requests are coordinated, each on its own fresh cluster:
+ * by its clients (as Redis Cluster's clients route each key to its master
+ * themselves), then by the node a worker is pinned to (the default).
+ */
+const COORDINATIONS = ['client', 'node'] as const;
+type Coordination = (typeof COORDINATIONS)[number];
+
+/**
  * The built-in store against Redis Cluster through faultline, every op
  * recorded, on one machine in one run, at the same durability: the store at
  * N=3/R=2/W=2 fsyncing its log once a second (`--fsync=interval`), Redis
@@ -47,36 +55,36 @@ export async function benchStoreVsRedis(duration: string): Promise<void> {
   ];
   for (const [workload, measured] of pairs) {
     const p99 = (m: MetricsSummary) => m.byF[JUDGED[workload]!]?.all.latencyMs?.p99 ?? Number.NaN;
-    const ratios = measured.map((p) => ({
-      throughput: p.store.throughput / p.redis.throughput,
-      p99: p99(p.store) / p99(p.redis),
-    }));
-    const throughput = median(ratios.map((r) => r.throughput));
-    const latency = median(ratios.map((r) => r.p99));
-    const each = ratios.map((r) => `${r.throughput.toFixed(2)}, ${r.p99.toFixed(2)}`).join(' | ');
-    rows.push(
-      [
-        `redis-cluster ${workload} (reference)`,
-        fmt(median(measured.map((p) => p.redis.throughput))),
-        'ref',
-        median(measured.map((p) => p99(p.redis))).toFixed(2),
-        'ref',
-        '',
-        '',
-      ],
-      [
-        `store ${workload}`,
-        fmt(median(measured.map((p) => p.store.throughput))),
+    rows.push([
+      `redis-cluster ${workload} (reference)`,
+      fmt(median(measured.map((p) => p.redis.throughput))),
+      'ref',
+      median(measured.map((p) => p99(p.redis))).toFixed(2),
+      'ref',
+      '',
+      '',
+    ]);
+    for (const coordination of COORDINATIONS) {
+      const ratios = measured.map((p) => ({
+        throughput: p.store[coordination].throughput / p.redis.throughput,
+        p99: p99(p.store[coordination]) / p99(p.redis),
+      }));
+      const throughput = median(ratios.map((r) => r.throughput));
+      const latency = median(ratios.map((r) => r.p99));
+      const each = ratios.map((r) => `${r.throughput.toFixed(2)}, ${r.p99.toFixed(2)}`).join(' | ');
+      rows.push([
+        `store ${workload}, ${coordination}-coordinated`,
+        fmt(median(measured.map((p) => p.store[coordination].throughput))),
         throughput.toFixed(2),
-        median(measured.map((p) => p99(p.store))).toFixed(2),
+        median(measured.map((p) => p99(p.store[coordination]))).toFixed(2),
         latency.toFixed(2),
         each,
         throughput >= 0.5 && latency <= 2 ? 'goal met' : 'goal not met',
-      ],
-    );
+      ]);
+    }
   }
   console.log(
-    `\nthe store (3 nodes, N=3/R=2/W=2, --fsync=interval) against Redis Cluster (6 nodes, appendfsync everysec), both through faultline, concurrency ${CONCURRENCY}, ${ROUNDS} rounds on fresh clusters, ${duration} s per workload and system (Redis, then the store); p99 of updates (write-heavy) and reads (read-heavy); medians over the rounds, ratios of each round's pair; goal ≥ 0.50 of Redis's ops/s and ≤ 2.00× its p99\n`,
+    `\nthe store (3 nodes, N=3/R=2/W=2, --fsync=interval; coordinated by its clients, --coordination=client, and by the nodes, the default) against Redis Cluster (6 nodes, appendfsync everysec), all through faultline, concurrency ${CONCURRENCY}, ${ROUNDS} rounds on fresh clusters, ${duration} s per workload and system (Redis, then the store each way); p99 of updates (write-heavy) and reads (read-heavy); medians over the rounds, ratios to the same round's Redis; goal ≥ 0.50 of Redis's ops/s and ≤ 2.00× its p99\n`,
   );
   printTable(rows, [0, 5, 6]);
 
@@ -84,28 +92,51 @@ export async function benchStoreVsRedis(duration: string): Promise<void> {
   async function measureRound(at: string, names: string[]): Promise<Map<string, Pair>> {
     const clusters: Cluster[] = [];
     try {
-      process.stderr.write('bench: store vs redis: starting 6 redis nodes and 3 store nodes\n');
+      process.stderr.write(
+        'bench: store vs redis: starting 6 redis nodes and two stores of 3 nodes\n',
+      );
       const redis = await redisCluster.provision('local', {
         nodes: 6,
         dir: join(at, 'redis'),
         settings: redisCluster.settings.parse({ appendfsync: 'everysec' }),
       });
       clusters.push(redis);
-      const store = await dynamo.provision('local', {
-        nodes: 3,
-        dir: join(at, 'store'),
-        settings: dynamo.settings.parse({ fsync: 'interval' }),
-      });
-      clusters.push(store);
+      const stores = {} as Record<Coordination, Cluster>;
+      for (const [i, coordination] of COORDINATIONS.entries()) {
+        stores[coordination] = await dynamo.provision('local', {
+          nodes: 3,
+          dir: join(at, `store-${coordination}`),
+          // Side by side on the same addresses, so each on its own port.
+          settings: dynamo.settings.parse({ fsync: 'interval', coordination, port: 7000 + i }),
+        });
+        clusters.push(stores[coordination]);
+      }
       const measured = new Map<string, Pair>();
       for (const workload of names) {
         // Redis, then the store, back to back: a slower stretch of the
         // machine falls on both sides of a pair.
-        const measure = (system: System, cluster: Cluster, flags: Record<string, string>) =>
-          benchWorkload(system, cluster, workload, duration, join(at, system.name), flags);
-        const redisRun = await measure(redisCluster, redis, { redisAppendfsync: 'everysec' });
-        const storeRun = await measure(dynamo, store, { fsync: 'interval' });
-        measured.set(workload, { redis: redisRun, store: storeRun });
+        const measure = (
+          system: System,
+          cluster: Cluster,
+          flags: Record<string, string>,
+          out: string,
+        ) => benchWorkload(system, cluster, workload, duration, join(at, out), flags);
+        const redisRun = await measure(
+          redisCluster,
+          redis,
+          { redisAppendfsync: 'everysec' },
+          'redis',
+        );
+        const store = {} as Record<Coordination, MetricsSummary>;
+        for (const coordination of COORDINATIONS) {
+          store[coordination] = await measure(
+            dynamo,
+            stores[coordination],
+            { fsync: 'interval', coordination },
+            `store-${coordination}`,
+          );
+        }
+        measured.set(workload, { redis: redisRun, store });
       }
       return measured;
     } finally {
@@ -116,7 +147,7 @@ export async function benchStoreVsRedis(duration: string): Promise<void> {
 
 interface Pair {
   redis: MetricsSummary;
-  store: MetricsSummary;
+  store: Record<Coordination, MetricsSummary>;
 }
 
 function median(values: number[]): number {

@@ -17,6 +17,7 @@ import {
   okReply,
   type PutResult,
   type Request,
+  type RingResult,
   replicateRequest,
   Serialized,
   type StatusResult,
@@ -247,11 +248,28 @@ export class DynamoNode {
       case 'put':
         return this.coordinatePut(request);
       case 'local-get':
+        if (request.owner !== undefined) this.checkOwner(request.key, request.owner);
+        if (request.digest) return { digest: this.digest.of(this.localVersions(request.key)) };
         return this.serializedLocalGet(request.key, request.unless);
       case 'replicate':
+        if (request.owner !== undefined) {
+          this.checkOwner(request.key, request.owner);
+          // The client's ring may not show the move yet; this node's does.
+          this.copyToOwnersToBe(request.key, request.owner, request.versions, (node) =>
+            this.rings.current.preferenceList(request.key, request.owner!).includes(node),
+          );
+        }
         if (request.hint) await this.hints.add(request.hint, request.key, request.versions);
         else await this.applyVersions(request.key, request.versions);
         return {};
+      case 'ring':
+        return {
+          states: this.gossip.known(),
+          tokens: this.config.tokens,
+          sloppyQuorum: this.config.sloppyQuorum,
+          conflicts: this.config.conflicts,
+          readRepair: this.config.readRepair,
+        } satisfies RingResult;
       case 'gossip':
         return { states: this.gossip.receive(request.states) } satisfies GossipResult;
       case 'tree-roots':
@@ -427,13 +445,9 @@ export class DynamoNode {
       const spare = spares.indexOf(self);
       if (spare !== -1) spares.splice(spare, 1);
     }
-    if (this.rings.moving) {
-      // A key's owners-to-be get every new write too (see membership.ts).
-      for (const node of this.rings.future.preferenceList(request.key, n)) {
-        if (!targets.some((t) => t.node === node))
-          this.writeReplica({ node }, request.key, [version]).catch(() => {});
-      }
-    }
+    this.copyToOwnersToBe(request.key, n, [version], (node) =>
+      targets.some((t) => t.node === node),
+    );
     // The local write is synchronous in memory, so two puts of one key on
     // this node can never take the same counter; the actor id changes at
     // every start, so a counter lost in a crash is never issued again.
@@ -459,6 +473,34 @@ export class DynamoNode {
     return request.clocks
       ? { clock: clockOf(version), context: seen, acks }
       : { context: seen, acks };
+  }
+
+  /**
+   * During a move, a key's owners-to-be get every new write too (see
+   * membership.ts), but for those the write reaches anyway (`reached`).
+   */
+  private copyToOwnersToBe(
+    key: string,
+    n: number,
+    versions: Version[],
+    reached: (node: string) => boolean,
+  ): void {
+    if (!this.rings.moving) return;
+    for (const node of this.rings.future.preferenceList(key, n)) {
+      if (node !== this.config.id && !reached(node))
+        this.writeReplica({ node }, key, versions).catch(() => {});
+    }
+  }
+
+  /** A client that coordinates routed by its ring: refuses a key this node has no replica of, now or after a move. */
+  private checkOwner(key: string, n: number): void {
+    const self = this.config.id;
+    if (
+      this.rings.current.preferenceList(key, n).includes(self) ||
+      this.rings.future.preferenceList(key, n).includes(self)
+    )
+      return;
+    throw new DynamoError('not-owner', `${self} holds no replica of ${key} (of n=${n})`, true);
   }
 
   /**
@@ -511,7 +553,8 @@ export class DynamoNode {
       own ? { type: 'local-get', key, unless: this.digest.of(own) } : { type: 'local-get', key },
       this.config.replicaTimeoutMs,
     );
-    return 'same' in result ? own! : result.versions;
+    // Asked with `unless` or nothing, never `digest`: versions or "the same".
+    return 'same' in result ? own! : (result as { versions: Version[] }).versions;
   }
 
   private async writeReplica(target: Target, key: string, versions: Version[]): Promise<void> {

@@ -16,6 +16,17 @@ export interface QuorumOptions {
   w?: number;
 }
 
+/**
+ * Set by a client that coordinates (client-driven coordination): the
+ * client routed by its own copy of the ring, which may be behind. The node
+ * refuses (`not-owner`, nothing done) unless it is among the key's first
+ * `owner` nodes now or after a move, and copies a write to the
+ * owners-to-be during a move, as a coordinating node does.
+ */
+export interface OwnerCheck {
+  owner?: number;
+}
+
 export interface ClockOptions {
   /**
    * Answer with each version's vector clock (and a get's siblings with
@@ -33,14 +44,19 @@ export type Request =
   /**
    * This node's own copy of a key: replica reads, and the read quorum's
    * parts. With `unless`, a sibling set's digest (its dots): answered
-   * `{ same: true }` when this copy's digest is that one.
+   * `{ same: true }` when this copy's digest is that one. With `digest`,
+   * answered with this copy's digest alone (a client's digest read). With
+   * `owner`, see OwnerCheck.
    */
-  | { type: 'local-get'; key: string; unless?: string }
+  | ({ type: 'local-get'; key: string; unless?: string; digest?: boolean } & OwnerCheck)
   /**
    * Merge versions into this node's copy, durably (replication, read
    * repair); with `hint`, keep them for that owner instead (sloppy quorum).
+   * With `owner`, see OwnerCheck.
    */
-  | { type: 'replicate'; key: string; versions: Version[]; hint?: string }
+  | ({ type: 'replicate'; key: string; versions: Version[]; hint?: string } & OwnerCheck)
+  /** What a client needs to coordinate requests itself: the members, their places and the node's settings. */
+  | { type: 'ring' }
   /** Push-pull gossip: the sender's view of every member; answered with the receiver's. */
   | { type: 'gossip'; states: EndpointState[] }
   /** Anti-entropy: this node's Merkle root of each range asked. */
@@ -73,7 +89,7 @@ export interface PutResult {
   acks: number;
 }
 
-export type LocalGetResult = { versions: Version[] } | { same: true };
+export type LocalGetResult = { versions: Version[] } | { same: true } | { digest: string };
 
 export interface StatusResult {
   id: string;
@@ -93,6 +109,16 @@ export interface StatusResult {
   readRepair: boolean;
 }
 
+/** The answer to `ring`. */
+export interface RingResult {
+  /** Every member as this node's gossip knows it: address, status and token count. */
+  states: EndpointState[];
+  tokens: number;
+  sloppyQuorum: boolean;
+  conflicts: 'siblings' | 'lww';
+  readRepair: boolean;
+}
+
 export interface GossipResult {
   states: EndpointState[];
 }
@@ -106,6 +132,7 @@ export type ErrorCode =
   | 'timeout' // no answer in time: it may have taken effect
   | 'connection-lost' // the connection dropped after the request left
   | 'quorum' // fewer than R/W replicas answered
+  | 'not-owner' // routed by a ring that is behind: this node holds no replica of the key
   | 'bad-request'
   | 'internal';
 
@@ -186,10 +213,16 @@ export class Serialized {
 }
 
 /** A `replicate` request around versions already in JSON. */
-export function replicateRequest(key: string, versionsJson: string, hint?: string): Serialized {
+export function replicateRequest(
+  key: string,
+  versionsJson: string,
+  hint?: string,
+  owner?: number,
+): Serialized {
   const hinted = hint === undefined ? '' : `,"hint":${JSON.stringify(hint)}`;
+  const checked = owner === undefined ? '' : `,"owner":${owner}`;
   return new Serialized(
-    `{"type":"replicate","key":${JSON.stringify(key)},"versions":${versionsJson}${hinted}}`,
+    `{"type":"replicate","key":${JSON.stringify(key)},"versions":${versionsJson}${hinted}${checked}}`,
   );
 }
 

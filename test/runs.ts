@@ -27,9 +27,13 @@ export function onlyRun(out: string): string {
   return join(out, readdirSync(out)[0]!);
 }
 
-export async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  ms = 30_000,
+): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,4 +1,5 @@
 import { DynamoClient } from '../../dynamo/client.ts';
+import { ClusterClient } from '../../dynamo/cluster-client.ts';
 import { DynamoError } from '../../dynamo/protocol.ts';
 import type { Context } from '../../dynamo/vclock.ts';
 import { SharedClients } from '../shared-clients.ts';
@@ -17,11 +18,15 @@ const WRITES = new Set(['write', 'insert', 'update']);
  * siblings.
  */
 abstract class DynamoWorker extends WorkerClient {
+  /** The worker's node: its replica reads and placement questions. */
   protected readonly client: DynamoClient;
+  /** Who coordinates its reads and writes: the node, or the client itself (`--coordination`). */
+  protected readonly coordinator: Pick<DynamoClient, 'get' | 'put'>;
   protected readonly contexts = new Map<string, Context>();
   private readonly replicas = new Map<string, string[]>();
 
   constructor(
+    nodes: readonly NodeHandle[],
     protected readonly node: NodeHandle,
     protected readonly settings: DynamoSettings,
   ) {
@@ -37,6 +42,22 @@ abstract class DynamoWorker extends WorkerClient {
           connectTimeoutMs: settings.clientTimeoutMs,
         }),
     );
+    this.coordinator =
+      settings.coordination === 'client'
+        ? COORDINATORS.acquire(
+            coordinatorKey(node, settings),
+            () =>
+              new ClusterClient({
+                // Its own node first, as a worker asks it first.
+                seeds: [node, ...nodes.filter((other) => other !== node)],
+                ...(node.clientAddress ? { localAddress: node.clientAddress } : {}),
+                replicaTimeoutMs: settings.replicaTimeoutMs,
+                n: settings.n,
+                r: settings.r,
+                w: settings.w,
+              }),
+          )
+        : this.client;
   }
 
   protected override async run(op: Invocation): Promise<Completion> {
@@ -58,7 +79,7 @@ abstract class DynamoWorker extends WorkerClient {
       return readCompletion(versions.map((v) => v.value));
     }
     const options = op.final === 'cluster' ? { n, r: n, repairSync: true } : { n, r };
-    const result = await this.client.get(key, options);
+    const result = await this.coordinator.get(key, options);
     this.contexts.set(key, result.context);
     return readCompletion(result.siblings.map((s) => s.value));
   }
@@ -66,13 +87,13 @@ abstract class DynamoWorker extends WorkerClient {
   /** Writes `value` over the version whose context is `context`. */
   protected async put(key: string, value: unknown, context?: Context): Promise<void> {
     const { n, w } = this.settings;
-    const result = await this.client.put(key, value, context, { n, w });
+    const result = await this.coordinator.put(key, value, context, { n, w });
     this.contexts.set(key, result.context);
   }
 
   protected readWithContext(key: string) {
     const { n, r } = this.settings;
-    return readPart(this.client.get(key, { n, r }));
+    return readPart(this.coordinator.get(key, { n, r }));
   }
 
   async replicasOf(key: string): Promise<string[]> {
@@ -92,6 +113,8 @@ abstract class DynamoWorker extends WorkerClient {
 
   async close(): Promise<void> {
     POOL.release(poolKey(this.node, this.settings));
+    if (this.settings.coordination === 'client')
+      COORDINATORS.release(coordinatorKey(this.node, this.settings));
   }
 }
 
@@ -154,6 +177,14 @@ function completionOf(op: Invocation, error: unknown): Completion {
  * ends.
  */
 const POOL = new SharedClients<DynamoClient>((client) => client.close());
+/** Likewise one coordinating client per node and client address: one actor id, one ring, a connection per node. */
+const COORDINATORS = new SharedClients<ClusterClient>((client) => client.close());
+
+/** What a coordinating client is made with is part of it, so runs with other settings do not share. */
+function coordinatorKey(node: NodeHandle, settings: DynamoSettings): string {
+  const { n, r, w, replicaTimeoutMs } = settings;
+  return `${node.host}:${node.port} from ${node.clientAddress} N=${n} R=${r} W=${w} ${replicaTimeoutMs}`;
+}
 
 /** The timeouts are part of the client, so runs with other timeouts do not share. */
 function poolKey(node: NodeHandle, settings: DynamoSettings): string {

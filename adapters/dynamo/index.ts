@@ -19,9 +19,9 @@ export const dynamo: System<DynamoSettings> = {
   },
   // No cas, no transactions, no counters: the register runs on reads and writes.
   clients: {
-    kv: async (_cluster, node, settings) => new DynamoKvClient(node, settings),
-    register: async (_cluster, node, settings) => new DynamoKvClient(node, settings),
-    set: async (_cluster, node, settings) => new DynamoSetClient(node, settings),
+    kv: async (cluster, node, settings) => new DynamoKvClient(cluster.nodes, node, settings),
+    register: async (cluster, node, settings) => new DynamoKvClient(cluster.nodes, node, settings),
+    set: async (cluster, node, settings) => new DynamoSetClient(cluster.nodes, node, settings),
   },
   features: ['replica-read'],
   image: 'node',
@@ -38,9 +38,10 @@ export const dynamo: System<DynamoSettings> = {
   },
 
   describe(settings) {
-    const { n, r, w, fsync, sloppyQuorum, conflicts } = settings;
+    const { n, r, w, fsync, sloppyQuorum, conflicts, coordination } = settings;
     const sloppy = sloppyQuorum === 'on' ? ' sloppy' : '';
-    return `N=${n} R=${r} W=${w}${sloppy}, ${conflicts === 'lww' ? 'last-write-wins, ' : ''}fsync ${fsync}`;
+    const byClient = coordination === 'client' ? ', client-coordinated' : '';
+    return `N=${n} R=${r} W=${w}${sloppy}${byClient}, ${conflicts === 'lww' ? 'last-write-wins, ' : ''}fsync ${fsync}`;
   },
 
   provision: (provider, options) =>

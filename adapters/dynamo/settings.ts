@@ -43,6 +43,12 @@ export const dynamoSettings = defineSettings(
       placeholder: '<siblings|lww>',
       variants: true,
     }),
+    coordination: choice(['node', 'client'], {
+      help: "who coordinates a request: the node a worker is pinned to (it forwards to the key's replicas and counts the quorum), or the client itself from its copy of the ring, one hop shorter each way (client-driven coordination, Dynamo paper §6.4; dots under the client's own id, timestamps from the client's clock)",
+      default: 'node',
+      flag: 'coordination',
+      placeholder: '<node|client>',
+    }),
     readRepair: choice(['on', 'off'], {
       help: 'read repair: a read sends the merge to replicas that answered with less (off: replicas converge by hinted handoff and anti-entropy alone)',
       default: 'on',
