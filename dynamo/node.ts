@@ -16,6 +16,7 @@ import {
   lineWriter,
   okReply,
   type PutResult,
+  type ReadAnswer,
   type Request,
   type RingResult,
   replicateRequest,
@@ -107,6 +108,17 @@ export class DynamoNode {
   private readonly versionsJson = new PerSet((versions) => JSON.stringify(versions));
   /** A sibling set's digest (its dots), made once per set like its JSON. */
   private readonly digest = new PerSet(digestOf);
+  /** A set as a client's data read gets it (as a get answers, and its digest), once per set. */
+  private readonly readAnswer = new PerSet(
+    (versions) =>
+      new Serialized(
+        JSON.stringify({
+          siblings: versions.map((v) => ({ value: v.value })),
+          context: contextOf(versions),
+          digest: this.digest.of(versions),
+        } satisfies ReadAnswer),
+      ),
+  );
   private handoffTimer: NodeJS.Timeout | undefined;
   private antiEntropyTimer: NodeJS.Timeout | undefined;
   private merkle!: MerkleIndex;
@@ -250,6 +262,7 @@ export class DynamoNode {
       case 'local-get':
         if (request.owner !== undefined) this.checkOwner(request.key, request.owner);
         if (request.digest) return { digest: this.digest.of(this.localVersions(request.key)) };
+        if (request.answer) return this.readAnswer.of(this.localVersions(request.key));
         return this.serializedLocalGet(request.key, request.unless);
       case 'replicate':
         if (request.owner !== undefined) {

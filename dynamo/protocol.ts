@@ -45,10 +45,17 @@ export type Request =
    * This node's own copy of a key: replica reads, and the read quorum's
    * parts. With `unless`, a sibling set's digest (its dots): answered
    * `{ same: true }` when this copy's digest is that one. With `digest`,
-   * answered with this copy's digest alone (a client's digest read). With
-   * `owner`, see OwnerCheck.
+   * answered with this copy's digest alone (a client's digest read); with
+   * `answer`, as a get answers (each sibling's value, one context) and
+   * with the digest (a client's data read). With `owner`, see OwnerCheck.
    */
-  | ({ type: 'local-get'; key: string; unless?: string; digest?: boolean } & OwnerCheck)
+  | ({
+      type: 'local-get';
+      key: string;
+      unless?: string;
+      digest?: boolean;
+      answer?: boolean;
+    } & OwnerCheck)
   /**
    * Merge versions into this node's copy, durably (replication, read
    * repair); with `hint`, keep them for that owner instead (sloppy quorum).
@@ -89,7 +96,18 @@ export interface PutResult {
   acks: number;
 }
 
-export type LocalGetResult = { versions: Version[] } | { same: true } | { digest: string };
+export type LocalGetResult =
+  | { versions: Version[] }
+  | { same: true }
+  | { digest: string }
+  | ReadAnswer;
+
+/** A replica's copy as a get answers it, and its digest. */
+export interface ReadAnswer {
+  siblings: { value: unknown }[];
+  context: Context;
+  digest: string;
+}
 
 export interface StatusResult {
   id: string;

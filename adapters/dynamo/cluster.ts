@@ -111,7 +111,8 @@ export class DynamoCluster extends NodeCluster {
    * list, from the same ring the nodes build.
    */
   async quorum(context: { keys: readonly string[] }): Promise<ReplicasRule> {
-    const { n, r, w, tokens, sloppyQuorum, phiThreshold, gossipIntervalMs } = this.settings;
+    const { n, r, w, tokens, sloppyQuorum, phiThreshold, gossipIntervalMs, coordination } =
+      this.settings;
     const ids = this.nodes.map((node) => node.id);
     const sloppy = sloppyQuorum === 'on';
     // A sloppy quorum is any nodes up: no per-key placement to consult.
@@ -126,11 +127,16 @@ export class DynamoCluster extends NodeCluster {
         ? { placement: Object.fromEntries(context.keys.map((k) => [k, ring.preferenceList(k, n)])) }
         : {}),
       ...(sloppy ? { sloppy: true } : {}),
-      // Until its detector convicts the peers it lost, a coordinator still
-      // waits on them; heartbeats arrive about every 1.5 gossip intervals.
-      graceMs: sloppy
-        ? Math.ceil(PhiAccrualDetector.convictionMs(phiThreshold, gossipIntervalMs * 1.5))
-        : 0,
+      // Until its detector convicts the peers it lost, a coordinating node
+      // still waits on them; heartbeats arrive about every 1.5 gossip
+      // intervals. A coordinating client has no detector: it asks a stand-in
+      // once its request to a lost replica has failed (a connect that timed
+      // out, or a request that did).
+      graceMs: !sloppy
+        ? 0
+        : coordination === 'client'
+          ? 2 * this.settings.replicaTimeoutMs
+          : Math.ceil(PhiAccrualDetector.convictionMs(phiThreshold, gossipIntervalMs * 1.5)),
     };
   }
 

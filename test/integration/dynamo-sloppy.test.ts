@@ -5,6 +5,7 @@ import { PartitionNemesis } from '../../chaos/partition.ts';
 import { rootFaultBlocker } from '../../chaos/support.ts';
 import { seededRng } from '../../core/rng.ts';
 import { DynamoClients } from '../../dynamo/client.ts';
+import { ClusterClient } from '../../dynamo/cluster-client.ts';
 import { PhiAccrualDetector } from '../../dynamo/detector.ts';
 import type { StatusResult } from '../../dynamo/protocol.ts';
 import { skipUnless } from '../engines.ts';
@@ -17,9 +18,14 @@ const skip = skipUnless('sloppy quorum tests', rootFaultBlocker('iptables'));
 
 let cluster: Cluster | undefined;
 let nemesis: PartitionNemesis | undefined;
+let coordinator: ClusterClient | undefined;
 const clients = new DynamoClients();
 
-stopAfterEach(() => ({ cluster, nemesis, clients }));
+stopAfterEach(() => {
+  coordinator?.close();
+  coordinator = undefined;
+  return { cluster, nemesis, clients };
+});
 
 async function start(nodes: number, settings: Record<string, unknown>): Promise<Cluster> {
   cluster = await dynamo.provision('local', {
@@ -121,6 +127,54 @@ describe.skipIf(skip)('sloppy quorum and hinted handoff on 5 real nodes', () => 
     expect(delivered).toBe(created);
     expect(after.map((s) => s.hints.pending)).toEqual([0, 0, 0, 0, 0]);
     // The owner now holds, in its own data, every write it missed.
+    const owner = clients.outside(node(cut));
+    for (const k of owned)
+      expect((await owner.localGet(k)).map((v) => v.value)).toEqual([`v-${k}`]);
+  }, 90_000);
+
+  it('a client that coordinates hands writes for an owner it lost to stand-ins as hints, which reach it after heal', async () => {
+    await start(5, { sloppyQuorum: 'on', handoffIntervalMs: 200, antiEntropyIntervalMs: 0 });
+    await until('every node to see every other up', seesAllUp, 15_000);
+    nemesis = new PartitionNemesis('isolate');
+    const fault = await nemesis.start(cluster!, seededRng(1));
+    const cut = fault.value.nodes[0]!;
+    const majority = cluster!.nodes.filter((n) => n.id !== cut);
+    const from = majority[0]!;
+    coordinator = new ClusterClient({
+      seeds: [from],
+      localAddress: from.clientAddress!,
+      replicaTimeoutMs: 500,
+      n: 3,
+      r: 2,
+      w: 2,
+      // Suspected for the whole test: what is checked is the stand-ins' hints.
+      suspectMs: 600_000,
+    });
+    const placement = clients.outside(from);
+    const keys = Array.from({ length: 200 }, (_, i) => `c${i}`);
+    const owned = [];
+    for (const k of keys) if ((await placement.preferenceList(k)).includes(cut)) owned.push(k);
+    expect(owned.length).toBeGreaterThan(50);
+    // W=3 on a key of the cut owner waits out its request, so the client
+    // suspects it; the stand-in that replaced it holds a hint.
+    let warmUp = 0;
+    while (!(await placement.preferenceList(`w${warmUp}`)).includes(cut)) warmUp++;
+    await coordinator.put(`w${warmUp}`, 'warm-up', undefined, { w: 3 });
+
+    await Promise.all(keys.map((k) => coordinator!.put(k, `v-${k}`, undefined, { w: 2 })));
+    const during = await statuses(majority);
+    const created = during.reduce((n, s) => n + s.hints.created, 0);
+    // One per key the cut owner missed, and the warm-up's.
+    expect(created).toBe(owned.length + 1);
+    expect(await clients.outside(node(cut)).localGet(owned[0]!)).toEqual([]);
+
+    await nemesis.stop();
+    await nemesis.heal();
+    await until(
+      'every hint handed off',
+      (all) => seesAllUp(all) && all.every((s) => s.hints.pending === 0),
+      30_000,
+    );
     const owner = clients.outside(node(cut));
     for (const k of owned)
       expect((await owner.localGet(k)).map((v) => v.value)).toEqual([`v-${k}`]);
