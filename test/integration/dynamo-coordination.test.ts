@@ -19,12 +19,12 @@ stopAfterEach(() => {
   return { cluster, clients };
 });
 
-/** Read repair and anti-entropy off: only a write itself can place a copy. */
-async function start(nodes: number): Promise<Cluster> {
+/** Read repair (unless asked) and anti-entropy off: only a write itself can place a copy. */
+async function start(nodes: number, readRepair: 'on' | 'off' = 'off'): Promise<Cluster> {
   cluster = await dynamo.provision('local', {
     nodes,
     dir: tempDir('fl-coord-'),
-    settings: dynamo.settings.parse({ readRepair: 'off', antiEntropyIntervalMs: 0 }),
+    settings: dynamo.settings.parse({ readRepair, antiEntropyIntervalMs: 0 }),
   });
   return cluster;
 }
@@ -92,6 +92,31 @@ describe('client-driven coordination', () => {
     await other.put('cart', 'a+b', both.context, { w: 3 });
     const merged = await client.get('cart');
     expect(merged.siblings.map((s) => s.value)).toEqual(['a+b']);
+  }, 60_000);
+
+  it('a read whose replicas differ joins their sets and repairs the replicas behind', async () => {
+    await start(3, 'on');
+    const client = coordinator(cluster!.nodes[0]!);
+    await client.put('k', 'old', undefined, { w: 3 });
+    // A version only n3 holds, as if the other replicas had missed its write.
+    const n3 = cluster!.nodes[2]!;
+    const raw = new Connection({ host: n3.host, port: n3.port });
+    try {
+      const lone = { value: 'lone', dot: { node: 'x#1', counter: 1 }, context: { vv: {} } };
+      await raw.request({ type: 'replicate', key: 'k', versions: [lone] }, 2000);
+    } finally {
+      raw.close();
+    }
+    // Digests differ, so the client reads the sets themselves and joins them.
+    const read = await client.get('k', { r: 3, repairSync: true });
+    expect(read.siblings.map((s) => s.value).sort()).toEqual(['lone', 'old']);
+    for (const node of cluster!.nodes) {
+      const held = await clients.outside(node).localGet('k');
+      expect(held.map((v) => v.value).sort(), `${node.id} repaired`).toEqual(['lone', 'old']);
+    }
+    // The context of that read supersedes both.
+    await client.put('k', 'new', read.context, { w: 3 });
+    expect((await client.get('k')).siblings).toEqual([{ value: 'new' }]);
   }, 60_000);
 
   it('a node refuses a request routed by a ring that is behind, and the client fetches the ring again', async () => {
