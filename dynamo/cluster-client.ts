@@ -174,9 +174,10 @@ export class ClusterClient {
       );
       const acks = await done;
       if (acks < w) {
-        // Definite only when no replica can have stored it: none acked and
-        // every request was refused or never left.
-        const definite = acks === 0 && errors.every((e) => e.definite);
+        // Definite only when no replica can have stored it: none acked,
+        // every request was refused or never left, and no copy went to an
+        // owner-to-be.
+        const definite = acks === 0 && !ring.rings.moving && errors.every((e) => e.definite);
         throw quorumError('write', acks, w, targets, errors, definite);
       }
       const seen = contextOf([version]);
