@@ -21,8 +21,7 @@ import {
   clockOf,
   contextOf,
   EMPTY_CONTEXT,
-  lastWriteWins,
-  merge,
+  joinVersions,
   type Version,
 } from './vclock.ts';
 
@@ -511,13 +510,8 @@ class MisroutedError extends Error {
 
 function join(ring: Ring, sets: Version[][]): Version[] {
   let joined: Version[] | undefined;
-  for (const set of sets) {
-    if (joined === undefined) joined = set;
-    else {
-      const merged = merge(joined, set);
-      joined = ring.settings.conflicts === 'lww' ? lastWriteWins(merged) : merged;
-    }
-  }
+  for (const set of sets)
+    joined = joined === undefined ? set : joinVersions(ring.settings.conflicts, joined, set);
   return joined ?? [];
 }
 

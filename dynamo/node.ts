@@ -27,11 +27,11 @@ import { positionOf } from './ring.ts';
 import { type Target, withStandIns } from './stand-ins.ts';
 import { type FsyncPolicy, LogStore } from './storage.ts';
 import {
+  type Conflicts,
   clockOf,
   contextOf,
   EMPTY_CONTEXT,
-  lastWriteWins,
-  merge,
+  joinVersions,
   nextCounter,
   sameVersions,
   type Version,
@@ -65,7 +65,7 @@ export interface NodeConfig {
   /** How often hints are offered to their owners. */
   handoffIntervalMs: number;
   /** Concurrent versions: kept as siblings for the client, or resolved by last-write-wins. */
-  conflicts: 'siblings' | 'lww';
+  conflicts: Conflicts;
   /** Whether a read sends the merge to replicas that answered with less. */
   readRepair: boolean;
   /** How often a node compares Merkle trees with a peer; 0: never. */
@@ -687,19 +687,6 @@ export class DynamoNode {
       }),
     );
   }
-}
-
-/**
- * Two replicas' versions of a key, joined: with siblings, every version
- * no other has seen; with last-write-wins, the latest alone.
- */
-function joinVersions(
-  conflicts: NodeConfig['conflicts'],
-  a: readonly Version[],
-  b: readonly Version[],
-): Version[] {
-  const merged = merge(a, b);
-  return conflicts === 'lww' ? lastWriteWins(merged) : merged;
 }
 
 /**

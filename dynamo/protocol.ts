@@ -1,7 +1,7 @@
 import type { AntiEntropyStats } from './anti-entropy.ts';
 import type { EndpointState, MemberStatus, PeerView } from './gossip.ts';
 import type { HintStats } from './hints.ts';
-import type { Context, VClock, Version } from './vclock.ts';
+import type { Conflicts, Context, VClock, Version } from './vclock.ts';
 
 /**
  * The wire protocol of the Dynamo store: one JSON object per line over TCP,
@@ -133,7 +133,7 @@ export interface RingResult {
   states: EndpointState[];
   tokens: number;
   sloppyQuorum: boolean;
-  conflicts: 'siblings' | 'lww';
+  conflicts: Conflicts;
   readRepair: boolean;
 }
 

@@ -189,6 +189,22 @@ export function lastWriteWins<V>(versions: readonly Version<V>[]): Version<V>[] 
   return best ? [best] : [];
 }
 
+/** How a store resolves concurrent versions: kept as siblings, or last-write-wins. */
+export type Conflicts = 'siblings' | 'lww';
+
+/**
+ * Two replicas' versions of a key, joined: with siblings, every version
+ * no other has seen; with last-write-wins, the latest alone.
+ */
+export function joinVersions(
+  conflicts: Conflicts,
+  a: readonly Version[],
+  b: readonly Version[],
+): Version[] {
+  const merged = merge(a, b);
+  return conflicts === 'lww' ? lastWriteWins(merged) : merged;
+}
+
 /**
  * The counter an actor gives its next write of a key: above every counter of
  * its own that it has stored or seen in a context. Exact contexts mean a
